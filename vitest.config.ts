@@ -1,0 +1,11 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    testTimeout: 20_000,
+    hookTimeout: 30_000,
+    // CLI tests spawn the built bin; `npm test` builds it first.
+    globalSetup: ['test/support/global-setup.ts'],
+  },
+});
