@@ -1,0 +1,160 @@
+/**
+ * The result model every check speaks, and the builders that make the common mistakes
+ * (a warning without a fix, a failure without a fix) fail to type-check.
+ */
+
+/** `error` means the check itself could not run; `fail` means the system is wrong. */
+export type Status = 'pass' | 'warn' | 'fail' | 'skip' | 'error';
+
+/** One observed fact behind a verdict. */
+export interface Evidence {
+  readonly label: string;
+  readonly value: string;
+  /** Names a person, tenant or machine: masked in every output unless `--show-sensitive`. */
+  readonly sensitive?: boolean;
+}
+
+/** Who has to act. The doctor never changes anything itself. */
+export type Actor = 'admin' | 'another-admin' | 'network-team';
+
+export const ACTOR_LABEL: Readonly<Record<Actor, string>> = {
+  admin: 'you',
+  'another-admin': 'another admin of the tenant',
+  'network-team': 'the network team',
+};
+
+/** One way to fix a finding: what to do, the exact commands, who runs them, where to read more. */
+export interface Remediation {
+  readonly summary: string;
+  readonly runBy: Actor;
+  readonly commands: readonly string[];
+  readonly links: readonly string[];
+}
+
+/** At least one element: a warning or failure always says how to fix it. */
+export type NonEmpty<T> = readonly [T, ...T[]];
+
+interface ResultBase {
+  readonly summary: string;
+  readonly evidence: readonly Evidence[];
+}
+
+export interface PassResult<O> extends ResultBase {
+  readonly status: 'pass';
+  readonly output: O;
+}
+
+/** A warning is a pass with advice: dependents still run and receive the output. */
+export interface WarnResult<O> extends ResultBase {
+  readonly status: 'warn';
+  readonly remediation: NonEmpty<Remediation>;
+  readonly output: O;
+}
+
+export interface FailResult extends ResultBase {
+  readonly status: 'fail';
+  readonly remediation: NonEmpty<Remediation>;
+}
+
+export interface SkipResult extends ResultBase {
+  readonly status: 'skip';
+  /** Set by the runner: the check whose failure kept this one from running. */
+  readonly blockedBy?: string;
+  /** Optional next step, e.g. the option that would let the check run. */
+  readonly remediation?: NonEmpty<Remediation>;
+}
+
+export interface ErrorResult extends ResultBase {
+  readonly status: 'error';
+  /** A stack trace or other internals: shown only with `--verbose`. */
+  readonly detail?: string;
+  readonly remediation?: NonEmpty<Remediation>;
+}
+
+/** What a check's `run` resolves to. `O` is what dependents receive when it passes or warns. */
+export type CheckResult<O = unknown> = PassResult<O> | WarnResult<O> | FailResult | SkipResult | ErrorResult;
+
+/** Options shared by every builder. */
+interface Common {
+  readonly evidence?: readonly Evidence[];
+}
+
+type OneOrMore<T> = T | NonEmpty<T>;
+
+function toList<T extends object>(value: OneOrMore<T>): NonEmpty<T> {
+  return (Array.isArray(value) ? value : [value]) as unknown as NonEmpty<T>;
+}
+
+export function pass(summary: string, options?: Common): PassResult<undefined>;
+export function pass<O>(summary: string, options: Common & { readonly output: O }): PassResult<O>;
+export function pass<O>(summary: string, options: Common & { readonly output?: O } = {}): PassResult<O | undefined> {
+  return { status: 'pass', summary, evidence: options.evidence ?? [], output: options.output };
+}
+
+export function warn(summary: string, options: Common & { readonly remediation: OneOrMore<Remediation> }): WarnResult<undefined>;
+export function warn<O>(
+  summary: string,
+  options: Common & { readonly remediation: OneOrMore<Remediation>; readonly output: O },
+): WarnResult<O>;
+export function warn<O>(
+  summary: string,
+  options: Common & { readonly remediation: OneOrMore<Remediation>; readonly output?: O },
+): WarnResult<O | undefined> {
+  return {
+    status: 'warn',
+    summary,
+    evidence: options.evidence ?? [],
+    remediation: toList(options.remediation),
+    output: options.output,
+  };
+}
+
+export function fail(summary: string, options: Common & { readonly remediation: OneOrMore<Remediation> }): FailResult {
+  return { status: 'fail', summary, evidence: options.evidence ?? [], remediation: toList(options.remediation) };
+}
+
+export function skip(summary: string, options: Common & { readonly remediation?: OneOrMore<Remediation> } = {}): SkipResult {
+  return {
+    status: 'skip',
+    summary,
+    evidence: options.evidence ?? [],
+    ...(options.remediation ? { remediation: toList(options.remediation) } : {}),
+  };
+}
+
+/** The check could not reach a verdict (a tool it needs is missing, an answer it cannot read). */
+export function error(
+  summary: string,
+  options: Common & { readonly detail?: string; readonly remediation?: OneOrMore<Remediation> } = {},
+): ErrorResult {
+  return {
+    status: 'error',
+    summary,
+    evidence: options.evidence ?? [],
+    ...(options.detail ? { detail: options.detail } : {}),
+    ...(options.remediation ? { remediation: toList(options.remediation) } : {}),
+  };
+}
+
+/** Evidence that is safe to show anywhere. */
+export function evidence(label: string, value: string): Evidence {
+  return { label, value };
+}
+
+/** Evidence that names a person, tenant or machine. */
+export function sensitive(label: string, value: string): Evidence {
+  return { label, value, sensitive: true };
+}
+
+/** A remediation step. `commands` and `links` default to none. */
+export function fix(step: {
+  summary: string;
+  runBy: Actor;
+  commands?: readonly string[];
+  links?: readonly string[];
+}): Remediation {
+  return { summary: step.summary, runBy: step.runBy, commands: step.commands ?? [], links: step.links ?? [] };
+}
+
+/** Severity for ordering findings: worst first. */
+export const SEVERITY: Readonly<Record<Status, number>> = { fail: 4, error: 3, warn: 2, skip: 1, pass: 0 };
