@@ -1,0 +1,322 @@
+/**
+ * Runs the check graph. Every check whose dependencies have settled starts at once; results come back
+ * in registry order. The runner owns what no check should have to think about: time limits, crashes,
+ * Ctrl-C, and skipping the dependents of a check that did not pass.
+ */
+import { performance } from 'node:perf_hooks';
+import type { AnyCheck, CheckContext, Timeout } from './check.js';
+import type { Context } from './context.js';
+import type { CheckResult, Evidence, Remediation, Status } from './result.js';
+import { fix } from './result.js';
+
+/** One check's outcome as the report shows it. */
+export interface CheckReport {
+  readonly id: string;
+  readonly title: string;
+  readonly status: Status;
+  readonly summary: string;
+  readonly evidence: readonly Evidence[];
+  readonly remediation: readonly Remediation[];
+  /** The check whose failure kept this one from running (the root of the chain). */
+  readonly blockedBy?: string;
+  /** Internals behind an `error` (a stack trace): shown only with `--verbose`. */
+  readonly detail?: string;
+  readonly durationMs: number;
+  /** What the check handed to its dependents. Never rendered. */
+  readonly output?: unknown;
+}
+
+export interface RunReport {
+  readonly startedAt: Date;
+  readonly durationMs: number;
+  /** Every planned check, in registry order. */
+  readonly checks: readonly CheckReport[];
+  /** The run was stopped by the user before every check finished. */
+  readonly interrupted: boolean;
+}
+
+export type RunEvent =
+  | { readonly type: 'start'; readonly check: AnyCheck }
+  | { readonly type: 'step'; readonly check: AnyCheck; readonly activity: string }
+  | { readonly type: 'finish'; readonly check: AnyCheck; readonly report: CheckReport };
+
+export interface RunOptions {
+  /** Run only these checks (and what they depend on). */
+  readonly only?: readonly string[];
+  /** Leave these checks out; their dependents are skipped. */
+  readonly skip?: readonly string[];
+  /** Default time limit per check. */
+  readonly timeoutMs: number;
+  /** Stops the whole run (Ctrl-C). What finished is still reported. */
+  readonly signal?: AbortSignal;
+  readonly onEvent?: (event: RunEvent) => void;
+  /** Monotonic milliseconds, for durations. */
+  readonly elapsed?: () => number;
+}
+
+/** The registry is wrong: a programming error, reported at start-up. */
+export class RegistryError extends Error {
+  override readonly name = 'RegistryError';
+}
+
+/** `--only` or `--skip` named a check that does not exist. */
+export class SelectionError extends Error {
+  override readonly name = 'SelectionError';
+}
+
+const ID_PATTERN = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
+
+/**
+ * Rejects a registry with a duplicate or malformed id, a dependency that is not registered, a cycle,
+ * or a dependency registered after its dependent (the registry must read as the pipeline, in order).
+ */
+export function validateRegistry(registry: readonly AnyCheck[]): void {
+  const position = new Map<string, number>();
+  registry.forEach((check, index) => {
+    if (!ID_PATTERN.test(check.id)) throw new RegistryError(`Check id "${check.id}" is not kebab-case.`);
+    if (position.has(check.id)) throw new RegistryError(`Check id "${check.id}" is registered twice.`);
+    position.set(check.id, index);
+  });
+  for (const check of registry) {
+    for (const dep of check.dependsOn) {
+      if (!position.has(dep.id)) {
+        throw new RegistryError(`Check "${check.id}" depends on "${dep.id}", which is not in the registry.`);
+      }
+    }
+  }
+  const cycle = findCycle(registry);
+  if (cycle) throw new RegistryError(`Checks depend on each other in a cycle: ${cycle.join(' → ')}.`);
+  for (const check of registry) {
+    for (const dep of check.dependsOn) {
+      if ((position.get(dep.id) as number) > (position.get(check.id) as number)) {
+        throw new RegistryError(`Check "${check.id}" depends on "${dep.id}", which is registered after it.`);
+      }
+    }
+  }
+}
+
+function findCycle(registry: readonly AnyCheck[]): string[] | undefined {
+  const byId = new Map(registry.map((c) => [c.id, c]));
+  const state = new Map<string, 'visiting' | 'done'>();
+  const path: string[] = [];
+  const visit = (id: string): string[] | undefined => {
+    if (state.get(id) === 'done') return undefined;
+    if (state.get(id) === 'visiting') return [...path.slice(path.indexOf(id)), id];
+    state.set(id, 'visiting');
+    path.push(id);
+    for (const dep of byId.get(id)?.dependsOn ?? []) {
+      const found = visit(dep.id);
+      if (found) return found;
+    }
+    path.pop();
+    state.set(id, 'done');
+    return undefined;
+  };
+  for (const check of registry) {
+    const found = visit(check.id);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/** The checks a run will report, in registry order: `--only` pulls in what those checks need. */
+export function planChecks(registry: readonly AnyCheck[], only: readonly string[] = [], skip: readonly string[] = []): AnyCheck[] {
+  const known = new Set(registry.map((c) => c.id));
+  const unknown = [...only, ...skip].filter((id) => !known.has(id));
+  if (unknown.length > 0) {
+    throw new SelectionError(
+      `Unknown check ${unknown.map((id) => `"${id}"`).join(', ')}; the checks are: ${[...known].join(', ')}.`,
+    );
+  }
+  if (only.length === 0) return [...registry];
+  const wanted = new Set<string>();
+  const byId = new Map(registry.map((c) => [c.id, c]));
+  const add = (id: string) => {
+    if (wanted.has(id)) return;
+    wanted.add(id);
+    for (const dep of byId.get(id)?.dependsOn ?? []) add(dep.id);
+  };
+  only.forEach(add);
+  return registry.filter((c) => wanted.has(c.id));
+}
+
+/** Runs the planned checks against a context. Never rejects because of a check. */
+export async function runChecks(registry: readonly AnyCheck[], ctx: Context, options: RunOptions): Promise<RunReport> {
+  validateRegistry(registry);
+  const plan = planChecks(registry, options.only, options.skip);
+  const leftOut = new Set(options.skip ?? []);
+  const elapsed = options.elapsed ?? (() => performance.now());
+  const emit = options.onEvent ?? (() => undefined);
+  const startedAt = ctx.now();
+  const start = elapsed();
+  const reports = new Map<string, Promise<CheckReport>>();
+  const finished = new Map<string, CheckReport>();
+
+  const settle = (check: AnyCheck, report: CheckReport): CheckReport => {
+    finished.set(check.id, report);
+    emit({ type: 'finish', check, report });
+    return report;
+  };
+
+  for (const check of plan) {
+    const report = (async (): Promise<CheckReport> => {
+      if (leftOut.has(check.id)) return settle(check, skipped(check, 'Left out with --skip.'));
+      const deps = await Promise.all(check.dependsOn.map((dep: AnyCheck) => reports.get(dep.id) as Promise<CheckReport>));
+      if (options.signal?.aborted) return settle(check, skipped(check, 'Not run: the run was interrupted.'));
+      const blocker = deps.find((dep) => dep.status !== 'pass' && dep.status !== 'warn');
+      if (blocker) return settle(check, blocked(check, blocker, finished));
+      const outputs = Object.fromEntries(deps.map((dep) => [dep.id, dep.output]));
+      return settle(check, await runOne(check, ctx, outputs, options, elapsed, emit));
+    })();
+    reports.set(check.id, report);
+  }
+
+  const checks = await Promise.all(plan.map((check) => reports.get(check.id) as Promise<CheckReport>));
+  return {
+    startedAt,
+    durationMs: elapsed() - start,
+    checks,
+    interrupted: options.signal?.aborted === true,
+  };
+}
+
+function skipped(check: AnyCheck, summary: string): CheckReport {
+  return { id: check.id, title: check.title, status: 'skip', summary, evidence: [], remediation: [], durationMs: 0 };
+}
+
+function blocked(check: AnyCheck, dependency: CheckReport, finished: ReadonlyMap<string, CheckReport>): CheckReport {
+  const rootId = dependency.blockedBy ?? dependency.id;
+  const root = finished.get(rootId) ?? dependency;
+  const what = root.status === 'fail' ? 'failed' : root.status === 'error' ? 'could not run' : 'was skipped';
+  return { ...skipped(check, `Not run: “${root.title}” ${what}.`), blockedBy: rootId };
+}
+
+type Outcome =
+  | { kind: 'result'; result: CheckResult }
+  | { kind: 'crash'; error: unknown }
+  | { kind: 'timeout' }
+  | { kind: 'interrupted' };
+
+async function runOne(
+  check: AnyCheck,
+  ctx: Context,
+  outputs: Record<string, unknown>,
+  options: RunOptions,
+  elapsed: () => number,
+  emit: (event: RunEvent) => void,
+): Promise<CheckReport> {
+  const timeoutMs = resolveTimeout(check.timeout, options.timeoutMs);
+  const controller = new AbortController();
+  const signal = options.signal ? AbortSignal.any([controller.signal, options.signal]) : controller.signal;
+  let activity: string | undefined;
+  const checkCtx: CheckContext = Object.create(ctx, {
+    signal: { value: signal, enumerable: true },
+    step: {
+      value: (text: string) => {
+        activity = text;
+        emit({ type: 'step', check, activity: text });
+      },
+      enumerable: true,
+    },
+  });
+
+  emit({ type: 'start', check });
+  const start = elapsed();
+  const outcome = await new Promise<Outcome>((resolve) => {
+    const onInterrupt = () => resolve({ kind: 'interrupted' });
+    const timer = setTimeout(() => {
+      controller.abort(new Error(`timed out after ${timeoutMs} ms`));
+      resolve({ kind: 'timeout' });
+    }, timeoutMs);
+    options.signal?.addEventListener('abort', onInterrupt, { once: true });
+    // `Promise.resolve().then` turns a synchronous throw in `run` into a rejection.
+    Promise.resolve()
+      .then(() => check.run(checkCtx, outputs))
+      .then(
+        (result: CheckResult) => resolve({ kind: 'result', result }),
+        (error: unknown) => resolve({ kind: 'crash', error }),
+      )
+      .finally(() => {
+        clearTimeout(timer);
+        options.signal?.removeEventListener('abort', onInterrupt);
+      });
+  });
+  const durationMs = elapsed() - start;
+  const base = { id: check.id, title: check.title, durationMs };
+
+  switch (outcome.kind) {
+    case 'result':
+      return { ...base, ...fromResult(outcome.result, check.id) };
+    case 'crash':
+      return {
+        ...base,
+        status: 'error',
+        summary: `The check broke: ${describeError(outcome.error)}`,
+        evidence: [],
+        remediation: [reportBug(check.id)],
+        detail: outcome.error instanceof Error && outcome.error.stack ? outcome.error.stack : String(outcome.error),
+      };
+    case 'timeout':
+      return {
+        ...base,
+        status: 'error',
+        summary: `Stopped after ${formatDuration(timeoutMs)}: ${activity ? `still ${activity}` : 'it did not finish in time'}.`,
+        evidence: activity ? [{ label: 'Waiting on', value: activity }] : [],
+        remediation: [
+          fix({
+            summary: 'Run this check again with more time; add --verbose to see each step.',
+            runBy: 'admin',
+            commands: [`exo-doctor --only ${check.id} --timeout ${Math.max(timeoutMs * 2, 30_000)} --verbose`],
+          }),
+        ],
+      };
+    case 'interrupted':
+      return { ...base, status: 'skip', summary: 'Interrupted before it finished.', evidence: [], remediation: [] };
+  }
+}
+
+/** Turns what a check returned into a report, guarding against results the types would have refused. */
+function fromResult(result: CheckResult, id: string): Omit<CheckReport, 'id' | 'title' | 'durationMs'> {
+  const remediation = 'remediation' in result && result.remediation ? result.remediation : [];
+  if ((result.status === 'warn' || result.status === 'fail') && remediation.length === 0) {
+    return {
+      status: 'error',
+      summary: `The check returned "${result.status}" without saying how to fix it (${result.summary})`,
+      evidence: result.evidence,
+      remediation: [reportBug(id)],
+    };
+  }
+  return {
+    status: result.status,
+    summary: result.summary,
+    evidence: result.evidence,
+    remediation,
+    ...(result.status === 'error' && result.detail ? { detail: result.detail } : {}),
+    ...(result.status === 'pass' || result.status === 'warn' ? { output: result.output } : {}),
+  };
+}
+
+function reportBug(id: string): Remediation {
+  return fix({
+    summary: 'This is a bug in exo-doctor. Run the check again with --verbose and send the output (it is redacted) to the exo-doctor maintainers.',
+    runBy: 'admin',
+    commands: [`exo-doctor --only ${id} --verbose`],
+  });
+}
+
+function resolveTimeout(timeout: Timeout | undefined, configuredMs: number): number {
+  if (timeout === undefined) return configuredMs;
+  return typeof timeout === 'number' ? timeout : timeout(configuredMs);
+}
+
+function describeError(error: unknown): string {
+  if (error instanceof Error) return error.message || error.name;
+  return typeof error === 'string' ? error : `a non-error value was thrown (${typeof error})`;
+}
+
+/** `1.2 s`, `350 ms`, `2 min`. */
+export function formatDuration(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 60_000) return `${Number((ms / 1000).toFixed(1))} s`;
+  return `${Number((ms / 60_000).toFixed(1))} min`;
+}

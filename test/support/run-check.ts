@@ -1,0 +1,16 @@
+/** Runs one check's `run` directly, with a fake context and a live signal, for unit tests. */
+import type { AnyCheck, CheckContext, OutputOf } from '../../src/check.js';
+import type { Context } from '../../src/context.js';
+import type { CheckResult } from '../../src/result.js';
+
+export async function runCheck<C extends AnyCheck>(
+  check: C,
+  ctx: Context,
+  deps: Parameters<C['run']>[1] = {},
+): Promise<CheckResult<OutputOf<C>>> {
+  const checkCtx: CheckContext = Object.create(ctx, {
+    signal: { value: new AbortController().signal },
+    step: { value: () => undefined },
+  });
+  return check.run(checkCtx, deps);
+}
