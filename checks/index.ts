@@ -1,0 +1,14 @@
+/**
+ * The diagnosis, in order. Read top to bottom, this is the causal chain the doctor follows: the machine,
+ * the network, the tenant, the sign-in, then the account and organisation. A check may only depend on
+ * checks above it; the runner refuses anything else at start-up.
+ */
+import type { AnyCheck } from '../src/check.js';
+import { inputs } from './inputs.js';
+import { runtime } from './runtime.js';
+
+export const registry: readonly AnyCheck[] = [
+  // What the doctor runs on, and what it was asked to look at.
+  runtime,
+  inputs,
+];
