@@ -1,0 +1,106 @@
+/**
+ * The command line: argument parsing and wiring only. Everything heavy is imported when a command
+ * runs, so that `--version` and `--help` start about as fast as Node itself.
+ */
+import { Command, CommanderError } from 'commander';
+import { addDiagnoseOptions, type DiagnoseOptions, environmentHelp, normalizeOptions } from './options.js';
+import { Redactor } from './redact.js';
+import { VERSION } from './version.js';
+
+const EXIT_CODES_HELP = `
+Exit codes:
+  0    nothing failed (warnings allowed, unless --fail-on warn)
+  1    at least one check failed
+  2    usage error (bad arguments)
+  3    the doctor itself broke, or a check could not run
+  130  interrupted (Ctrl-C)`;
+
+const DESCRIPTION = `Finds out why Exchange Online PowerShell (Connect-ExchangeOnline) will not connect, and says how to fix it.`;
+
+function buildProgram(): Command {
+  const program = new Command('exo-doctor')
+    .description(DESCRIPTION)
+    .version(VERSION, '-V, --version', 'print the version and exit')
+    .helpOption('-h, --help', 'show this help')
+    .enablePositionalOptions()
+    .showSuggestionAfterError()
+    .allowExcessArguments(true)
+    .exitOverride()
+    .configureOutput({ outputError: (message, write) => write(`${oneLine(message)}\n`) });
+
+  addDiagnoseOptions(program).action(async (options: Parameters<typeof normalizeOptions>[0], command: Command) => {
+    const [extra] = command.args;
+    if (extra !== undefined) command.error(`error: unknown command '${extra}' (see exo-doctor --help)`);
+    await runDiagnosis(normalizeOptions(options));
+  });
+  addDiagnoseOptions(program.command('diagnose').description('run the diagnosis (the default command)')).action(
+    (options: Parameters<typeof normalizeOptions>[0]) => runDiagnosis(normalizeOptions(options)),
+  );
+  program.addHelpText('after', `${environmentHelp()}\n${EXIT_CODES_HELP}`);
+  return program;
+}
+
+function oneLine(message: string): string {
+  return message.replace(/\s*\n\s*/g, ' ').trim();
+}
+
+async function runDiagnosis(options: DiagnoseOptions): Promise<void> {
+  const [{ diagnose, listChecks }, { createContext }, { registry }] = await Promise.all([
+    import('./diagnose.js'),
+    import('./context.js'),
+    import('../checks/index.js'),
+  ]);
+  const output = { stdout: process.stdout, stderr: process.stderr };
+  if (options.listChecks) {
+    process.exitCode = await listChecks(registry, options.json, output);
+    return;
+  }
+  const ctx = createContext({
+    config: {
+      ...(options.upn !== undefined ? { upn: options.upn } : {}),
+      ...(options.tenant !== undefined ? { tenant: options.tenant } : {}),
+      environment: options.environment,
+      timeoutMs: options.timeout,
+      verbose: options.verbose,
+      showSensitive: options.showSensitive,
+    },
+  });
+
+  // First Ctrl-C: stop the checks and print what finished. Second: quit at once.
+  const controller = new AbortController();
+  process.on('SIGINT', () => {
+    if (controller.signal.aborted) process.exit(130);
+    process.stderr.write('\nStopping the checks; press Ctrl-C again to quit at once.\n');
+    controller.abort();
+  });
+  process.exitCode = await diagnose({ registry, ctx, options, output, signal: controller.signal });
+}
+
+async function main(argv: readonly string[]): Promise<void> {
+  // A reader that goes away (`exo-doctor | head`) is not an error worth a stack trace.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit();
+    throw err;
+  });
+  try {
+    await buildProgram().parseAsync([...argv]);
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // Help and version exit 0; every usage mistake exits 2.
+      process.exitCode = err.exitCode === 0 ? 0 : 2;
+      return;
+    }
+    const verbose = argv.includes('--verbose');
+    const message = err instanceof Error ? err.message : String(err);
+    const text =
+      `exo-doctor broke: ${message}\n` +
+      (verbose && err instanceof Error && err.stack ? `${err.stack}\n` : 'Run it again with --verbose to see where.\n');
+    // Only the shapes of secrets are known here, which is enough: an error must never print one.
+    await new Promise((done) => process.stderr.write(new Redactor(true).apply(text), done));
+    process.exitCode = 3;
+  }
+  // Exit now: a check abandoned after a timeout may still hold a socket, and must not keep us alive.
+  process.exit();
+}
+
+await main(process.argv);

@@ -1,0 +1,104 @@
+/**
+ * `exo-doctor diagnose`: runs the registry against a context and prints the report. Loaded only when
+ * a diagnosis runs, so that `--help` and `--version` do not pay for it.
+ */
+import type { AnyCheck } from './check.js';
+import type { Context } from './context.js';
+import type { DiagnoseOptions } from './options.js';
+import { buildDocument, EXIT } from './report/document.js';
+import { chooseProgressMode, createProgress } from './report/progress.js';
+import { colorEnabled, createStyle } from './report/style.js';
+import { renderText } from './report/text.js';
+import { planChecks, runChecks, SelectionError, validateRegistry } from './runner.js';
+
+/** Where the command writes. stdout carries the report only; everything else goes to stderr. */
+export interface Output {
+  readonly stdout: NodeJS.WriteStream;
+  readonly stderr: NodeJS.WriteStream;
+}
+
+export interface DiagnoseRun {
+  readonly registry: readonly AnyCheck[];
+  readonly ctx: Context;
+  readonly options: DiagnoseOptions;
+  readonly output: Output;
+  /** Ctrl-C. */
+  readonly signal: AbortSignal;
+}
+
+/** Runs the diagnosis and returns the exit code. */
+export async function diagnose({ registry, ctx, options, output, signal }: DiagnoseRun): Promise<number> {
+  validateRegistry(registry);
+  const plan = (() => {
+    try {
+      return planChecks(registry, options.only, options.skip);
+    } catch (err) {
+      if (err instanceof SelectionError) return err;
+      throw err;
+    }
+  })();
+  if (plan instanceof SelectionError) {
+    output.stderr.write(`exo-doctor: ${plan.message}\n`);
+    return EXIT.usage;
+  }
+
+  const stdoutStyle = createStyle(!options.json && colorEnabled(ctx.env, ctx.terminal.stdoutIsTTY));
+  const stderrStyle = createStyle(colorEnabled(ctx.env, ctx.terminal.stderrIsTTY));
+  const progress = await createProgress({
+    mode: chooseProgressMode({ json: options.json, ...ctx.terminal }),
+    checks: plan,
+    stream: output.stderr,
+    style: stderrStyle,
+    redact: (text) => ctx.redactor.apply(text),
+  });
+
+  const run = await runChecks(registry, ctx, {
+    only: options.only,
+    skip: options.skip,
+    timeoutMs: options.timeout,
+    signal,
+    onEvent: (event) => progress.onEvent(event),
+  });
+  await progress.done();
+
+  const doc = buildDocument(
+    run,
+    {
+      version: ctx.runtime.doctorVersion,
+      os: ctx.platform,
+      osRelease: ctx.runtime.osRelease,
+      arch: ctx.runtime.arch,
+      node: ctx.runtime.node,
+      exchangeEnvironment: ctx.config.environment,
+      ...(ctx.config.upn ? { upn: ctx.config.upn } : {}),
+      ...(ctx.config.tenant ? { tenant: ctx.config.tenant } : {}),
+      failOn: options.failOn,
+      verbose: options.verbose,
+    },
+    ctx.redactor,
+  );
+  const text = options.json
+    ? `${JSON.stringify(doc, null, 2)}\n`
+    : renderText(doc, { style: stdoutStyle, width: ctx.terminal.columns ?? 100, verbose: options.verbose });
+  await write(output.stdout, text);
+  return doc.outcome.exitCode;
+}
+
+/** `--list-checks`: the pipeline, in order, with what each check needs. */
+export async function listChecks(registry: readonly AnyCheck[], json: boolean, output: Output): Promise<number> {
+  validateRegistry(registry);
+  const rows = registry.map((check) => ({ id: check.id, title: check.title, dependsOn: check.dependsOn.map((d: AnyCheck) => d.id) }));
+  if (json) {
+    await write(output.stdout, `${JSON.stringify(rows, null, 2)}\n`);
+    return EXIT.ok;
+  }
+  const idWidth = Math.max(...rows.map((r) => r.id.length));
+  const lines = rows.map((r) => `${r.id.padEnd(idWidth)}  ${r.title}${r.dependsOn.length ? ` (needs ${r.dependsOn.join(', ')})` : ''}`);
+  await write(output.stdout, `${lines.join('\n')}\n`);
+  return EXIT.ok;
+}
+
+/** Writes and waits until the text is handed to the OS, so that exiting right after loses nothing. */
+export function write(stream: NodeJS.WriteStream, text: string): Promise<void> {
+  return new Promise((resolve, reject) => stream.write(text, (err) => (err ? reject(err) : resolve())));
+}

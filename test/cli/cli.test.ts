@@ -1,0 +1,130 @@
+import { describe, expect, it } from 'vitest';
+import { runCli, runCliOnTerminal } from '../support/cli.js';
+import { schemaValidator } from '../support/schema.js';
+
+const ESC = '\u001b[';
+
+describe('exo-doctor exit codes', () => {
+  it('exits 0 when nothing failed, and prints the table and the summary line', () => {
+    const { code, stdout } = runCli(['--upn', 'admin@contoso.com']);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/ Status +Check +Result/);
+    expect(stdout).toContain('✔ pass    runtime');
+    expect(stdout).toMatch(/✔ No problems found \(2 checks in \d+ ms\)\./);
+  });
+
+  it('exits 1 when a check failed', () => {
+    const { code, stdout } = runCli(['--upn', 'admin']);
+    expect(code).toBe(1);
+    expect(stdout).toContain('✖ fail inputs: Account and tenant given on the command line');
+  });
+
+  it('accepts --fail-on warn and still exits 0 when nothing warned', () => {
+    // Warnings turning into exit 1 is covered by exitCodeFor's tests; no shipped check warns here yet.
+    expect(runCli(['--upn', 'admin@contoso.com', '--fail-on', 'warn']).code).toBe(0);
+  });
+
+  it.each([
+    [['--bogus'], "error: unknown option '--bogus'"],
+    [['--upn'], "error: option '--upn <upn>' argument missing"],
+    [['--environment', 'O365Mars'], "error: option '--environment <name>' argument 'O365Mars' is invalid."],
+    [['--timeout', 'soon'], "error: option '--timeout <duration>' argument 'soon' is invalid. expected a duration such as 15000, 15s or 2m."],
+    [['--fail-on', 'never'], "error: option '--fail-on <level>' argument 'never' is invalid."],
+    [['--only', 'nope'], 'exo-doctor: Unknown check "nope"; the checks are: runtime, inputs.'],
+    [['diagnoze'], "error: unknown command 'diagnoze' (see exo-doctor --help)"],
+  ])('exits 2 with one line for %j', (args, message) => {
+    const { code, stdout, stderr } = runCli(args);
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr.trimEnd().split('\n')).toHaveLength(1);
+    expect(stderr).toContain(message);
+  });
+
+  it('prints the version and the help, exiting 0', () => {
+    const version = runCli(['--version']);
+    expect(version).toEqual({ code: 0, stdout: '0.1.0\n', stderr: '' });
+    const help = runCli(['--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('--upn <upn>');
+    expect(help.stdout).toContain('Exit codes:');
+  });
+
+  it('runs the same diagnosis as the explicit diagnose command', () => {
+    const { code, stdout } = runCli(['diagnose', '--upn', 'admin', '--only', 'inputs']);
+    expect(code).toBe(1);
+    expect(stdout).toContain('✖ fail    inputs');
+    expect(stdout).not.toContain('runtime');
+  });
+});
+
+describe('exo-doctor --json', () => {
+  it('prints exactly one JSON document on stdout, valid against the schema', () => {
+    const { code, stdout, stderr } = runCli(['--upn', 'megan.bowen@contoso.com', '--json']);
+    expect(code).toBe(0);
+    expect(stderr).toBe('');
+    const doc = JSON.parse(stdout);
+    const validate = schemaValidator();
+    expect(validate(doc), JSON.stringify(validate.errors)).toBe(true);
+    expect(doc.checks.map((c: { id: string }) => c.id)).toEqual(['runtime', 'inputs']);
+    expect(stdout).not.toContain('megan.bowen@contoso.com');
+    expect(doc.environment.upn).toBe('m•••@c•••.com');
+  });
+
+  it('carries the exit code and the failure in the document', () => {
+    const { code, stdout } = runCli(['--upn', 'admin', '--json']);
+    const doc = JSON.parse(stdout);
+    expect(code).toBe(1);
+    expect(doc.outcome.exitCode).toBe(1);
+    expect(doc.checks[1]).toMatchObject({ id: 'inputs', status: 'fail', remediation: [{ runBy: 'admin' }] });
+  });
+
+  it('shows identifiers with --show-sensitive', () => {
+    const doc = JSON.parse(runCli(['--upn', 'megan.bowen@contoso.com', '--json', '--show-sensitive']).stdout);
+    expect(doc.environment.upn).toBe('megan.bowen@contoso.com');
+    expect(doc.outcome.sensitiveShown).toBe(true);
+  });
+
+  it('lists the checks as JSON', () => {
+    const { code, stdout } = runCli(['--list-checks', '--json']);
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout)).toEqual([
+      { id: 'runtime', title: 'Node.js and operating system the doctor runs on', dependsOn: [] },
+      { id: 'inputs', title: 'Account and tenant given on the command line', dependsOn: [] },
+    ]);
+  });
+});
+
+describe('exo-doctor output on pipes and terminals', () => {
+  it('writes plain progress lines to stderr when not on a terminal, with no escape codes', () => {
+    const { stdout, stderr } = runCli(['--upn', 'admin@contoso.com']);
+    expect(stderr).toMatch(/^✔ pass runtime \(\d+ ms\): exo-doctor/m);
+    expect(stderr + stdout).not.toContain(ESC);
+  });
+
+  it('colours the report on a terminal', () => {
+    const { stdout } = runCliOnTerminal(['--upn', 'admin@contoso.com'], {}, true);
+    expect(stdout).toContain(`${ESC}32m✔ pass${ESC}39m`);
+  });
+
+  it('honours NO_COLOR on a terminal', () => {
+    const { stdout } = runCliOnTerminal(['--upn', 'admin@contoso.com'], { NO_COLOR: '1' }, true);
+    expect(stdout).toContain('✔ pass    runtime');
+    expect(stdout).not.toContain(ESC);
+  });
+
+  it('honours FORCE_COLOR on a pipe', () => {
+    expect(runCli(['--upn', 'admin@contoso.com'], { FORCE_COLOR: '1' }).stdout).toContain(`${ESC}32m✔ pass`);
+  });
+
+  it('shows live progress with each check and its duration on a terminal', () => {
+    const { stdout } = runCliOnTerminal(['--upn', 'admin@contoso.com']);
+    expect(stdout).toMatch(/Node\.js and operating system the doctor runs on .*\[\d+\.\d+s\]/);
+    expect(stdout).toContain('No problems found');
+  });
+
+  it('uses plain lines under CI even on a terminal: no cursor movement', () => {
+    const { stdout } = runCliOnTerminal(['--upn', 'admin@contoso.com'], { CI: 'true', NO_COLOR: '1' });
+    expect(stdout).toMatch(/^✔ pass runtime \(\d+ ms\)/m);
+    expect(stdout).not.toContain(ESC);
+  });
+});

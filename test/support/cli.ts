@@ -1,0 +1,36 @@
+/** Runs the built bin the way a user does: through a pipe, or on a pseudo-terminal. */
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+export const BIN = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
+
+export interface CliResult {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** An environment without the variables that change output (colour, CI), plus `env`. */
+function cleanEnv(env: Record<string, string>): NodeJS.ProcessEnv {
+  const base = { ...process.env };
+  for (const name of ['CI', 'NO_COLOR', 'FORCE_COLOR', 'NODE_EXTRA_CA_CERTS', 'HTTPS_PROXY', 'HTTP_PROXY', 'https_proxy', 'http_proxy']) delete base[name];
+  return { ...base, ...env };
+}
+
+/** stdin, stdout and stderr are pipes. */
+export function runCli(args: readonly string[], env: Record<string, string> = {}): CliResult {
+  const result = spawnSync(process.execPath, [BIN, ...args], { env: cleanEnv(env), encoding: 'utf8', timeout: 30_000 });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+const quote = (arg: string) => `'${arg.replace(/'/g, `'\\''`)}'`;
+
+/**
+ * stdout (and stderr, unless `stderrToFile`) is a 100-column pseudo-terminal, made by util-linux
+ * `script`. Everything the terminal showed comes back in `stdout`.
+ */
+export function runCliOnTerminal(args: readonly string[], env: Record<string, string> = {}, stderrToNull = false): CliResult {
+  const command = `stty cols 100 rows 40; ${quote(process.execPath)} ${quote(BIN)} ${args.map(quote).join(' ')}${stderrToNull ? ' 2>/dev/null' : ''}`;
+  const result = spawnSync('script', ['-qec', command, '/dev/null'], { env: cleanEnv(env), encoding: 'utf8', timeout: 30_000 });
+  return { code: result.status, stdout: result.stdout.replace(/\r\n/g, '\n'), stderr: result.stderr };
+}
