@@ -100,6 +100,8 @@ async function main(argv: readonly string[]): Promise<void> {
     process.exitCode = 3;
   }
   // Exit now: a check abandoned after a timeout may still hold a socket, and must not keep us alive.
+  // An empty write calls back once what was written before it (the help text, say) has been flushed.
+  await new Promise((flushed) => process.stdout.write('', flushed));
   process.exit();
 }
 

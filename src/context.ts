@@ -155,7 +155,7 @@ export function createContext(options: CreateContextOptions): Context {
   redactor.addIdentifier(config.upn);
   redactor.addIdentifier(config.tenant);
   redactor.addIdentifier(os.hostname());
-  redactor.addIdentifier(os.userInfo({ encoding: 'utf8' }).username);
+  redactor.addIdentifier(currentUserName());
   const log = createLogger(config.verbose, options.writeLog ?? ((line) => process.stderr.write(line)), redactor);
 
   const readFileOrUndefined = async (path: string): Promise<string | undefined> => {
@@ -208,6 +208,15 @@ export function createContext(options: CreateContextOptions): Context {
     trustedCAs,
     dispatcher: async (dispatcherOptions) => createDispatcher(dispatcherOptions, resolve, await trustedCAs()),
   };
+}
+
+/** The login name, or undefined where the account has no entry (some containers run as a bare uid). */
+function currentUserName(): string | undefined {
+  try {
+    return os.userInfo().username;
+  } catch {
+    return undefined;
+  }
 }
 
 function isSet(value: string | undefined): boolean {
