@@ -7,5 +7,7 @@ export default defineConfig({
     hookTimeout: 30_000,
     // CLI tests spawn the built bin; `npm test` builds it first.
     globalSetup: ['test/support/global-setup.ts'],
+    // Nothing in a test may leave the machine: public names and addresses are refused.
+    setupFiles: ['test/support/loopback-guard.mjs'],
   },
 });
