@@ -36,12 +36,44 @@ function buildProgram(): Command {
   addDiagnoseOptions(program.command('diagnose').description('run the diagnosis (the default command)')).action(
     (options: Parameters<typeof normalizeOptions>[0]) => runDiagnosis(normalizeOptions(options)),
   );
+  addDiagnoseOptions(
+    program
+      .command('demo')
+      .description('run the diagnosis against a simulated Microsoft 365 tenant on 127.0.0.1 (no network, no account needed)')
+      .option('--scenario <name|file>', 'a built-in scenario (see --list) or a scenario file', 'healthy')
+      .option('--list', 'list the built-in scenarios and exit'),
+  ).action((options: Parameters<typeof normalizeOptions>[0] & { scenario: string; list?: boolean }, command: Command) =>
+    runDemo(normalizeOptions(options), options.scenario, options.list === true, command.getOptionValueSource('environment') === 'cli'),
+  );
   program.addHelpText('after', `${environmentHelp()}\n${EXIT_CODES_HELP}`);
   return program;
 }
 
 function oneLine(message: string): string {
   return message.replace(/\s*\n\s*/g, ' ').trim();
+}
+
+/** The parsed options as the doctor's configuration. */
+function configOf(options: DiagnoseOptions) {
+  return {
+    ...(options.upn !== undefined ? { upn: options.upn } : {}),
+    ...(options.tenant !== undefined ? { tenant: options.tenant } : {}),
+    environment: options.environment,
+    timeoutMs: options.timeout,
+    verbose: options.verbose,
+    showSensitive: options.showSensitive,
+  };
+}
+
+/** First Ctrl-C: stop the checks and print what finished. Second: quit at once. */
+function interruptSignal(): AbortSignal {
+  const controller = new AbortController();
+  process.on('SIGINT', () => {
+    if (controller.signal.aborted) process.exit(130);
+    process.stderr.write('\nStopping the checks; press Ctrl-C again to quit at once.\n');
+    controller.abort();
+  });
+  return controller.signal;
 }
 
 async function runDiagnosis(options: DiagnoseOptions): Promise<void> {
@@ -55,25 +87,36 @@ async function runDiagnosis(options: DiagnoseOptions): Promise<void> {
     process.exitCode = await listChecks(registry, options.json, output);
     return;
   }
-  const ctx = createContext({
-    config: {
-      ...(options.upn !== undefined ? { upn: options.upn } : {}),
-      ...(options.tenant !== undefined ? { tenant: options.tenant } : {}),
-      environment: options.environment,
-      timeoutMs: options.timeout,
-      verbose: options.verbose,
-      showSensitive: options.showSensitive,
-    },
-  });
+  const ctx = createContext({ config: configOf(options) });
+  process.exitCode = await diagnose({ registry, ctx, options, output, signal: interruptSignal() });
+}
 
-  // First Ctrl-C: stop the checks and print what finished. Second: quit at once.
-  const controller = new AbortController();
-  process.on('SIGINT', () => {
-    if (controller.signal.aborted) process.exit(130);
-    process.stderr.write('\nStopping the checks; press Ctrl-C again to quit at once.\n');
-    controller.abort();
+async function runDemo(options: DiagnoseOptions, scenario: string, list: boolean, environmentGiven: boolean): Promise<void> {
+  const [{ demo, listScenarios }, { listChecks }, { createContext }, { registry }] = await Promise.all([
+    import('./demo.js'),
+    import('./diagnose.js'),
+    import('./context.js'),
+    import('../checks/index.js'),
+  ]);
+  const output = { stdout: process.stdout, stderr: process.stderr };
+  const machine = createContext({ config: configOf(options) });
+  if (list) {
+    process.exitCode = await listScenarios(machine, options.json, output);
+    return;
+  }
+  if (options.listChecks) {
+    process.exitCode = await listChecks(registry, options.json, output);
+    return;
+  }
+  process.exitCode = await demo({
+    registry,
+    options,
+    scenario,
+    explicit: { environment: environmentGiven },
+    machine,
+    output,
+    signal: interruptSignal(),
   });
-  process.exitCode = await diagnose({ registry, ctx, options, output, signal: controller.signal });
 }
 
 async function main(argv: readonly string[]): Promise<void> {

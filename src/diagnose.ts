@@ -24,10 +24,12 @@ export interface DiagnoseRun {
   readonly output: Output;
   /** Ctrl-C. */
   readonly signal: AbortSignal;
+  /** The simulated tenant the run is against (`exo-doctor demo`), named in the report. */
+  readonly simulation?: { readonly name: string; readonly description: string };
 }
 
 /** Runs the diagnosis and returns the exit code. */
-export async function diagnose({ registry, ctx, options, output, signal }: DiagnoseRun): Promise<number> {
+export async function diagnose({ registry, ctx, options, output, signal, simulation }: DiagnoseRun): Promise<number> {
   validateRegistry(registry);
   const plan = (() => {
     try {
@@ -74,6 +76,7 @@ export async function diagnose({ registry, ctx, options, output, signal }: Diagn
       ...(ctx.config.tenant ? { tenant: ctx.config.tenant } : {}),
       failOn: options.failOn,
       verbose: options.verbose,
+      ...(simulation ? { simulation: { scenario: simulation.name, description: simulation.description } } : {}),
     },
     ctx.redactor,
   );

@@ -55,6 +55,8 @@ export interface ReportDocument {
     readonly interrupted: boolean;
     readonly sensitiveShown: boolean;
   };
+  /** Present when the run was against the simulated tenant (`exo-doctor demo`). */
+  readonly simulation?: { readonly scenario: string; readonly description: string };
   readonly checks: readonly ReportCheck[];
 }
 
@@ -92,6 +94,7 @@ export interface DocumentMeta {
   readonly tenant?: string;
   readonly failOn: FailOn;
   readonly verbose: boolean;
+  readonly simulation?: { readonly scenario: string; readonly description: string };
 }
 
 export function buildDocument(run: RunReport, meta: DocumentMeta, redactor: Redactor): ReportDocument {
@@ -121,6 +124,7 @@ export function buildDocument(run: RunReport, meta: DocumentMeta, redactor: Reda
       interrupted: run.interrupted,
       sensitiveShown: redactor.showsIdentifiers,
     },
+    ...(meta.simulation ? { simulation: meta.simulation } : {}),
     checks: run.checks.map((check) => ({
       id: check.id,
       title: text(check.title),

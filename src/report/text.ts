@@ -22,7 +22,8 @@ export function renderText(doc: ReportDocument, options: TextOptions): string {
   const out: string[] = [];
   out.push(
     `${style.bold('exo-doctor')} ${doc.tool.version} · ${doc.environment.exchangeEnvironment}` +
-      (doc.environment.upn ? ` · ${doc.environment.upn}` : doc.environment.tenant ? ` · ${doc.environment.tenant}` : ''),
+      (doc.environment.upn ? ` · ${doc.environment.upn}` : doc.environment.tenant ? ` · ${doc.environment.tenant}` : '') +
+      (doc.simulation ? ` · ${style.yellow(`simulated tenant "${doc.simulation.scenario}"`)}` : ''),
     '',
     renderTable(doc.checks, options),
   );

@@ -3,6 +3,8 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 export const BIN = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
+/** Every CLI a test starts runs with the loopback guard too: it may not leave the machine either. */
+const GUARD = new URL('./loopback-guard.mjs', import.meta.url).href;
 
 export interface CliResult {
   readonly code: number | null;
@@ -14,7 +16,7 @@ export interface CliResult {
 function cleanEnv(env: Record<string, string>): NodeJS.ProcessEnv {
   const base = { ...process.env };
   for (const name of ['CI', 'NO_COLOR', 'FORCE_COLOR', 'NODE_EXTRA_CA_CERTS', 'HTTPS_PROXY', 'HTTP_PROXY', 'https_proxy', 'http_proxy']) delete base[name];
-  return { ...base, ...env };
+  return { ...base, NODE_OPTIONS: `--import=${GUARD}`, ...env };
 }
 
 /** stdin, stdout and stderr are pipes. */
