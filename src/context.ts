@@ -10,7 +10,8 @@
 import { execFile } from 'node:child_process';
 import { lookup } from 'node:dns/promises';
 import { readdir, readFile } from 'node:fs/promises';
-import { isIP } from 'node:net';
+import { connect as netConnect, isIP } from 'node:net';
+import type { Duplex } from 'node:stream';
 import os from 'node:os';
 import tls from 'node:tls';
 import type { buildConnector, Dispatcher } from 'undici';
@@ -27,6 +28,8 @@ export interface Config {
   readonly timeoutMs: number;
   /** Overrides the doctor's own proxy route (`--proxy`). */
   readonly proxy?: string;
+  /** A PEM file of extra CA certificates to trust (`--ca`), e.g. a TLS-inspecting proxy's. */
+  readonly caFile?: string;
   readonly verbose: boolean;
   readonly showSensitive: boolean;
 }
@@ -55,6 +58,39 @@ export interface DispatcherOptions {
   readonly proxy?: string;
   /** Connect, header and body time limit for each request. */
   readonly timeoutMs: number;
+}
+
+export interface SocketOptions {
+  readonly timeoutMs: number;
+  readonly signal?: AbortSignal;
+}
+
+/** A certificate as a TLS peer presented it. */
+export interface CertificateSummary {
+  /** `CN=…, O=…`. */
+  readonly subject: string;
+  readonly issuer: string;
+  readonly subjectCN?: string;
+  readonly subjectOrganization?: string;
+  readonly issuerCN?: string;
+  readonly issuerOrganization?: string;
+  /** SHA-256 fingerprint, colon-separated hex. */
+  readonly fingerprint256: string;
+  readonly validFrom: string;
+  readonly validTo: string;
+}
+
+/** What a TLS handshake showed. The doctor reports verification, it does not enforce it, so it can name an interceptor. */
+export interface TlsHandshake {
+  readonly authorized: boolean;
+  /** OpenSSL's or Node's code, e.g. `UNABLE_TO_VERIFY_LEAF_SIGNATURE`, `ERR_TLS_CERT_ALTNAME_INVALID`. */
+  readonly authorizationError?: string;
+  /** `TLSv1.3`. */
+  readonly protocol?: string;
+  /** The chain from the leaf up, as sent (plus what Node could complete from the trusted set). */
+  readonly chain: readonly CertificateSummary[];
+  /** The open connection; the caller ends it. */
+  readonly socket: Duplex;
 }
 
 /** Diagnostics for `--verbose`. Writes to stderr only, never to stdout, and never prints a secret. */
@@ -108,6 +144,16 @@ export interface Context {
   trustedCAs(): Promise<readonly string[]>;
   /** An undici dispatcher that connects through {@link resolve} and trusts {@link trustedCAs}. */
   dispatcher(options: DispatcherOptions): Promise<Dispatcher>;
+  /** A TCP connection to a host, through {@link resolve}. Rejects with the socket error's code. */
+  connect(host: string, port: number, options: SocketOptions): Promise<Duplex>;
+  /**
+   * One run's shared results: the first caller of a key computes it, later callers (other checks, at
+   * the same time or after) get the same promise. For I/O several independent checks need, such as a
+   * probe of the same endpoint on the same route.
+   */
+  memo<T>(key: string, compute: () => Promise<T>): Promise<T>;
+  /** A TLS handshake on an open connection (a proxy tunnel) or a new one, against {@link trustedCAs}. */
+  tlsHandshake(options: SocketOptions & { readonly servername: string; readonly socket?: Duplex; readonly port?: number }): Promise<TlsHandshake>;
 }
 
 /** Every member of {@link Context}, so that fakes can tell a missing stub from an unknown property. */
@@ -126,6 +172,9 @@ export const CONTEXT_MEMBERS = [
   'resolve',
   'trustedCAs',
   'dispatcher',
+  'connect',
+  'memo',
+  'tlsHandshake',
 ] as const satisfies readonly (keyof Context)[];
 
 // Fails to compile when a member of Context is missing from CONTEXT_MEMBERS.
@@ -138,6 +187,12 @@ export interface WorldOverrides {
   readonly resolve?: Context['resolve'];
   readonly trustedCAs?: Context['trustedCAs'];
   readonly now?: Context['now'];
+  /** The machine's environment variables (its proxy variables, say). */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** The machine's operating system, for settings read per platform. */
+  readonly platform?: NodeJS.Platform;
+  /** The machine's programs (reg, netsh, scutil, gsettings answers). */
+  readonly exec?: Context['exec'];
 }
 
 export interface CreateContextOptions {
@@ -150,9 +205,13 @@ export interface CreateContextOptions {
 /** The real context: this machine, its network and its clock, unless a world is given. */
 export function createContext(options: CreateContextOptions): Context {
   const { config } = options;
-  const env = { ...process.env };
+  const env = { ...(options.world?.env ?? process.env) };
   const redactor = new Redactor(config.showSensitive);
   redactor.addIdentifier(config.upn);
+  // Proxy credentials (in --proxy or the environment) are secrets wherever they might surface.
+  for (const url of [config.proxy, env['HTTPS_PROXY'], env['https_proxy'], env['HTTP_PROXY'], env['http_proxy'], env['ALL_PROXY'], env['all_proxy']]) {
+    for (const secret of credentialsOf(url)) redactor.addSecret(secret);
+  }
   redactor.addIdentifier(config.tenant);
   redactor.addIdentifier(os.hostname());
   redactor.addIdentifier(currentUserName());
@@ -170,12 +229,16 @@ export function createContext(options: CreateContextOptions): Context {
   const resolve = options.world?.resolve ?? resolveWithDns;
   let cas: Promise<readonly string[]> | undefined;
   const trustedCAs =
-    options.world?.trustedCAs ?? (() => (cas ??= loadTrustedCAs(env['NODE_EXTRA_CA_CERTS'], readFileOrUndefined, log)));
+    options.world?.trustedCAs ?? (() => (cas ??= loadTrustedCAs([env['NODE_EXTRA_CA_CERTS'], config.caFile], readFileOrUndefined, log)));
+  const connect = (host: string, port: number, socketOptions: SocketOptions) => openConnection(resolve, host, port, socketOptions);
+  const memos = new Map<string, Promise<unknown>>();
+  // Building a TLS context from Node's ~140 roots costs milliseconds: once per run, not per handshake.
+  let secureContext: Promise<tls.SecureContext> | undefined;
 
   return {
     config,
     env,
-    platform: process.platform,
+    platform: options.world?.platform ?? process.platform,
     runtime: {
       node: process.version,
       arch: process.arch,
@@ -193,7 +256,7 @@ export function createContext(options: CreateContextOptions): Context {
     },
     log,
     redactor,
-    exec: (command, args, execOptions) => runProgram(command, args, execOptions, log),
+    exec: options.world?.exec ?? ((command, args, execOptions) => runProgram(command, args, execOptions, log)),
     readFile: readFileOrUndefined,
     readDir: async (path) => {
       try {
@@ -207,7 +270,119 @@ export function createContext(options: CreateContextOptions): Context {
     resolve,
     trustedCAs,
     dispatcher: async (dispatcherOptions) => createDispatcher(dispatcherOptions, resolve, await trustedCAs()),
+    connect,
+    memo: <T>(key: string, compute: () => Promise<T>): Promise<T> => {
+      let shared = memos.get(key) as Promise<T> | undefined;
+      if (!shared) {
+        shared = compute();
+        memos.set(key, shared);
+      }
+      return shared;
+    },
+    tlsHandshake: async (handshake) => {
+      const socket = handshake.socket ?? (await connect(handshake.servername, handshake.port ?? 443, handshake));
+      secureContext ??= trustedCAs().then((ca) => tls.createSecureContext({ ca: [...ca] }));
+      return startTls(socket, handshake, await secureContext);
+    },
   };
+}
+
+/** `user`, `password` and `user:password` of a URL with credentials. */
+function credentialsOf(url: string | undefined): string[] {
+  if (!url) return [];
+  try {
+    const parsed = new URL(url);
+    const user = decodeURIComponent(parsed.username);
+    const password = decodeURIComponent(parsed.password);
+    return password ? [password, `${user}:${password}`] : [];
+  } catch {
+    // Not a URL: nothing to protect in it.
+    return [];
+  }
+}
+
+/** Rejects with an error that has a Node-style `code`. */
+function codedError(code: string, message: string): Error {
+  return Object.assign(new Error(message), { code });
+}
+
+/** Runs `start` until it settles, the time limit passes or the signal fires; `cleanup` runs on the losing paths. */
+function bounded<T>(options: SocketOptions, what: string, start: (settle: (err: Error | null, value?: T) => void) => () => void): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    let done = false;
+    let cleanup: () => void = () => undefined;
+    const finish = (err: Error | null, value?: T) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      options.signal?.removeEventListener('abort', onAbort);
+      if (err) {
+        cleanup();
+        reject(err);
+      } else resolve(value as T);
+    };
+    const timer = setTimeout(() => finish(codedError('ETIMEDOUT', `${what}: no answer within ${options.timeoutMs} ms`)), options.timeoutMs);
+    const onAbort = () => finish(codedError('ABORTED', `${what}: stopped`));
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    cleanup = start(finish);
+  });
+}
+
+async function openConnection(resolve: Context['resolve'], host: string, port: number, options: SocketOptions): Promise<Duplex> {
+  const [target] = await resolve(host, port);
+  if (!target) throw codedError('ENOTFOUND', `${host} has no address`);
+  return bounded<Duplex>(options, `TCP connection to ${host}:${port}`, (settle) => {
+    const socket = netConnect({ host: target.address, port: target.port });
+    socket.once('connect', () => settle(null, socket));
+    socket.once('error', (err) => settle(err));
+    return () => socket.destroy();
+  });
+}
+
+function startTls(socket: Duplex, options: SocketOptions & { servername: string }, secureContext: tls.SecureContext): Promise<TlsHandshake> {
+  return bounded<TlsHandshake>(options, `TLS handshake with ${options.servername}`, (settle) => {
+    const secure = tls.connect({
+      socket,
+      ...(isIP(options.servername) ? {} : { servername: options.servername }),
+      host: options.servername,
+      secureContext,
+      rejectUnauthorized: false,
+      ALPNProtocols: ['http/1.1'],
+    });
+    secure.once('secureConnect', () => {
+      const error = secure.authorizationError as unknown as string | Error | null;
+      settle(null, {
+        authorized: secure.authorized,
+        ...(error ? { authorizationError: typeof error === 'string' ? error : ((error as NodeJS.ErrnoException).code ?? error.message) } : {}),
+        ...(secure.getProtocol() ? { protocol: secure.getProtocol() as string } : {}),
+        chain: certificateChain(secure.getPeerCertificate(true)),
+        socket: secure,
+      });
+    });
+    secure.once('error', (err) => settle(err));
+    return () => secure.destroy();
+  });
+}
+
+function certificateChain(leaf: tls.DetailedPeerCertificate): CertificateSummary[] {
+  const chain: CertificateSummary[] = [];
+  const seen = new Set<string>();
+  for (let cert: tls.DetailedPeerCertificate | undefined = leaf; cert && cert.fingerprint256 && !seen.has(cert.fingerprint256); cert = cert.issuerCertificate) {
+    seen.add(cert.fingerprint256);
+    const name = (n: tls.Certificate | undefined) => [n?.CN && `CN=${n.CN}`, n?.O && `O=${n.O}`].filter(Boolean).join(', ');
+    chain.push({
+      subject: name(cert.subject),
+      issuer: name(cert.issuer),
+      ...(cert.subject?.CN ? { subjectCN: String(cert.subject.CN) } : {}),
+      ...(cert.subject?.O ? { subjectOrganization: String(cert.subject.O) } : {}),
+      ...(cert.issuer?.CN ? { issuerCN: String(cert.issuer.CN) } : {}),
+      ...(cert.issuer?.O ? { issuerOrganization: String(cert.issuer.O) } : {}),
+      fingerprint256: cert.fingerprint256,
+      validFrom: cert.valid_from,
+      validTo: cert.valid_to,
+    });
+  }
+  return chain;
 }
 
 /** The login name, or undefined where the account has no entry (some containers run as a bare uid). */
@@ -246,19 +421,20 @@ async function resolveWithDns(host: string, port: number): Promise<readonly Reso
 }
 
 async function loadTrustedCAs(
-  extraFile: string | undefined,
+  extraFiles: readonly (string | undefined)[],
   read: (path: string) => Promise<string | undefined>,
   log: Logger,
 ): Promise<readonly string[]> {
   // Passing `ca` to a TLS connection replaces Node's roots, so the set starts from them.
-  const roots = [...tls.rootCertificates];
-  if (!extraFile) return roots;
-  const extra = await read(extraFile).catch(() => undefined);
-  if (extra === undefined) {
-    log.warn(`NODE_EXTRA_CA_CERTS names ${extraFile}, which could not be read; only Node's own roots are trusted.`);
-    return roots;
+  const certificates = [...tls.rootCertificates];
+  for (const file of extraFiles) {
+    if (!file) continue;
+    const extra = await read(file).catch(() => undefined);
+    const pems = extra === undefined ? [] : splitPem(extra);
+    if (pems.length === 0) log.warn(`${file} could not be read as PEM certificates; it adds nothing to the trusted set.`);
+    certificates.push(...pems);
   }
-  return [...roots, ...splitPem(extra)];
+  return certificates;
 }
 
 /** Splits a PEM bundle into single certificates. */

@@ -13,14 +13,14 @@ import { type AddressInfo, createServer as createTcpServer, type Server as TcpSe
 import { randomBytes } from 'node:crypto';
 import { decodeJwt } from '../auth/jwt.js';
 import { CLOUDS, ENVIRONMENT_NAMES } from '../clouds.js';
-import type { Config, Context, ResolvedEndpoint } from '../context.js';
+import type { Config, Context, ResolvedEndpoint, WorldOverrides } from '../context.js';
 import { createContext } from '../context.js';
 import { cloudOfLoginHost, getUserRealm, instanceDiscovery, openIdConfiguration, signingKeys, tenantNotFound, userRealm } from './entra-discovery.js';
 import { type AppCredentials, EntraTokenService } from './entra-token.js';
 import { ExchangeService } from './exchange.js';
 import { GraphService } from './graph.js';
 import { json, notFound, type SimRequest, type SimResponse, text } from './http.js';
-import { createCertificateAuthority, createClientCertificate, type IssuedCertificate, issueServerCertificate } from './pki.js';
+import { createCertificateAuthority, createClientCertificate, type IssuedCertificate, issueIntermediateAuthority, issueServerCertificate } from './pki.js';
 import type { HostFaults, Scenario } from './scenario.js';
 import { Tenant } from './tenant.js';
 import { createSigningKey, type SigningKey, TokenIssuer } from './tokens.js';
@@ -36,6 +36,17 @@ export interface AuditRecord {
   readonly cmdlet?: string;
   readonly grantType?: string;
 }
+
+/**
+ * The admin's machine in the world, unless a test or scenario says otherwise: no proxy variables, and
+ * none of the programs that hold proxy settings. The real machine's settings must not leak in: a
+ * desktop's proxy would send simulated traffic to a real proxy.
+ */
+const CLEAN_MACHINE: Required<Pick<WorldOverrides, 'env' | 'platform' | 'exec'>> = {
+  env: {},
+  platform: 'linux',
+  exec: async (command) => ({ kind: 'not-found', command }),
+};
 
 /** Hosts the world answers besides each cloud's login, Exchange and Graph hosts. */
 export const EXTRA_HOSTS = [
@@ -72,8 +83,10 @@ export interface World {
   credentials(appId: string): AppCredentials | undefined;
   /** Who completes device-code and browser sign-ins from now on. */
   signInAs(upn: string): void;
-  /** A doctor context that lives in this world. */
-  context(config: Config, writeLog?: (line: string) => void): Context;
+  /** Every host name the world answers. */
+  readonly hosts: readonly string[];
+  /** A doctor context that lives in this world; `machine` sets the machine's own settings (proxy variables, programs). */
+  context(config: Config, writeLog?: (line: string) => void, machine?: Pick<WorldOverrides, 'env' | 'platform' | 'exec'>): Context;
   /** The port of the shared HTTPS listener. */
   readonly port: number;
   stop(): Promise<void>;
@@ -82,7 +95,7 @@ export interface World {
 export async function startWorld(scenario: Scenario, options: WorldOptions = {}): Promise<World> {
   const tenant = new Tenant(scenario);
   const hosts = worldHosts(scenario);
-  const { ca, serverCert, signingKey } = await keyMaterial(hosts);
+  const { ca, intermediate, serverCert, signingKey } = await keyMaterial(hosts);
   const credentials = new Map<string, AppCredentials>();
   await Promise.all(
     scenario.apps.map(async (app) => {
@@ -168,7 +181,7 @@ export async function startWorld(scenario: Scenario, options: WorldOptions = {})
     await send(response, answer, hostFaults, now());
   };
 
-  const server: Server = createHttpsServer({ cert: serverCert.certPem, key: serverCert.keyPem }, (req, res) => {
+  const server: Server = createHttpsServer({ cert: `${serverCert.certPem}${intermediate.certPem}`, key: serverCert.keyPem }, (req, res) => {
     handle(req, res).catch(() => res.destroy());
   });
   const sockets = new Set<Socket>();
@@ -196,7 +209,7 @@ export async function startWorld(scenario: Scenario, options: WorldOptions = {})
     if (!hosts.has(name) || f.unresolvable) {
       throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${host}`), { code: 'ENOTFOUND', hostname: host, syscall: 'getaddrinfo' });
     }
-    return [{ address: '127.0.0.1', family: 4, port: f.blackHole ? blackHolePort : port }];
+    return f.blackHole ? [{ address: '127.0.0.1', family: 4, port: blackHolePort }] : [{ address: listenHost, family: 4, port }];
   };
 
   return {
@@ -211,11 +224,12 @@ export async function startWorld(scenario: Scenario, options: WorldOptions = {})
     signInAs: (upn) => {
       entra.signInAs = upn;
     },
-    context: (config, writeLog) =>
+    hosts: [...hosts],
+    context: (config, writeLog, machine = {}) =>
       createContext({
         config,
         ...(writeLog ? { writeLog } : {}),
-        world: { resolve, trustedCAs: async () => [ca.certPem] },
+        world: { ...CLEAN_MACHINE, ...machine, resolve, trustedCAs: async () => [ca.certPem] },
       }),
     stop: async () => {
       for (const socket of sockets) socket.destroy();
@@ -226,6 +240,7 @@ export async function startWorld(scenario: Scenario, options: WorldOptions = {})
 
 interface KeyMaterial {
   readonly ca: IssuedCertificate;
+  readonly intermediate: IssuedCertificate;
   readonly serverCert: IssuedCertificate;
   readonly signingKey: SigningKey;
 }
@@ -236,7 +251,7 @@ interface KeyMaterial {
  */
 const keyCache = new Map<string, Promise<KeyMaterial>>();
 const clientCertCache = new Map<string, Promise<IssuedCertificate>>();
-let rootCache: Promise<{ ca: IssuedCertificate; signingKey: SigningKey }> | undefined;
+let rootCache: Promise<{ ca: IssuedCertificate; intermediate: IssuedCertificate; signingKey: SigningKey }> | undefined;
 
 function validity(): { notBefore: Date; notAfter: Date } {
   return { notBefore: new Date(Date.now() - 86_400_000), notAfter: new Date(Date.now() + 7 * 86_400_000) };
@@ -246,14 +261,24 @@ function keyMaterial(hosts: ReadonlySet<string>): Promise<KeyMaterial> {
   const key = [...hosts].sort().join(',');
   let material = keyCache.get(key);
   if (!material) {
+    // The chain has the shape and the names of Microsoft 365's (a DigiCert root, a Microsoft issuing CA),
+    // so that the doctor's TLS-inspection check sees the world as it sees Microsoft. The keys are the
+    // world's own, made now, kept in memory and trusted only by a context inside the world.
     rootCache ??= Promise.all([
-      createCertificateAuthority({ commonName: 'exo-doctor simulated Microsoft 365 root CA', organization: 'exo-doctor', ...validity() }),
+      createCertificateAuthority({ commonName: 'DigiCert Global Root G2', organization: 'DigiCert Inc', ...validity() }),
       createSigningKey(),
-    ]).then(([ca, signingKey]) => ({ ca, signingKey }));
-    material = rootCache.then(async ({ ca, signingKey }) => ({
-      ca,
+    ]).then(async ([root, signingKey]) => ({
+      ca: root,
+      intermediate: await issueIntermediateAuthority(root, { commonName: 'Microsoft Azure RSA TLS Issuing CA 04', organization: 'Microsoft Corporation', ...validity() }),
       signingKey,
-      serverCert: await issueServerCertificate(ca, { commonName: 'login.microsoftonline.com', dnsNames: [...hosts], ipAddresses: ['127.0.0.1'], ...validity() }),
+    }));
+    material = rootCache.then(async ({ ca, intermediate, signingKey }) => ({
+      ca,
+      intermediate,
+      signingKey,
+      // An ECDSA leaf: the world serves every handshake of a diagnosis from one process, often on the
+      // same CPU as the doctor, and an RSA signature per handshake would dominate its timings.
+      serverCert: await issueServerCertificate(intermediate, { commonName: 'login.microsoftonline.com', dnsNames: [...hosts], ipAddresses: ['127.0.0.1'], keyType: 'ec', ...validity() }),
     }));
     keyCache.set(key, material);
   }

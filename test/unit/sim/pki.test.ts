@@ -7,6 +7,7 @@ import {
   createCertificateAuthority,
   createClientCertificate,
   type IssuedCertificate,
+  issueIntermediateAuthority,
   issueServerCertificate,
 } from '../../../src/sim/pki.js';
 
@@ -119,8 +120,8 @@ describe('certificate contents', () => {
 describe('TLS handshake', () => {
   const servers: Server[] = [];
 
-  async function listen(cert: IssuedCertificate): Promise<number> {
-    const https = createServer({ cert: cert.certPem, key: cert.keyPem }, (_req, res) => res.end('ok'));
+  async function listen(cert: IssuedCertificate, chain = ''): Promise<number> {
+    const https = createServer({ cert: `${cert.certPem}${chain}`, key: cert.keyPem }, (_req, res) => res.end('ok'));
     servers.push(https);
     await new Promise<void>((resolve) => https.listen(0, '127.0.0.1', resolve));
     return (https.address() as AddressInfo).port;
@@ -152,6 +153,18 @@ describe('TLS handshake', () => {
     const port = await listen(server);
     expect((await handshake(port, [])).error).toBe('UNABLE_TO_VERIFY_LEAF_SIGNATURE');
     expect((await handshake(port, [otherCa.certPem])).error).toBe('UNABLE_TO_VERIFY_LEAF_SIGNATURE');
+  });
+
+  it('builds a three-level chain through an intermediate CA', async () => {
+    const intermediate = await issueIntermediateAuthority(ca, { commonName: 'Issuing CA 04', organization: 'exo-doctor', notBefore, notAfter });
+    const leaf = await issueServerCertificate(intermediate, { commonName: hosts[0]!, dnsNames: hosts, notBefore, notAfter });
+    expect(x509(intermediate).ca).toBe(true);
+    expect(x509(intermediate).verify(x509(ca).publicKey)).toBe(true);
+    expect(x509(leaf).checkIssued(x509(intermediate))).toBe(true);
+    const sentWithChain = await listen(leaf, intermediate.certPem);
+    expect(await handshake(sentWithChain, [ca.certPem])).toEqual({ authorized: true, error: null });
+    const sentAlone = await listen(leaf);
+    expect((await handshake(sentAlone, [ca.certPem])).error).toBe('UNABLE_TO_VERIFY_LEAF_SIGNATURE');
   });
 
   it('reports an expired certificate', async () => {
