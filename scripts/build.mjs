@@ -13,6 +13,8 @@ await build({
   platform: 'node',
   target: 'node20.19',
   chunkNames: 'chunks/[name]-[hash]',
+  // QuickJS loads its WebAssembly from its own package folder, so it stays outside the bundle.
+  external: ['quickjs-wasi'],
   sourcemap: 'linked',
   legalComments: 'linked',
   logLevel: 'warning',
