@@ -62,6 +62,8 @@ function configOf(options: DiagnoseOptions) {
     timeoutMs: options.timeout,
     verbose: options.verbose,
     showSensitive: options.showSensitive,
+    ...(options.proxy !== undefined ? { proxy: options.proxy } : {}),
+    ...(options.ca !== undefined ? { caFile: options.ca } : {}),
   };
 }
 

@@ -56,6 +56,8 @@ export async function demo(run: DemoRun): Promise<number> {
       timeoutMs: options.timeout,
       verbose: options.verbose,
       showSensitive: options.showSensitive,
+      ...(options.proxy !== undefined ? { proxy: options.proxy } : {}),
+      ...(options.ca !== undefined ? { caFile: options.ca } : {}),
     };
     const ctx = world.context(config);
     await write(

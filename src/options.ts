@@ -20,6 +20,8 @@ export interface DiagnoseOptions {
   readonly timeout: number;
   readonly failOn: 'fail' | 'warn';
   readonly showSensitive: boolean;
+  readonly proxy?: string;
+  readonly ca?: string;
 }
 
 /** What commander hands the action: flags that were not given are absent. */
@@ -38,6 +40,8 @@ export function normalizeOptions(raw: RawOptions): DiagnoseOptions {
     timeout: raw.timeout,
     failOn: raw.failOn,
     showSensitive: raw.showSensitive === true,
+    ...(raw.proxy !== undefined ? { proxy: raw.proxy } : {}),
+    ...(raw.ca !== undefined ? { ca: raw.ca } : {}),
   };
 }
 
@@ -50,6 +54,19 @@ export function parseDuration(text: string): number {
   if (ms < 100) throw new InvalidArgumentError('must be at least 100 ms.');
   if (ms > 3_600_000) throw new InvalidArgumentError('must be at most 1 hour.');
   return Math.round(ms);
+}
+
+/** `--proxy`: an http:// URL with a host and a port; credentials allowed (used, never printed). */
+export function parseProxyUrl(text: string): string {
+  let url: URL;
+  try {
+    url = new URL(text.includes('://') ? text : `http://${text}`);
+  } catch {
+    throw new InvalidArgumentError('expected a proxy URL such as http://proxy.contoso.com:8080.');
+  }
+  if (url.protocol !== 'http:') throw new InvalidArgumentError(`only http:// proxies are supported (got ${url.protocol}//).`);
+  if (!url.port) throw new InvalidArgumentError('the proxy URL needs a port, e.g. http://proxy.contoso.com:8080.');
+  return url.href.replace(/\/$/, '');
 }
 
 /** `--only a,b --only c` → `['a', 'b', 'c']`. */
@@ -85,6 +102,8 @@ export function addDiagnoseOptions(command: Command): Command {
     .addOption(
       new Option('--fail-on <level>', 'exit with 1 on failures only, or on warnings too').choices(['fail', 'warn']).default('fail'),
     )
+    .option('--proxy <url>', "the doctor's own proxy, e.g. http://proxy:8080 (credentials allowed: http://user:pass@proxy:8080)", parseProxyUrl)
+    .option('--ca <file>', 'also trust the CA certificates in this PEM file (a TLS-inspecting proxy, for instance)')
     .option('--show-sensitive', 'show account, tenant and machine names instead of masking them');
 }
 

@@ -3,10 +3,12 @@ import { runCli, runCliOnTerminal } from '../support/cli.js';
 import { schemaValidator } from '../support/schema.js';
 
 const ESC = '\u001b[';
+/** On this machine the network checks would meet the loopback guard: these tests run the offline checks. */
+const OFFLINE = ['--only', 'runtime,inputs'];
 
 describe('exo-doctor exit codes', () => {
   it('exits 0 when nothing failed, and prints the table and the summary line', () => {
-    const { code, stdout } = runCli(['--upn', 'admin@contoso.com']);
+    const { code, stdout } = runCli(['--upn', 'admin@contoso.com', ...OFFLINE]);
     expect(code).toBe(0);
     expect(stdout).toMatch(/ Status +Check +Result/);
     expect(stdout).toContain('✔ pass    runtime');
@@ -21,7 +23,7 @@ describe('exo-doctor exit codes', () => {
 
   it('accepts --fail-on warn and still exits 0 when nothing warned', () => {
     // Warnings turning into exit 1 is covered by exitCodeFor's tests; no shipped check warns here yet.
-    expect(runCli(['--upn', 'admin@contoso.com', '--fail-on', 'warn']).code).toBe(0);
+    expect(runCli(['--upn', 'admin@contoso.com', '--fail-on', 'warn', ...OFFLINE]).code).toBe(0);
   });
 
   it.each([
@@ -30,8 +32,9 @@ describe('exo-doctor exit codes', () => {
     [['--environment', 'O365Mars'], "error: option '--environment <name>' argument 'O365Mars' is invalid."],
     [['--timeout', 'soon'], "error: option '--timeout <duration>' argument 'soon' is invalid. expected a duration such as 15000, 15s or 2m."],
     [['--fail-on', 'never'], "error: option '--fail-on <level>' argument 'never' is invalid."],
-    [['--only', 'nope'], 'exo-doctor: Unknown check "nope"; the checks are: runtime, inputs.'],
+    [['--only', 'nope'], 'exo-doctor: Unknown check "nope"; the checks are: runtime, inputs, proxy-config,'],
     [['diagnoze'], "error: unknown command 'diagnoze' (see exo-doctor --help)"],
+    [['--proxy', 'socks5://proxy:1080'], "error: option '--proxy <url>' argument 'socks5://proxy:1080' is invalid. only http:// proxies are supported (got socks5://)."],
   ])('exits 2 with one line for %j', (args, message) => {
     const { code, stdout, stderr } = runCli(args);
     expect(code).toBe(2);
@@ -59,7 +62,7 @@ describe('exo-doctor exit codes', () => {
 
 describe('exo-doctor --json', () => {
   it('prints exactly one JSON document on stdout, valid against the schema', () => {
-    const { code, stdout, stderr } = runCli(['--upn', 'megan.bowen@contoso.com', '--json']);
+    const { code, stdout, stderr } = runCli(['--upn', 'megan.bowen@contoso.com', '--json', '--only', 'runtime,inputs']);
     expect(code).toBe(0);
     expect(stderr).toBe('');
     const doc = JSON.parse(stdout);
@@ -71,7 +74,7 @@ describe('exo-doctor --json', () => {
   });
 
   it('carries the exit code and the failure in the document', () => {
-    const { code, stdout } = runCli(['--upn', 'admin', '--json']);
+    const { code, stdout } = runCli(['--upn', 'admin', '--json', '--only', 'runtime,inputs']);
     const doc = JSON.parse(stdout);
     expect(code).toBe(1);
     expect(doc.outcome.exitCode).toBe(1);
@@ -79,51 +82,55 @@ describe('exo-doctor --json', () => {
   });
 
   it('shows identifiers with --show-sensitive', () => {
-    const doc = JSON.parse(runCli(['--upn', 'megan.bowen@contoso.com', '--json', '--show-sensitive']).stdout);
+    const doc = JSON.parse(runCli(['--upn', 'megan.bowen@contoso.com', '--json', '--show-sensitive', '--only', 'inputs']).stdout);
     expect(doc.environment.upn).toBe('megan.bowen@contoso.com');
     expect(doc.outcome.sensitiveShown).toBe(true);
   });
 
-  it('lists the checks as JSON', () => {
+  it('lists the checks as JSON, in registry order, with what each needs', () => {
     const { code, stdout } = runCli(['--list-checks', '--json']);
     expect(code).toBe(0);
-    expect(JSON.parse(stdout)).toEqual([
+    const list = JSON.parse(stdout) as { id: string; title: string; dependsOn: string[] }[];
+    expect(list.slice(0, 3)).toEqual([
       { id: 'runtime', title: 'Node.js and operating system the doctor runs on', dependsOn: [] },
       { id: 'inputs', title: 'Account and tenant given on the command line', dependsOn: [] },
+      { id: 'proxy-config', title: 'Proxy settings of this machine, and the route each client takes', dependsOn: [] },
     ]);
+    expect(list.find((c) => c.id === 'endpoints')?.dependsOn).toEqual(['proxy-config']);
   });
 });
 
 describe('exo-doctor output on pipes and terminals', () => {
   it('writes plain progress lines to stderr when not on a terminal, with no escape codes', () => {
-    const { stdout, stderr } = runCli(['--upn', 'admin@contoso.com']);
+    const { stdout, stderr } = runCli(['--upn', 'admin@contoso.com', ...OFFLINE]);
     expect(stderr).toMatch(/^✔ pass runtime \(\d+ ms\): exo-doctor/m);
     expect(stderr + stdout).not.toContain(ESC);
   });
 
   it('colours the report on a terminal', () => {
-    const { stdout } = runCliOnTerminal(['--upn', 'admin@contoso.com'], {}, true);
+    const { stdout } = runCliOnTerminal(['--upn', 'admin@contoso.com', ...OFFLINE], {}, true);
     expect(stdout).toContain(`${ESC}32m✔ pass${ESC}39m`);
   });
 
   it('honours NO_COLOR on a terminal', () => {
-    const { stdout } = runCliOnTerminal(['--upn', 'admin@contoso.com'], { NO_COLOR: '1' }, true);
+    const { stdout } = runCliOnTerminal(['--upn', 'admin@contoso.com', ...OFFLINE], { NO_COLOR: '1' }, true);
     expect(stdout).toContain('✔ pass    runtime');
     expect(stdout).not.toContain(ESC);
   });
 
   it('honours FORCE_COLOR on a pipe', () => {
-    expect(runCli(['--upn', 'admin@contoso.com'], { FORCE_COLOR: '1' }).stdout).toContain(`${ESC}32m✔ pass`);
+    expect(runCli(['--upn', 'admin@contoso.com', ...OFFLINE], { FORCE_COLOR: '1' }).stdout).toContain(`${ESC}32m✔ pass`);
   });
 
   it('shows live progress with each check and its duration on a terminal', () => {
-    const { stdout } = runCliOnTerminal(['--upn', 'admin@contoso.com']);
+    const { stdout } = runCliOnTerminal(['demo']);
     expect(stdout).toMatch(/Node\.js and operating system the doctor runs on .*\[\d+\.\d+s\]/);
+    expect(stdout).toMatch(/Microsoft 365 endpoints reachable from this machine .*\[\d+\.\d+s\]/);
     expect(stdout).toContain('No problems found');
   });
 
   it('uses plain lines under CI even on a terminal: no cursor movement', () => {
-    const { stdout } = runCliOnTerminal(['--upn', 'admin@contoso.com'], { CI: 'true', NO_COLOR: '1' });
+    const { stdout } = runCliOnTerminal(['--upn', 'admin@contoso.com', ...OFFLINE], { CI: 'true', NO_COLOR: '1' });
     expect(stdout).toMatch(/^✔ pass runtime \(\d+ ms\)/m);
     expect(stdout).not.toContain(ESC);
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { collectIds, parseDuration } from '../../src/options.js';
+import { collectIds, parseDuration, parseProxyUrl } from '../../src/options.js';
 
 describe('parseDuration', () => {
   it.each([
@@ -27,4 +27,18 @@ describe('collectIds', () => {
   it('refuses an empty list', () => {
     expect(() => collectIds(' , ')).toThrow('expected one or more check ids');
   });
+});
+
+describe('parseProxyUrl', () => {
+  it.each([
+    ['proxy.contoso.com:8080', 'http://proxy.contoso.com:8080'],
+    ['http://alice:s3cret@proxy:3128', 'http://alice:s3cret@proxy:3128'],
+    ['http://[2001:db8::1]:8080/', 'http://[2001:db8::1]:8080'],
+  ])('reads %s', (text, url) => expect(parseProxyUrl(text)).toBe(url));
+
+  it.each([
+    ['https://proxy:8443', 'only http:// proxies are supported (got https://).'],
+    ['http://proxy', 'the proxy URL needs a port'],
+    ['http://', 'expected a proxy URL'],
+  ])('refuses %s', (text, message) => expect(() => parseProxyUrl(text)).toThrow(message));
 });
