@@ -17,6 +17,11 @@ export interface CheckContext extends Context {
    * progress, and named in the error when the check runs out of time.
    */
   step(activity: string): void;
+  /**
+   * Tells the user something they must act on now, such as the device-code sign-in instructions. The
+   * only way a check reaches the user while it runs (checks never print); shown at once on stderr.
+   */
+  notify(message: string): void;
 }
 
 /** The time limit of a check: fixed, or derived from the `--timeout` the user chose. */

@@ -9,7 +9,8 @@
  */
 import { execFile } from 'node:child_process';
 import { lookup } from 'node:dns/promises';
-import { readdir, readFile } from 'node:fs/promises';
+import { chmod, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { connect as netConnect, isIP } from 'node:net';
 import type { Duplex } from 'node:stream';
 import os from 'node:os';
@@ -30,6 +31,20 @@ export interface Config {
   readonly proxy?: string;
   /** A PEM file of extra CA certificates to trust (`--ca`), e.g. a TLS-inspecting proxy's. */
   readonly caFile?: string;
+  /** How the user signs in (`--sign-in`); undefined: device code on a terminal, none otherwise. */
+  readonly signIn?: 'device-code' | 'browser' | 'none';
+  /** App-only sign-in: the application (client) id (`--app-id`). */
+  readonly appId?: string;
+  /** App-only sign-in: a PEM file with the certificate and its private key (`--certificate`). */
+  readonly certificateFile?: string;
+  /** App-only sign-in with a client secret (`--client-secret`, or EXO_DOCTOR_CLIENT_SECRET). */
+  readonly clientSecret?: string;
+  /** A token the admin already has, for the Exchange resource (`--access-token`, or EXO_DOCTOR_ACCESS_TOKEN). */
+  readonly accessToken?: string;
+  /** Keep tokens between runs in this file, readable by the user only (`--token-cache`). */
+  readonly tokenCache?: string;
+  /** Diagnose this account, signed in as another (`--target`). */
+  readonly target?: string;
   readonly verbose: boolean;
   readonly showSensitive: boolean;
 }
@@ -134,6 +149,8 @@ export interface Context {
   exec(command: string, args: readonly string[], options?: ExecOptions): Promise<ExecResult>;
   /** A text file's content, or `undefined` when it does not exist. */
   readFile(path: string): Promise<string | undefined>;
+  /** Writes a file only the current user can read (mode 0600), creating its folder (0700). */
+  writePrivateFile(path: string, content: string): Promise<void>;
   /** A directory's entries, or `undefined` when it does not exist. */
   readDir(path: string): Promise<readonly string[] | undefined>;
   /** The wall clock the doctor believes. */
@@ -167,6 +184,7 @@ export const CONTEXT_MEMBERS = [
   'redactor',
   'exec',
   'readFile',
+  'writePrivateFile',
   'readDir',
   'now',
   'resolve',
@@ -193,6 +211,8 @@ export interface WorldOverrides {
   readonly platform?: NodeJS.Platform;
   /** The machine's programs (reg, netsh, scutil, gsettings answers). */
   readonly exec?: Context['exec'];
+  /** Files the machine has besides its real ones (a certificate handed to the doctor, say). */
+  readonly files?: Readonly<Record<string, string>>;
 }
 
 export interface CreateContextOptions {
@@ -208,6 +228,8 @@ export function createContext(options: CreateContextOptions): Context {
   const env = { ...(options.world?.env ?? process.env) };
   const redactor = new Redactor(config.showSensitive);
   redactor.addIdentifier(config.upn);
+  redactor.addIdentifier(config.target);
+  for (const secret of [config.accessToken, config.clientSecret, env['EXO_DOCTOR_ACCESS_TOKEN'], env['EXO_DOCTOR_CLIENT_SECRET']]) redactor.addSecret(secret);
   // Proxy credentials (in --proxy or the environment) are secrets wherever they might surface.
   for (const url of [config.proxy, env['HTTPS_PROXY'], env['https_proxy'], env['HTTP_PROXY'], env['http_proxy'], env['ALL_PROXY'], env['all_proxy']]) {
     for (const secret of credentialsOf(url)) redactor.addSecret(secret);
@@ -218,6 +240,8 @@ export function createContext(options: CreateContextOptions): Context {
   const log = createLogger(config.verbose, options.writeLog ?? ((line) => process.stderr.write(line)), redactor);
 
   const readFileOrUndefined = async (path: string): Promise<string | undefined> => {
+    const given = options.world?.files?.[path];
+    if (given !== undefined) return given;
     try {
       return await readFile(path, 'utf8');
     } catch (err) {
@@ -258,6 +282,12 @@ export function createContext(options: CreateContextOptions): Context {
     redactor,
     exec: options.world?.exec ?? ((command, args, execOptions) => runProgram(command, args, execOptions, log)),
     readFile: readFileOrUndefined,
+    writePrivateFile: async (path, content) => {
+      await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+      await writeFile(path, content, { mode: 0o600 });
+      // An existing file keeps its old mode through writeFile: set it again.
+      await chmod(path, 0o600);
+    },
     readDir: async (path) => {
       try {
         return await readdir(path);

@@ -38,6 +38,7 @@ export interface RunReport {
 export type RunEvent =
   | { readonly type: 'start'; readonly check: AnyCheck }
   | { readonly type: 'step'; readonly check: AnyCheck; readonly activity: string }
+  | { readonly type: 'notice'; readonly check: AnyCheck; readonly message: string }
   | { readonly type: 'finish'; readonly check: AnyCheck; readonly report: CheckReport };
 
 export interface RunOptions {
@@ -218,6 +219,7 @@ async function runOne(
       },
       enumerable: true,
     },
+    notify: { value: (message: string) => emit({ type: 'notice', check, message }), enumerable: true },
   });
 
   emit({ type: 'start', check });

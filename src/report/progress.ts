@@ -53,6 +53,7 @@ export async function createProgress(options: ProgressOptions): Promise<Progress
 function linesProgress({ stream, style, redact }: ProgressOptions): Progress {
   return {
     onEvent(event) {
+      if (event.type === 'notice') stream.write(`${style.bold(`${event.check.id}:`)} ${redact(event.message)}\n`);
       if (event.type !== 'finish') return;
       const { report } = event;
       stream.write(`${statusLabel(report.status, style)} ${report.id} (${formatDuration(report.durationMs)}): ${redact(report.summary)}\n`);
@@ -120,6 +121,8 @@ async function liveProgress({ checks, stream, redact }: ProgressOptions): Promis
       return;
     }
     if (event.type === 'step') target.step(event.activity);
+    // A notice (the device code) shows under the check's line for as long as the check waits on it.
+    if (event.type === 'notice') target.step(redact(event.message));
     if (event.type === 'finish') target.settle(event);
   };
   const running = list.run().catch(() => undefined);

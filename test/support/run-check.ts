@@ -11,6 +11,7 @@ export async function runCheck<C extends AnyCheck>(
   const checkCtx: CheckContext = Object.create(ctx, {
     signal: { value: new AbortController().signal },
     step: { value: () => undefined },
+    notify: { value: () => undefined },
   });
   return check.run(checkCtx, deps);
 }

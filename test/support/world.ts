@@ -35,7 +35,7 @@ export async function world(name: string, changes: Record<string, unknown> = {})
 
 export function networkClient(w: World, timeoutMs = 5000): DoctorNetworkClient {
   const ctx = w.context(fakeConfig());
-  return new DoctorNetworkClient(() => ctx.dispatcher({ timeoutMs }), { timeoutMs });
+  return new DoctorNetworkClient(ctx, { timeoutMs });
 }
 
 export function publicClient(w: World, options: { clientId?: string; tenant?: string; loginHost?: string } = {}) {
