@@ -29,33 +29,45 @@ export type Timeout = number | ((configuredMs: number) => number);
 
 // `any` here only widens the registry's element type; every check keeps its precise type.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type AnyCheck = Check<string, readonly any[], any>;
+export type AnyCheck = Check<string, readonly any[], any, readonly any[]>;
 
 /** The output a check hands to its dependents when it passes or warns. */
-export type OutputOf<C> = C extends Check<string, readonly AnyCheck[], infer O> ? O : never;
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type OutputOf<C> = C extends Check<string, readonly AnyCheck[], infer O, readonly any[]> ? O : never;
 
 /** The `deps` argument of `run`: each dependency's output, by id. */
 export type DependencyOutputs<Deps extends readonly AnyCheck[]> = {
   readonly [C in Deps[number] as C['id']]: OutputOf<C>;
 };
 
-export interface Check<Id extends string, Deps extends readonly AnyCheck[], O> {
+/** Outputs of the checks a check `uses`: present when that check passed or warned, else undefined. */
+export type OptionalOutputs<Uses extends readonly AnyCheck[]> = {
+  readonly [C in Uses[number] as C['id']]: OutputOf<C> | undefined;
+};
+
+export interface Check<Id extends string, Deps extends readonly AnyCheck[], O, Uses extends readonly AnyCheck[] = readonly []> {
   /** Kebab-case and stable: used by `--only`, `--skip`, the JSON report and fixtures. */
   readonly id: Id;
   /** What is verified, in sentence case. */
   readonly title: string;
   readonly dependsOn: Deps;
+  /**
+   * Checks whose output helps when they passed but is not needed: the check waits for them (when they
+   * are part of the run) and runs whatever they concluded. `--only` does not pull them in.
+   */
+  readonly uses?: Uses;
   readonly timeout?: Timeout;
-  run(ctx: CheckContext, deps: DependencyOutputs<Deps>): Promise<CheckResult<O>>;
+  run(ctx: CheckContext, deps: DependencyOutputs<Deps> & OptionalOutputs<Uses>): Promise<CheckResult<O>>;
 }
 
 /** Declares a check. Does nothing at run time; it gives the definition its types. */
-export function defineCheck<const Id extends string, const Deps extends readonly AnyCheck[], O>(definition: {
+export function defineCheck<const Id extends string, const Deps extends readonly AnyCheck[], O, const Uses extends readonly AnyCheck[] = readonly []>(definition: {
   readonly id: Id;
   readonly title: string;
   readonly dependsOn: Deps;
+  readonly uses?: Uses;
   readonly timeout?: Timeout;
-  run(ctx: CheckContext, deps: DependencyOutputs<Deps>): Promise<CheckResult<O>>;
-}): Check<Id, Deps, O> {
+  run(ctx: CheckContext, deps: DependencyOutputs<Deps> & OptionalOutputs<Uses>): Promise<CheckResult<O>>;
+}): Check<Id, Deps, O, Uses> {
   return definition;
 }

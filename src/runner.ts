@@ -79,7 +79,7 @@ export function validateRegistry(registry: readonly AnyCheck[]): void {
     position.set(check.id, index);
   });
   for (const check of registry) {
-    for (const dep of check.dependsOn) {
+    for (const dep of [...check.dependsOn, ...(check.uses ?? [])]) {
       if (!position.has(dep.id)) {
         throw new RegistryError(`Check "${check.id}" depends on "${dep.id}", which is not in the registry.`);
       }
@@ -88,7 +88,7 @@ export function validateRegistry(registry: readonly AnyCheck[]): void {
   const cycle = findCycle(registry);
   if (cycle) throw new RegistryError(`Checks depend on each other in a cycle: ${cycle.join(' → ')}.`);
   for (const check of registry) {
-    for (const dep of check.dependsOn) {
+    for (const dep of [...check.dependsOn, ...(check.uses ?? [])]) {
       if ((position.get(dep.id) as number) > (position.get(check.id) as number)) {
         throw new RegistryError(`Check "${check.id}" depends on "${dep.id}", which is registered after it.`);
       }
@@ -105,7 +105,7 @@ function findCycle(registry: readonly AnyCheck[]): string[] | undefined {
     if (state.get(id) === 'visiting') return [...path.slice(path.indexOf(id)), id];
     state.set(id, 'visiting');
     path.push(id);
-    for (const dep of byId.get(id)?.dependsOn ?? []) {
+    for (const dep of [...(byId.get(id)?.dependsOn ?? []), ...(byId.get(id)?.uses ?? [])]) {
       const found = visit(dep.id);
       if (found) return found;
     }
@@ -163,10 +163,15 @@ export async function runChecks(registry: readonly AnyCheck[], ctx: Context, opt
     const report = (async (): Promise<CheckReport> => {
       if (leftOut.has(check.id)) return settle(check, skipped(check, 'Left out with --skip.'));
       const deps = await Promise.all(check.dependsOn.map((dep: AnyCheck) => reports.get(dep.id) as Promise<CheckReport>));
+      const used = await Promise.all((check.uses ?? []).flatMap((dep: AnyCheck) => reports.get(dep.id) ?? []));
       if (options.signal?.aborted) return settle(check, skipped(check, 'Not run: the run was interrupted.'));
       const blocker = deps.find((dep) => dep.status !== 'pass' && dep.status !== 'warn');
       if (blocker) return settle(check, blocked(check, blocker, finished));
-      const outputs = Object.fromEntries(deps.map((dep) => [dep.id, dep.output]));
+      const outputs = Object.fromEntries([
+        ...(check.uses ?? []).map((dep: AnyCheck) => [dep.id, undefined]),
+        ...used.filter((dep) => dep.status === 'pass' || dep.status === 'warn').map((dep) => [dep.id, dep.output]),
+        ...deps.map((dep) => [dep.id, dep.output]),
+      ]);
       return settle(check, await runOne(check, ctx, outputs, options, elapsed, emit));
     })();
     reports.set(check.id, report);

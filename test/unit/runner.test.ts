@@ -95,6 +95,27 @@ describe('runChecks', () => {
     expect(run.checks[2]?.summary).toBe('Not run: “Exchange token” failed.');
   });
 
+  it('runs a check after the checks it uses, with their output when they passed and undefined when not', async () => {
+    const graph = defineCheck({ id: 'graph', title: 'Graph', dependsOn: [], run: async () => (await sleep(20), pass('token', { output: { token: 't' } })) });
+    const broken = defineCheck({ id: 'broken', title: 'Broken', dependsOn: [], run: async () => fail('no', { remediation: remedy }) });
+    const seen: unknown[] = [];
+    const roles = defineCheck({
+      id: 'roles',
+      title: 'Roles',
+      dependsOn: [],
+      uses: [graph, broken],
+      run: async (_ctx, deps) => {
+        seen.push(deps.graph?.token, deps.broken);
+        return pass('roles');
+      },
+    });
+    const run = await runChecks([graph, broken, roles], ctx(), { timeoutMs: 1000 });
+    expect(run.checks.map((c) => c.status)).toEqual(['pass', 'fail', 'pass']);
+    expect(seen).toEqual(['t', undefined]);
+    // --only does not pull in what a check merely uses.
+    expect(planChecks([graph, broken, roles], ['roles']).map((c) => c.id)).toEqual(['roles']);
+  });
+
   it('skips dependents of a check that was itself skipped', async () => {
     const inputs = defineCheck({ id: 'inputs', title: 'Inputs', dependsOn: [], run: async () => skip('No account given.') });
     const tenant = defineCheck({ id: 'tenant', title: 'Tenant', dependsOn: [inputs], run: async () => pass('x') });
