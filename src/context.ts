@@ -19,6 +19,7 @@ import type { buildConnector, Dispatcher } from 'undici';
 import type { EnvironmentName } from './clouds.js';
 import { Redactor } from './redact.js';
 import { VERSION } from './version.js';
+import { loadUndici } from './net/undici.js';
 
 /** What the user asked for, already parsed. */
 export interface Config {
@@ -224,8 +225,11 @@ export interface CreateContextOptions {
 
 /** The real context: this machine, its network and its clock, unless a world is given. */
 export function createContext(options: CreateContextOptions): Context {
-  const { config } = options;
   const env = { ...(options.world?.env ?? process.env) };
+  // Secrets may come from the environment, which keeps them out of shell history and process lists.
+  const clientSecret = options.config.clientSecret ?? (env['EXO_DOCTOR_CLIENT_SECRET'] || undefined);
+  const accessToken = options.config.accessToken ?? (env['EXO_DOCTOR_ACCESS_TOKEN'] || undefined);
+  const config: Config = { ...options.config, ...(clientSecret ? { clientSecret } : {}), ...(accessToken ? { accessToken } : {}) };
   const redactor = new Redactor(config.showSensitive);
   redactor.addIdentifier(config.upn);
   redactor.addIdentifier(config.target);
@@ -508,7 +512,7 @@ async function createDispatcher(
   resolve: Context['resolve'],
   ca: readonly string[],
 ): Promise<Dispatcher> {
-  const { Agent, Pool, ProxyAgent, buildConnector } = await import('undici');
+  const { Agent, Pool, ProxyAgent, buildConnector } = await loadUndici();
   const tlsOptions = { ca: [...ca], timeout: options.timeoutMs };
   const direct = buildConnector(tlsOptions);
   // Connects where the resolver says, while TLS still checks the name that was asked for.

@@ -68,6 +68,9 @@ export class Redactor {
   addIdentifier(value: string | undefined): void {
     if (!value || value.length < 3 || this.showIdentifiers || NAMES_NOBODY.has(value.toLowerCase())) return;
     this.identifiers.set(value, maskIdentifier(value));
+    // As it appears in URLs too (login_hint=admin%40contoso.com).
+    const encoded = encodeURIComponent(value);
+    if (encoded !== value) this.identifiers.set(encoded, maskIdentifier(value));
     const at = value.lastIndexOf('@');
     // The domain of a UPN names the tenant too.
     if (at > 0) this.addIdentifier(value.slice(at + 1));

@@ -6,6 +6,7 @@
  */
 import type { Dispatcher } from 'undici';
 import type { Context } from '../context.js';
+import { loadUndici } from './undici.js';
 
 export interface HttpRequest {
   readonly method: 'GET' | 'POST';
@@ -71,7 +72,7 @@ export class HttpClient {
   async send(request: HttpRequest, timeoutMs = this.options.timeoutMs): Promise<HttpResponse> {
     const ms = Math.min(timeoutMs, this.options.timeoutMs);
     const dispatcher = await (this.dispatcher ??= this.ctx.dispatcher({ timeoutMs: ms, ...(this.options.proxy ? { proxy: this.options.proxy } : {}) }));
-    const { request: send } = await import('undici');
+    const { request: send } = await loadUndici();
     let timer: NodeJS.Timeout | undefined;
     const watchdog = new Promise<never>((_, reject) => {
       // undici's own timers are coarse (about +0.5 s); give them the first chance.

@@ -8,6 +8,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import type { Context } from '../context.js';
+import { loadUndici } from './undici.js';
 
 export type PacProblem = 'missing-file' | 'unreachable' | 'http-error' | 'syntax-error';
 
@@ -32,7 +33,7 @@ async function fetchPac(ctx: Context, url: string, options: PacOptions): Promise
     if (typeof text === 'string') return { text };
     return { problem: 'missing-file', detail: text === undefined ? `${path} does not exist` : `${path} cannot be read (${String((text as Error).message)})` };
   }
-  const { request } = await import('undici');
+  const { request } = await loadUndici();
   // Windows fetches the PAC file itself without a proxy; so does the doctor.
   const dispatcher = await ctx.dispatcher({ timeoutMs: options.timeoutMs });
   try {

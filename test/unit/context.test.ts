@@ -68,6 +68,27 @@ describe('createContext: files', () => {
   });
 });
 
+describe('createContext: secrets', () => {
+  it('takes a client secret or token from the environment when no option gave one, and masks it', () => {
+    const ctx = createContext({ config: fakeConfig(), writeLog: () => undefined, world: { env: { EXO_DOCTOR_CLIENT_SECRET: 's3cr3t-value~x', EXO_DOCTOR_ACCESS_TOKEN: 'tok-value-123' } } });
+    expect(ctx.config).toMatchObject({ clientSecret: 's3cr3t-value~x', accessToken: 'tok-value-123' });
+    expect(ctx.redactor.apply('secret s3cr3t-value~x and tok-value-123')).toBe('secret [redacted] and [redacted]');
+    const given = createContext({ config: fakeConfig({ clientSecret: 'from-option' }), writeLog: () => undefined, world: { env: { EXO_DOCTOR_CLIENT_SECRET: 'from-env' } } });
+    expect(given.config.clientSecret).toBe('from-option');
+  });
+
+  it('writes a private file readable by its owner only, creating its folder', async () => {
+    const ctx = createContext({ config: fakeConfig(), writeLog: () => undefined });
+    const dir = mkdtempSync(join(tmpdir(), 'exo-doctor-private-'));
+    const file = join(dir, 'cache', 'tokens.json');
+    await ctx.writePrivateFile(file, '{}');
+    const { statSync } = await import('node:fs');
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(statSync(join(dir, 'cache')).mode & 0o777).toBe(0o700);
+    expect(await ctx.readFile(file)).toBe('{}');
+  });
+});
+
 describe('createContext: logger', () => {
   it('writes debug lines only with --verbose, and never an identifier or secret', () => {
     const lines: string[] = [];

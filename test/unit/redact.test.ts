@@ -45,6 +45,12 @@ describe('Redactor identifiers', () => {
     expect(r.apply('signed in as megan.bowen@contoso.com at adfs.contoso.com')).toBe('signed in as M•••@C•••.com at adfs.C•••.com');
   });
 
+  it('masks a UPN in its URL-encoded form too (login_hint=…%40…)', () => {
+    const redactor = new Redactor();
+    redactor.addIdentifier('admin@contoso.com');
+    expect(redactor.apply('authorize?login_hint=admin%40contoso.com&x=1')).toBe(`authorize?login_hint=${maskIdentifier('admin@contoso.com')}&x=1`);
+  });
+
   it('masks whole values only', () => {
     const r = new Redactor(false);
     r.addIdentifier('admin');
