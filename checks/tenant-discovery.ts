@@ -1,0 +1,328 @@
+/**
+ * tenant-discovery: where the tenant lives and how its users sign in, asked of Entra ID without
+ * credentials, as Connect-ExchangeOnline's own sign-in would meet them: the tenant's OpenID configuration
+ * (tenant id, cloud, region) and, for the UPN's domain, getuserrealm.srf (managed or federated, and the
+ * federation server), falling back on userrealm v2.0.
+ *
+ * Microsoft changes these unauthenticated endpoints without notice (../shared/docs/peers.md). When one
+ * source fails or has a shape the doctor does not know, the other is used; what neither tells is reported
+ * as "could not determine", never guessed. Field meanings: ../shared/docs/domain.md sections 2 and 3.
+ */
+import { defineCheck } from '../src/check.js';
+import { type Cloud, CLOUDS, ENVIRONMENT_NAMES, type EnvironmentName } from '../src/clouds.js';
+import type { TenantInfo } from '../src/identity.js';
+import { HttpClient } from '../src/net/http.js';
+import { displayProxy } from '../src/net/probes.js';
+import { serviceRoute } from '../src/net/service-route.js';
+import type { CheckResult, Evidence, Remediation } from '../src/result.js';
+import { evidence, fail, fix, pass, sensitive, skip, warn } from '../src/result.js';
+import {
+  type Answer,
+  ask,
+  askRealm,
+  cloudOf,
+  describeAnswer,
+  type EntraError,
+  type OpenIdFacts,
+  readOpenIdConfiguration,
+  type Realm,
+} from '../src/tenant/discovery.js';
+import { type Inputs, inputs } from './inputs.js';
+import { proxyConfig } from './proxy-config.js';
+
+const CONNECT_DOC = 'https://learn.microsoft.com/powershell/exchange/connect-to-exchange-online-powershell';
+const DOMAINS_DOC = 'https://learn.microsoft.com/microsoft-365/admin/setup/add-domain';
+const FIND_TENANT_DOC = 'https://learn.microsoft.com/entra/fundamentals/how-to-find-tenant';
+/** Tenant not found (in this cloud), and tenant in another national cloud. */
+const TENANT_NOT_FOUND = 90002;
+const OTHER_NATIONAL_CLOUD = 90038;
+
+/** A gap in what discovery learned, with how to close it. */
+interface Gap {
+  readonly text: string;
+  readonly fix: Remediation;
+}
+
+/** What every verdict needs to know about the run. */
+interface Situation {
+  readonly configured: Cloud;
+  readonly query: string;
+  readonly inputs: Inputs;
+  readonly domain?: string;
+  readonly tried: readonly Evidence[];
+}
+
+const label = (env: EnvironmentName) => `${CLOUDS[env].description} (${env})`;
+const connectCommand = (env: EnvironmentName, upn?: string) => `Connect-ExchangeOnline -ExchangeEnvironmentName ${env}${upn ? ` -UserPrincipalName ${upn}` : ''}`;
+function doctorCommand(env: EnvironmentName, given: Inputs): string {
+  return `exo-doctor --environment ${env}${given.upn ? ` --upn ${given.upn}` : ''}${given.tenantFrom === 'tenant option' ? ` --tenant ${given.tenant}` : ''}`;
+}
+
+export const tenantDiscovery = defineCheck({
+  id: 'tenant-discovery',
+  title: 'Tenant, cloud and sign-in type',
+  dependsOn: [inputs, proxyConfig],
+  // The OpenID configuration and getuserrealm run together; userrealm follows only when getuserrealm fails.
+  timeout: (ms) => 3 * ms + 5000,
+  async run(ctx, deps): Promise<CheckResult<TenantInfo>> {
+    const given = deps.inputs;
+    const query = given.tenant;
+    if (!query) return skip('No tenant to look up: give --upn or --tenant.');
+    const configured = CLOUDS[ctx.config.environment];
+    const host = configured.loginHost;
+    const route = await serviceRoute(ctx, deps['proxy-config'], host);
+    const client = new HttpClient(ctx, { timeoutMs: ctx.config.timeoutMs, signal: ctx.signal, ...(route.proxy ? { proxy: route.proxy } : {}) });
+    const tried: Evidence[] = [evidence('Route', `${route.proxy ? displayProxy(route.proxy) : 'direct'} to ${host}`)];
+    let openId: Answer<OpenIdFacts>;
+    let realm: Answer<Realm> | undefined;
+    try {
+      ctx.step(`asking ${host} about ${query}`);
+      [openId, realm] = await Promise.all([
+        ask(client, `https://${host}/${encodeURIComponent(query)}/v2.0/.well-known/openid-configuration`, readOpenIdConfiguration, 'an OpenID configuration'),
+        given.upn ? askRealm(client, host, given.upn, (source, answer) => tried.push(evidence(source, describeAnswer(answer)))) : Promise.resolve(undefined),
+      ]);
+    } finally {
+      await client.close();
+    }
+    tried.splice(1, 0, evidence('OpenID configuration', describeAnswer(openId)));
+
+    if (openId.kind === 'unreachable' && (realm === undefined || realm.kind === 'unreachable')) {
+      return skip(`Could not reach ${host} (${openId.failure.message}); the endpoints check shows why.`, { evidence: tried });
+    }
+    const at = given.upn?.lastIndexOf('@') ?? -1;
+    const situation: Situation = { configured, query, inputs: given, ...(given.upn && at >= 0 ? { domain: given.upn.slice(at + 1) } : {}), tried };
+    if (openId.kind === 'read') return fromOpenId(situation, openId.value, realm);
+    if (openId.kind === 'entra-error') {
+      const { codes } = openId.error;
+      const elsewhere = realm?.kind === 'read' ? realmCloudElsewhere(situation, realm.value) : undefined;
+      if (elsewhere) return elsewhere;
+      if (codes.includes(OTHER_NATIONAL_CLOUD)) {
+        const others = ENVIRONMENT_NAMES.filter((e) => CLOUDS[e].cloudInstanceName !== configured.cloudInstanceName);
+        return wrongCloud(situation, others, [evidence('Entra ID answered', `AADSTS${OTHER_NATIONAL_CLOUD}: the tenant belongs to another national cloud`), ...traceEvidence(openId.error)]);
+      }
+      if (codes.includes(TENANT_NOT_FOUND)) return unknownTenant(situation, openId.error);
+    }
+    return fromRealmOnly(situation, describeAnswer(openId), realm);
+  },
+});
+
+/** The OpenID configuration was read: the tenant id and cloud come from it, the sign-in type from the realm. */
+function fromOpenId(s: Situation, facts: OpenIdFacts, realm: Answer<Realm> | undefined): CheckResult<TenantInfo> {
+  const verdict = cloudOf(facts);
+  const signals = [evidence('OpenID configuration says', verdict.signals.join(', ') || 'no cloud')];
+  if (verdict.environment && verdict.environment !== s.configured.environment) return wrongCloud(s, [verdict.environment], signals);
+  if (!verdict.environment && verdict.candidates.length > 0 && !verdict.candidates.includes(s.configured.environment)) return wrongCloud(s, verdict.candidates, signals);
+  const gaps: Gap[] = [];
+  if (!verdict.environment) gaps.push(cloudGap(s, `the OpenID configuration does not tell (${verdict.signals.join(', ') || 'it names no cloud'})`, verdict.candidates));
+  if (!facts.tenantId) gaps.push(tenantIdGap(s, `the OpenID configuration names none (issuer: ${facts.issuer ?? 'missing'})`));
+  return verdictOf(s, {
+    tenantId: facts.tenantId,
+    environment: verdict.environment ?? s.configured.environment,
+    ...(facts.region ? { region: facts.region } : {}),
+    ...(facts.subScope ? { subScope: facts.subScope } : {}),
+    gaps,
+    realm,
+  });
+}
+
+/** The OpenID configuration could not be used: what getuserrealm says is all there is. */
+function fromRealmOnly(s: Situation, openIdProblem: string, realm: Answer<Realm> | undefined): CheckResult<TenantInfo> {
+  if (realm?.kind === 'read' && realm.value.namespace === 'Unknown') return unknownTenant(s, undefined, openIdProblem);
+  const elsewhere = realm?.kind === 'read' ? realmCloudElsewhere(s, realm.value) : undefined;
+  if (elsewhere) return elsewhere;
+  const candidates = realm?.kind === 'read' && realm.value.cloudInstanceName ? cloudOf({ cloudInstanceName: realm.value.cloudInstanceName }) : undefined;
+  const gaps: Gap[] = [tenantIdGap(s, `its OpenID configuration could not be read (${openIdProblem})`)];
+  if (!candidates?.environment) gaps.push(cloudGap(s, candidates ? `getuserrealm names only ${candidates.signals.join(', ')}` : 'no source named it', candidates?.candidates ?? []));
+  return verdictOf(s, { tenantId: undefined, environment: candidates?.environment ?? s.configured.environment, gaps, realm });
+}
+
+/** A realm that names a cloud the configured environment is not part of. */
+function realmCloudElsewhere(s: Situation, realm: Realm): CheckResult<TenantInfo> | undefined {
+  if (realm.namespace === 'Unknown' || !realm.cloudInstanceName) return undefined;
+  const verdict = cloudOf({ cloudInstanceName: realm.cloudInstanceName });
+  if (verdict.candidates.length === 0 || verdict.candidates.includes(s.configured.environment)) return undefined;
+  return wrongCloud(s, verdict.candidates, [evidence('getuserrealm.srf cloud', realm.cloudInstanceName)]);
+}
+
+interface Found {
+  readonly tenantId: string | undefined;
+  readonly environment: EnvironmentName;
+  readonly region?: string;
+  readonly subScope?: string;
+  readonly gaps: readonly Gap[];
+  readonly realm: Answer<Realm> | undefined;
+}
+
+/** Pass, or warn with what could not be determined; either way dependents get what was found. */
+function verdictOf(s: Situation, found: Found): CheckResult<TenantInfo> {
+  const { realm } = found;
+  const gaps = [...found.gaps];
+  const value = realm?.kind === 'read' ? realm.value : undefined;
+  const domain = s.domain ?? s.query;
+  if (realm && realm.kind !== 'read') gaps.push(realmGap(s, realm));
+  if (value?.namespace === 'Unknown') gaps.push(unknownDomainGap(s));
+  if (value?.namespace === 'Federated' && !value.federationHost) {
+    gaps.push({
+      text: `Entra ID says ${domain} is federated but names no usable sign-in server (AuthURL: ${value.authUrl ?? 'missing'}), so the federation check cannot probe it.`,
+      fix: fix({ summary: "An admin of the tenant can read the domain's federation settings.", runBy: 'another-admin', commands: [`Get-MgDomainFederationConfiguration -DomainId ${domain}`] }),
+    });
+  }
+  const federation =
+    value?.namespace === 'Federated' && value.federationHost && value.authUrl
+      ? { host: value.federationHost, authUrl: value.authUrl, ...(value.brand ? { brand: value.brand } : {}) }
+      : undefined;
+  const output: TenantInfo = {
+    query: s.query,
+    // When the OpenID configuration names no id, the domain asked stands in for it: MSAL accepts a
+    // verified domain as the authority's tenant (https://login.microsoftonline.com/contoso.com), so
+    // sign-in can still be attempted and gives Entra's own error if the domain is wrong.
+    tenantId: found.tenantId ?? s.query,
+    cloud: CLOUDS[found.environment],
+    environment: found.environment,
+    ...(found.region ? { region: found.region } : {}),
+    ...(found.subScope ? { subScope: found.subScope } : {}),
+    namespace: value?.namespace ?? 'Unknown',
+    ...(federation ? { federation } : {}),
+  };
+  const facts: Evidence[] = [
+    ...(found.tenantId ? [sensitive('Tenant id', found.tenantId)] : []),
+    evidence('Cloud', label(found.environment)),
+    ...(found.region || found.subScope ? [evidence('Region', [found.region, found.subScope].filter(Boolean).join(' / '))] : []),
+    ...(value ? [evidence('Sign-in', value.namespace)] : []),
+    ...(federation ? [sensitive('Federation server', federation.host)] : []),
+    ...(value?.brand ? [sensitive('Brand', value.brand)] : []),
+    ...s.tried,
+  ];
+  const where = `${label(found.environment)}${found.subScope ? `, ${found.subScope}` : ''}`;
+  const signIn = !s.domain
+    ? 'no account was given, so how its users sign in was not asked'
+    : value?.namespace === 'Managed'
+      ? `${domain} signs in at Entra ID (managed)`
+      : federation
+        ? `${domain} is federated: its users sign in at ${federation.host}, which the federation check probes`
+        : `how ${domain} signs in is not known`;
+  const head = `${s.query} is ${found.tenantId ? 'a tenant' : 'taken to be a tenant'} in ${where}; ${signIn}.`;
+  if (gaps.length === 0) return pass(head, { evidence: facts, output });
+  return warn(`${head} ${gaps.map((g) => g.text).join(' ')}`, {
+    evidence: facts,
+    remediation: gaps.map((g) => g.fix) as [Remediation, ...Remediation[]],
+    output,
+  });
+}
+
+function cloudGap(s: Situation, why: string, candidates: readonly EnvironmentName[]): Gap {
+  const options = (candidates.length > 0 ? candidates : ENVIRONMENT_NAMES).filter((e) => e !== s.configured.environment);
+  const between = candidates.length > 1 ? ` (${candidates.join(' or ')})` : '';
+  return {
+    text: `Could not determine the tenant's cloud${between}: ${why}. The doctor goes on with ${s.configured.environment}, as asked.`,
+    fix: fix({
+      summary: 'If sign-in fails, confirm which cloud the tenant is in (a US Government tenant is managed at portal.azure.us) and run the doctor, and Connect-ExchangeOnline, with that environment.',
+      runBy: 'admin',
+      commands: options.map((e) => doctorCommand(e, s.inputs)),
+      links: [CONNECT_DOC],
+    }),
+  };
+}
+
+function tenantIdGap(s: Situation, why: string): Gap {
+  return {
+    text: `Could not determine the tenant id: ${why}. Sign-in will name the tenant by ${s.query} instead.`,
+    fix: fix({
+      summary: "If sign-in fails, find the tenant id on the Overview page of the Microsoft Entra admin centre and give it to the doctor.",
+      runBy: 'admin',
+      commands: [`exo-doctor --tenant <tenant-id>${s.inputs.upn ? ` --upn ${s.inputs.upn}` : ''}`],
+      links: [FIND_TENANT_DOC],
+    }),
+  };
+}
+
+function realmGap(s: Situation, realm: Exclude<Answer<Realm>, { kind: 'read' }>): Gap {
+  const login = encodeURIComponent(s.inputs.upn ?? '');
+  return {
+    text: `Could not determine whether ${s.domain} is managed or federated (${describeAnswer(realm)}), so a federation server, if there is one, is not checked.`,
+    fix: fix({
+      summary: 'Ask Entra ID how the domain signs in from this machine; "NameSpaceType" is Managed or Federated, and "AuthURL" names the federation server.',
+      runBy: 'admin',
+      commands: [`Invoke-RestMethod "https://${s.configured.loginHost}/getuserrealm.srf?login=${login}&json=1"`],
+    }),
+  };
+}
+
+const domainsFix = () =>
+  fix({
+    summary: "An admin of the tenant can list its verified domains (Microsoft 365 admin centre > Settings > Domains, or Microsoft Graph PowerShell): the UPN's domain must be there and verified.",
+    runBy: 'another-admin',
+    commands: ['Connect-MgGraph -Scopes Domain.Read.All', 'Get-MgDomain | Format-Table Id, IsVerified, AuthenticationType'],
+    links: [DOMAINS_DOC],
+  });
+
+function unknownDomainGap(s: Situation): Gap {
+  return {
+    text: `But Entra ID does not know the domain ${s.domain} of ${s.inputs.upn} (getuserrealm answered Unknown): signing in as ${s.inputs.upn} fails unless the UPN is mistyped here, or the domain is added and verified in the tenant.`,
+    fix: domainsFix(),
+  };
+}
+
+function traceEvidence(error: EntraError): Evidence[] {
+  return [
+    ...(error.traceId ? [evidence('Trace ID', error.traceId)] : []),
+    ...(error.correlationId ? [evidence('Correlation ID', error.correlationId)] : []),
+    ...(error.timestamp ? [evidence('Timestamp', error.timestamp)] : []),
+  ];
+}
+
+/** The tenant lives in another cloud than the one the admin (and so the module) signs in to. */
+function wrongCloud(s: Situation, found: readonly EnvironmentName[], facts: readonly Evidence[]): CheckResult<TenantInfo> {
+  const env = s.configured.environment;
+  const names = found.map(label).join(' or ');
+  return fail(
+    `The tenant ${s.query} is in ${names}, not in ${label(env)}, the cloud the doctor was asked to use${env === 'O365Default' ? ' (and the one Connect-ExchangeOnline signs in to when -ExchangeEnvironmentName is not given)' : ''}. Signing in to the wrong cloud fails (AADSTS90002, AADSTS90038 or UnAuthorized): connect with -ExchangeEnvironmentName ${found.join(' or ')}.`,
+    {
+      evidence: [evidence('Cloud asked', label(env)), ...facts, ...s.tried],
+      remediation: found.map((e) =>
+        fix({
+          summary: `Connect to ${CLOUDS[e].description} with -ExchangeEnvironmentName ${e}, and run the doctor against the same cloud.`,
+          runBy: 'admin',
+          commands: [connectCommand(e, s.inputs.upn), doctorCommand(e, s.inputs)],
+          links: [CONNECT_DOC],
+        }),
+      ) as [Remediation, ...Remediation[]],
+    },
+  );
+}
+
+/** Entra ID does not know the tenant or the domain in this cloud. */
+function unknownTenant(s: Situation, error: EntraError | undefined, openIdProblem?: string): CheckResult<TenantInfo> {
+  const env = s.configured.environment;
+  const subject = error ? s.query : (s.domain ?? s.query);
+  const isId = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(subject);
+  const what = isId ? `no tenant in ${label(env)} has the id ${subject}` : `${subject} is not a verified domain of any tenant in ${label(env)}`;
+  const source = error
+    ? `Entra ID answered AADSTS${error.codes.join(', AADSTS')}${error.message ? ` (${error.message.split('. ')[0]})` : ''}`
+    : `getuserrealm answered that it does not know the domain, and the OpenID configuration could not be read (${openIdProblem})`;
+  const others = ENVIRONMENT_NAMES.filter((e) => e !== env);
+  return fail(
+    `Entra ID does not know this tenant: ${what}. Either it is mistyped, the domain has not been added and verified in the tenant, or the tenant is in another cloud. ${source}.`,
+    {
+      evidence: [
+        ...(error?.message ? [sensitive('Entra ID answered', `AADSTS${error.codes.join(', AADSTS')}: ${error.message}`)] : []),
+        ...(error ? traceEvidence(error) : []),
+        ...s.tried,
+      ],
+      remediation: [
+        fix({
+          summary: `Check the spelling of ${s.inputs.upn ? `the UPN ${s.inputs.upn}: the part after the @` : `the tenant ${s.query}: it`} must be one of the tenant's verified domains (such as contoso.com or contoso.onmicrosoft.com).`,
+          runBy: 'admin',
+          commands: [],
+        }),
+        domainsFix(),
+        fix({
+          summary: `If the tenant is a US Government or China tenant, it is not in ${env}: run the doctor against the other clouds.`,
+          runBy: 'admin',
+          commands: others.map((e) => doctorCommand(e, s.inputs)),
+          links: [CONNECT_DOC, ...(error ? [`https://login.microsoftonline.com/error?code=${TENANT_NOT_FOUND}`] : [])],
+        }),
+      ],
+    },
+  );
+}
