@@ -15,6 +15,8 @@ import type { Context } from '../context.js';
 export class TransportError extends AuthError {
   /** The Node or undici error code (`ECONNREFUSED`, `UNABLE_TO_VERIFY_LEAF_SIGNATURE`, `ETIMEDOUT`, …). */
   readonly code: string;
+  /** What went wrong, without MSAL's prefix. */
+  readonly detail: string;
 
   constructor(
     readonly url: string,
@@ -26,6 +28,7 @@ export class TransportError extends AuthError {
     Object.setPrototypeOf(this, TransportError.prototype);
     this.name = 'TransportError';
     this.code = code;
+    this.detail = `${code}: ${message} (${url})`;
     if (cause !== undefined) this.cause = cause;
   }
 }

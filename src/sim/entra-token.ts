@@ -174,9 +174,11 @@ export class EntraTokenService {
         message: `The redirect URI '${redirectUri}' specified in the request does not match the redirect URIs configured for the application '${clientId}'.`,
       });
     }
-    const back = new URL(redirectUri);
+    // The answer goes back in the URL (query) or, as MSAL 7 asks, in a self-posting form (form_post).
+    const back = new Map<string, string>();
     const state = q.get('state');
-    if (state) back.searchParams.set('state', state);
+    if (state) back.set('state', state);
+    const formPost = q.get('response_mode') === 'form_post';
     const user = this.tenant.user(q.get('login_hint') ?? this.signInAs ?? '');
     const request = user && this.resourceOf(q.get('scope') ?? '');
     const outcome = !user
@@ -186,9 +188,9 @@ export class EntraTokenService {
         : undefined;
     if (!user || !outcome || !outcome.ok) {
       const failure = outcome && !outcome.ok ? outcome : { error: 'invalid_request', code: 50034, message: 'The user account does not exist in the directory.' };
-      back.searchParams.set('error', failure.error);
-      back.searchParams.set('error_description', `AADSTS${failure.code}: ${failure.message}`);
-      return { status: 302, headers: { location: back.toString() }, text: '' };
+      back.set('error', failure.error);
+      back.set('error_description', `AADSTS${failure.code}: ${failure.message}`);
+      return sendBack(redirectUri, back, formPost);
     }
     const code = randomBytes(32).toString('base64url');
     this.authCodes.set(code, {
@@ -200,9 +202,9 @@ export class EntraTokenService {
       ...(q.get('code_challenge') ? { challenge: q.get('code_challenge') as string } : {}),
       ...(q.get('nonce') ? { nonce: q.get('nonce') as string } : {}),
     });
-    back.searchParams.set('code', code);
-    back.searchParams.set('client_info', this.issuer.clientInfo(user));
-    return { status: 302, headers: { location: back.toString() }, text: '' };
+    back.set('code', code);
+    back.set('client_info', this.issuer.clientInfo(user));
+    return sendBack(redirectUri, back, formPost);
   }
 
   private redeemDeviceCode(req: SimRequest, body: URLSearchParams, clientId: string): SimResponse {
@@ -499,4 +501,20 @@ function safeEqual(a: string, b: string): boolean {
   const x = Buffer.from(a);
   const y = Buffer.from(b);
   return x.length === y.length && timingSafeEqual(x, y);
+}
+
+/** The authorization answer: a redirect with the parameters in the query, or Entra's self-posting form. */
+function sendBack(redirectUri: string, params: ReadonlyMap<string, string>, formPost: boolean): SimResponse {
+  if (!formPost) {
+    const url = new URL(redirectUri);
+    for (const [name, value] of params) url.searchParams.set(name, value);
+    return { status: 302, headers: { location: url.toString() }, text: '' };
+  }
+  const escape = (text: string) => text.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
+  const inputs = [...params].map(([name, value]) => `<input type="hidden" name="${escape(name)}" value="${escape(value)}" />`).join('');
+  return {
+    status: 200,
+    headers: { 'content-type': 'text/html; charset=utf-8' },
+    text: `<html><head><title>Working...</title></head><body><form method="POST" name="hiddenform" action="${escape(redirectUri)}">${inputs}<noscript><p>Script is disabled. Click Submit to continue.</p><input type="submit" value="Submit" /></noscript></form><script language="javascript">document.forms[0].submit();</script></body></html>`,
+  };
 }

@@ -86,7 +86,7 @@ export interface World {
   /** Every host name the world answers. */
   readonly hosts: readonly string[];
   /** A doctor context that lives in this world; `machine` sets the machine's own settings (proxy variables, programs). */
-  context(config: Config, writeLog?: (line: string) => void, machine?: Pick<WorldOverrides, 'env' | 'platform' | 'exec'>): Context;
+  context(config: Config, writeLog?: (line: string) => void, machine?: Pick<WorldOverrides, 'env' | 'platform' | 'exec' | 'files'>): Context;
   /** The port of the shared HTTPS listener. */
   readonly port: number;
   stop(): Promise<void>;

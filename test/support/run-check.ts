@@ -7,11 +7,12 @@ export async function runCheck<C extends AnyCheck>(
   check: C,
   ctx: Context,
   deps: Parameters<C['run']>[1] = {},
+  hooks: { notify?: (message: string) => void; signal?: AbortSignal } = {},
 ): Promise<CheckResult<OutputOf<C>>> {
   const checkCtx: CheckContext = Object.create(ctx, {
-    signal: { value: new AbortController().signal },
+    signal: { value: hooks.signal ?? new AbortController().signal },
     step: { value: () => undefined },
-    notify: { value: () => undefined },
+    notify: { value: hooks.notify ?? (() => undefined) },
   });
   return check.run(checkCtx, deps);
 }

@@ -114,3 +114,4 @@ export function writesIn(audit: readonly AuditRecord[]): AuditRecord[] {
 export function claimsOf(token: string): Record<string, unknown> {
   return JSON.parse(Buffer.from(token.split('.')[1] as string, 'base64url').toString('utf8')) as Record<string, unknown>;
 }
+

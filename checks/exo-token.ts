@@ -1,0 +1,186 @@
+/**
+ * exo-token: a token for Exchange Online, acquired the way Connect-ExchangeOnline does: the module's
+ * public client (fb78d390-…) with the cloud's Exchange resource `/.default`, device code or browser for a
+ * person; the admin's own application with a certificate (or a secret) for app-only; or a token the admin
+ * already has (`--access-token`). Through the same proxy the module would use.
+ * See ../shared/docs/domain.md sections 1.1, 1.4 and 9.
+ */
+import { decodeJwt } from '../src/auth/jwt.js';
+import { chooseMode, failureEvidence, failureFinding } from '../src/auth/findings.js';
+import { defineCheck } from '../src/check.js';
+import type { ExoSession, SignInMode } from '../src/identity.js';
+import { serviceRoute } from '../src/net/service-route.js';
+import { displayProxy } from '../src/net/probes.js';
+import { type CheckResult, evidence, fail, fix, pass, sensitive, skip } from '../src/result.js';
+import { inputs } from './inputs.js';
+import { proxyConfig } from './proxy-config.js';
+import { tenantDiscovery } from './tenant-discovery.js';
+
+/** "Microsoft Exchange REST API Based Powershell": the module's public client in every tenant. */
+export const EXO_POWERSHELL_CLIENT = 'fb78d390-0c51-40cd-8e17-fdbfab77341b';
+
+const APP_ONLY_DOC = 'https://learn.microsoft.com/powershell/exchange/app-only-auth-powershell-v2';
+const CONNECT_DOC = 'https://learn.microsoft.com/powershell/exchange/connect-to-exchange-online-powershell';
+
+export const exoToken = defineCheck({
+  id: 'exo-token',
+  title: 'Exchange Online token, acquired as the module does',
+  dependsOn: [inputs, proxyConfig, tenantDiscovery],
+  // A device-code sign-in waits for the person for up to 15 minutes; each request has its own limit.
+  timeout: (ms) => Math.max(ms * 4, 16 * 60_000),
+  async run(ctx, deps): Promise<CheckResult<ExoSession>> {
+    const tenant = deps['tenant-discovery'];
+    const cloud = tenant.cloud;
+    const choice = chooseMode(ctx.config, ctx.terminal);
+    if ('none' in choice) return skip(`${choice.none} The checks that need a token are not run.`, { remediation: choice.fixes });
+    const { mode } = choice;
+    const upn = deps.inputs.upn;
+    const target = ctx.config.target;
+
+    if (mode === 'access-token') return fromGivenToken(ctx.config.accessToken as string, tenant.tenantId, cloud, target);
+
+    const { loadCertificate, signIn, SIGN_IN_LABEL } = await import('../src/auth/sign-in.js');
+    const appOnly = mode === 'certificate' || mode === 'secret';
+    const clientId = appOnly ? (ctx.config.appId as string) : EXO_POWERSHELL_CLIENT;
+    const authority = `https://${cloud.loginHost}/${tenant.tenantId}`;
+    const scope = `${cloud.exchangeResource}/.default`;
+    const route = await serviceRoute(ctx, deps['proxy-config'], cloud.loginHost);
+    const facts = [
+      evidence('Sign-in', SIGN_IN_LABEL[mode]),
+      evidence('Client', appOnly ? `${clientId} (your application)` : `${clientId} (Microsoft Exchange REST API Based Powershell)`),
+      evidence('Authority', `https://${cloud.loginHost}/<tenant>`),
+      evidence('Scope', scope),
+      evidence('Route', route.proxy ? displayProxy(route.proxy) : 'direct'),
+    ];
+
+    let method: import('../src/auth/sign-in.js').SignInMethod;
+    if (mode === 'certificate') {
+      const loaded = await loadCertificate(ctx, ctx.config.certificateFile as string);
+      if (!loaded.ok) {
+        return fail(`The certificate cannot be used: ${loaded.problem}.`, { evidence: facts, remediation: fix({ summary: loaded.fix, runBy: 'admin', links: [APP_ONLY_DOC] }) });
+      }
+      const cert = loaded.certificate;
+      facts.push(evidence('Certificate', `${cert.subject}, SHA-1 thumbprint ${cert.thumbprintSha1}, valid until ${cert.validTo.toISOString().slice(0, 10)}`));
+      const now = ctx.now();
+      if (cert.validTo < now || cert.validFrom > now) {
+        return fail(
+          `The certificate ${cert.validTo < now ? `expired on ${cert.validTo.toISOString().slice(0, 10)}` : `is not valid before ${cert.validFrom.toISOString().slice(0, 10)}`}: Entra ID refuses sign-in with it (AADSTS700027).`,
+          {
+            evidence: facts,
+            remediation: fix({
+              summary: 'Make a new certificate, upload its public part to the app registration (Certificates & secrets), and connect with the new thumbprint.',
+              runBy: 'admin',
+              commands: [
+                '$cert = New-SelfSignedCertificate -Subject "CN=exo-automation" -CertStoreLocation Cert:\\CurrentUser\\My -KeyExportPolicy Exportable -KeySpec Signature -KeyLength 2048 -NotAfter (Get-Date).AddYears(1)',
+                'Export-Certificate -Cert $cert -FilePath exo-automation.cer',
+              ],
+              links: [APP_ONLY_DOC],
+            }),
+          },
+        );
+      }
+      method = { kind: 'certificate', certificate: cert };
+    } else if (mode === 'secret') {
+      method = { kind: 'secret', secret: ctx.config.clientSecret as string };
+    } else {
+      method = { kind: mode };
+    }
+
+    ctx.step(mode === 'device-code' ? `waiting for the device-code sign-in at ${cloud.deviceLoginUrl}` : `signing in at ${cloud.loginHost}`);
+    const outcome = await signIn(ctx, {
+      clientId,
+      authority,
+      scopes: [scope],
+      method,
+      ...(upn && !appOnly ? { loginHint: upn } : {}),
+      ...(route.proxy ? { proxy: route.proxy } : {}),
+      timeoutMs: ctx.config.timeoutMs,
+      signal: ctx.signal,
+      prompt: (message) => ctx.notify(mode === 'device-code' ? `Exchange Online sign-in (as Connect-ExchangeOnline -Device does): ${message}` : message),
+      ...(ctx.config.tokenCache ? { cachePath: ctx.config.tokenCache } : {}),
+    });
+
+    if (!outcome.ok) {
+      const finding = failureFinding(outcome.failure, {
+        loginHost: cloud.loginHost,
+        ...(route.proxy ? { proxy: route.proxy } : {}),
+        what: appOnly ? 'App-only sign-in to Exchange Online' : 'Sign-in to Exchange Online',
+        deviceLoginUrl: cloud.deviceLoginUrl,
+      });
+      const federated = outcome.failure.kind === 'expired' && tenant.federation ? ` The domain is federated to ${tenant.federation.host}: a federation server that does not answer keeps the browser from finishing.` : '';
+      return fail(`${finding.summary}${federated}`, { evidence: [...facts, ...failureEvidence(outcome.failure)], remediation: finding.remediation });
+    }
+
+    const { token } = outcome;
+    ctx.redactor.addSecret(token.accessToken);
+    const claims = decodeJwt(token.accessToken)?.payload ?? {};
+    const signedIn = appOnly ? undefined : stringClaim(claims, 'upn') ?? stringClaim(claims, 'unique_name') ?? token.username;
+    const subject = target ?? signedIn;
+    const session: ExoSession = {
+      cloud,
+      tenantId: tenant.tenantId,
+      mode,
+      appOnly,
+      clientId,
+      ...(signedIn ? { upn: signedIn } : {}),
+      ...(subject ? { subject } : {}),
+      accessToken: token.accessToken,
+      claims,
+      ...(token.expiresOn ? { expiresOn: token.expiresOn } : {}),
+    };
+    const who = appOnly ? `application ${clientId}` : (signedIn ?? 'the account');
+    const evidenceOut = [
+      ...facts,
+      ...(signedIn ? [sensitive('Signed in as', signedIn)] : []),
+      ...(target ? [sensitive('Diagnosing', target)] : []),
+      ...(token.fromCache ? [evidence('Token cache', `${ctx.config.tokenCache} (no prompt needed)`)] : []),
+      ...(token.correlationId ? [evidence('Correlation ID', token.correlationId)] : []),
+    ];
+    const secretNote =
+      mode === 'secret'
+        ? ' Note: Connect-ExchangeOnline has no client-secret parameter; it takes a certificate (-CertificateThumbprint or -CertificateFilePath) or a token (-AccessToken).'
+        : '';
+    return pass(`Got an Exchange Online token for ${who}${token.fromCache ? ' from the token cache' : ''}.${secretNote}`, { evidence: evidenceOut, output: session });
+  },
+});
+
+function stringClaim(claims: Readonly<Record<string, unknown>>, name: string): string | undefined {
+  const value = claims[name];
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+/** `--access-token`: the token is used as given; token-claims judges it. */
+function fromGivenToken(accessToken: string, tenantId: string, cloud: ExoSession['cloud'], target: string | undefined): CheckResult<ExoSession> {
+  const decoded = decodeJwt(accessToken);
+  if (!decoded) {
+    return fail('The token given with --access-token is not a JSON Web Token (three base64url parts separated by dots).', {
+      remediation: fix({
+        summary: 'Give the access token itself (it starts with "eyJ"), for example from Get-MsalToken or from the session of Connect-ExchangeOnline, without "Bearer ".',
+        runBy: 'admin',
+        commands: ['exo-doctor --upn admin@contoso.com --access-token "$env:EXO_TOKEN"'],
+        links: [CONNECT_DOC],
+      }),
+    });
+  }
+  const claims = decoded.payload;
+  const appOnly = claims['scp'] === undefined && (claims['idtyp'] === 'app' || Array.isArray(claims['roles']));
+  const signedIn = appOnly ? undefined : stringClaim(claims, 'upn') ?? stringClaim(claims, 'unique_name');
+  const subject = target ?? signedIn;
+  const exp = typeof claims['exp'] === 'number' ? new Date(claims['exp'] * 1000) : undefined;
+  const mode: SignInMode = 'access-token';
+  return pass(`Using the token given with --access-token (${appOnly ? `application ${stringClaim(claims, 'appid') ?? 'unknown'}` : (signedIn ?? 'unknown account')}); token-claims checks what it is for.`, {
+    evidence: [evidence('Sign-in', 'token given with --access-token'), ...(signedIn ? [sensitive('Issued to', signedIn)] : [])],
+    output: {
+      cloud,
+      tenantId: stringClaim(claims, 'tid') ?? tenantId,
+      mode,
+      appOnly,
+      clientId: stringClaim(claims, 'appid') ?? stringClaim(claims, 'azp') ?? 'unknown',
+      ...(signedIn ? { upn: signedIn } : {}),
+      ...(subject ? { subject } : {}),
+      accessToken,
+      claims,
+      ...(exp ? { expiresOn: exp } : {}),
+    },
+  });
+}

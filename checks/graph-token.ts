@@ -1,0 +1,189 @@
+/**
+ * graph-token: a token for Microsoft Graph, so the doctor can read what Exchange does not show: MFA
+ * state, Conditional Access, the module's enterprise app, role assignments and the sign-in log. A person
+ * signs in (a second time) with the Microsoft Graph PowerShell client and explicit read-only scopes; an
+ * application uses its own credentials with its Graph application permissions. Graph is extra evidence:
+ * when it cannot be had, its checks are skipped, never failed (../shared/docs/domain.md section 10.5).
+ */
+import { decodeJwt } from '../src/auth/jwt.js';
+import { chooseMode, failureEvidence, failureFinding } from '../src/auth/findings.js';
+import { defineCheck } from '../src/check.js';
+import type { GraphSession } from '../src/identity.js';
+import { HttpClient, HttpFailure } from '../src/net/http.js';
+import { displayProxy } from '../src/net/probes.js';
+import { serviceRoute } from '../src/net/service-route.js';
+import { type CheckResult, evidence, fix, pass, sensitive, skip } from '../src/result.js';
+import { exoToken } from './exo-token.js';
+import { inputs } from './inputs.js';
+import { proxyConfig } from './proxy-config.js';
+import { tenantDiscovery } from './tenant-discovery.js';
+
+/** "Microsoft Graph Command Line Tools": the public client of Connect-MgGraph. */
+export const GRAPH_POWERSHELL_CLIENT = '14d82eec-204b-4c2f-b7e8-296a70dab67e';
+
+/** Read-only delegated scopes, one per thing the Graph checks read. */
+export const GRAPH_SCOPES = [
+  'User.Read.All', // the account under diagnosis
+  'UserAuthenticationMethod.Read.All', // its MFA methods and per-user MFA state
+  'Policy.Read.All', // security defaults and Conditional Access
+  'Application.Read.All', // the module's enterprise app
+  'RoleManagement.Read.Directory', // role assignments and PIM eligibility
+  'AuditLog.Read.All', // sign-in log and registration details
+] as const;
+
+const CONSENT_DOC = 'https://learn.microsoft.com/powershell/microsoftgraph/authentication-commands#using-connect-mggraph';
+
+export const graphToken = defineCheck({
+  id: 'graph-token',
+  title: 'Microsoft Graph token, for the MFA, role and sign-in checks',
+  dependsOn: [inputs, proxyConfig, tenantDiscovery],
+  uses: [exoToken],
+  timeout: (ms) => Math.max(ms * 4, 16 * 60_000),
+  async run(ctx, deps): Promise<CheckResult<GraphSession>> {
+    const tenant = deps['tenant-discovery'];
+    const cloud = tenant.cloud;
+    const choice = chooseMode(ctx.config, ctx.terminal);
+    if ('none' in choice) return skip(`${choice.none} The Graph checks (MFA, enterprise app, sign-in log) are not run.`, { remediation: choice.fixes });
+    if (choice.mode === 'access-token') {
+      return skip('With --access-token the doctor has no Graph token, so the MFA, enterprise app and sign-in log checks are not run.', {
+        remediation: fix({ summary: 'Let the doctor sign in itself to read them.', runBy: 'admin', commands: [`exo-doctor --upn ${deps.inputs.upn ?? 'admin@contoso.com'} --sign-in device-code`] }),
+      });
+    }
+    const { mode } = choice;
+    const appOnly = mode === 'certificate' || mode === 'secret';
+    const { loadCertificate, signIn } = await import('../src/auth/sign-in.js');
+    let method: import('../src/auth/sign-in.js').SignInMethod;
+    if (mode === 'certificate') {
+      const loaded = await loadCertificate(ctx, ctx.config.certificateFile as string);
+      if (!loaded.ok) return skip(`The certificate cannot be used (${loaded.problem}); exo-token says more.`);
+      method = { kind: 'certificate', certificate: loaded.certificate };
+    } else if (mode === 'secret') {
+      method = { kind: 'secret', secret: ctx.config.clientSecret as string };
+    } else {
+      method = { kind: mode };
+    }
+    const clientId = appOnly ? (ctx.config.appId as string) : GRAPH_POWERSHELL_CLIENT;
+    const scopes = appOnly ? [`https://${cloud.graphHost}/.default`] : GRAPH_SCOPES.map((s) => `https://${cloud.graphHost}/${s}`);
+    const loginRoute = await serviceRoute(ctx, deps['proxy-config'], cloud.loginHost);
+    const upn = deps['exo-token']?.upn ?? deps.inputs.upn;
+    ctx.step(mode === 'device-code' ? `waiting for the Microsoft Graph device-code sign-in at ${cloud.deviceLoginUrl}` : `signing in to Microsoft Graph at ${cloud.loginHost}`);
+    const outcome = await signIn(ctx, {
+      clientId,
+      authority: `https://${cloud.loginHost}/${tenant.tenantId}`,
+      scopes,
+      method,
+      ...(upn && !appOnly ? { loginHint: upn } : {}),
+      ...(loginRoute.proxy ? { proxy: loginRoute.proxy } : {}),
+      timeoutMs: ctx.config.timeoutMs,
+      signal: ctx.signal,
+      prompt: (message) =>
+        ctx.notify(mode === 'device-code' ? `Microsoft Graph sign-in, for the MFA, role and sign-in log checks (skip it with --skip graph-token): ${message}` : message),
+      ...(ctx.config.tokenCache ? { cachePath: ctx.config.tokenCache } : {}),
+    });
+    const facts = [
+      evidence('Client', appOnly ? `${clientId} (your application)` : `${clientId} (Microsoft Graph Command Line Tools)`),
+      evidence('Scopes asked', appOnly ? `https://${cloud.graphHost}/.default (the application permissions granted)` : GRAPH_SCOPES.join(' ')),
+    ];
+
+    if (!outcome.ok) {
+      const failure = outcome.failure;
+      if (failure.code === 65001 || failure.subError === 'consent_required') {
+        return skip(
+          `Microsoft Graph Command Line Tools has no consent for the read scopes the doctor needs (AADSTS65001), so the Graph checks are not run.`,
+          {
+            evidence: [...facts, ...failureEvidence(failure)],
+            remediation: fix({
+              summary: 'An admin consents once for the organisation (signing in with Connect-MgGraph and accepting "Consent on behalf of your organization"), then run the doctor again.',
+              runBy: 'another-admin',
+              commands: [`Connect-MgGraph -Scopes ${GRAPH_SCOPES.join(',')}`],
+              links: [CONSENT_DOC],
+            }),
+          },
+        );
+      }
+      const finding = failureFinding(failure, {
+        loginHost: cloud.loginHost,
+        ...(loginRoute.proxy ? { proxy: loginRoute.proxy } : {}),
+        what: 'Sign-in to Microsoft Graph',
+        deviceLoginUrl: cloud.deviceLoginUrl,
+      });
+      return skip(`${finding.summary} The Graph checks are not run.`, { evidence: [...facts, ...failureEvidence(failure)], remediation: finding.remediation });
+    }
+
+    const accessToken = outcome.token.accessToken;
+    ctx.redactor.addSecret(accessToken);
+    const claims = decodeJwt(accessToken)?.payload ?? {};
+    const permissions = appOnly
+      ? (Array.isArray(claims['roles']) ? claims['roles'].filter((r): r is string => typeof r === 'string') : [])
+      : String(claims['scp'] ?? '')
+          .split(' ')
+          .filter(Boolean);
+    const callerId = !appOnly && typeof claims['oid'] === 'string' ? claims['oid'] : undefined;
+    const subjectUpn = ctx.config.target ?? (appOnly ? undefined : (typeof claims['upn'] === 'string' ? claims['upn'] : upn));
+
+    const graphRoute = await serviceRoute(ctx, deps['proxy-config'], cloud.graphHost);
+    facts.push(evidence('Route to Graph', graphRoute.proxy ? displayProxy(graphRoute.proxy) : 'direct'), evidence('Permissions granted', permissions.join(' ') || 'none'));
+    let subject: GraphSession['subject'];
+    if (subjectUpn) {
+      const found = await lookUpUser(ctx, cloud.graphHost, accessToken, graphRoute.proxy, subjectUpn, !ctx.config.target && !appOnly);
+      if (found.kind === 'missing') {
+        return skip(`${subjectUpn} is not a user of this tenant in Microsoft Graph, so the Graph checks have no one to look at.`, {
+          evidence: facts,
+          remediation: fix({ summary: 'Check the user principal name given with --target (or --upn).', runBy: 'admin', commands: [`Get-MgUser -UserId ${subjectUpn}`] }),
+        });
+      }
+      if (found.kind === 'unreadable') {
+        return skip(`Microsoft Graph did not answer the lookup of ${subjectUpn} (${found.reason}), so the Graph checks are not run.`, {
+          evidence: facts,
+          remediation: fix({ summary: 'Check the route to Microsoft Graph (the endpoints check) and run again.', runBy: 'admin' }),
+        });
+      }
+      subject = found.user;
+    }
+    const session: GraphSession = {
+      graphHost: cloud.graphHost,
+      accessToken,
+      appOnly,
+      permissions,
+      ...(subject ? { subject } : {}),
+      ...(callerId ? { callerId } : {}),
+    };
+    return pass(`Got a Microsoft Graph token${appOnly ? ' for the application' : ''}${subject ? `; looking at ${subject.upn}` : ''}.`, {
+      evidence: [...facts, ...(subject ? [sensitive('Account under diagnosis', `${subject.displayName ?? subject.upn} (${subject.upn})`)] : [])],
+      output: session,
+    });
+  },
+});
+
+type Lookup = { kind: 'found'; user: NonNullable<GraphSession['subject']> } | { kind: 'missing' } | { kind: 'unreadable'; reason: string };
+
+/** The account under diagnosis, by UPN (or `/me` for oneself, which needs no directory permission). */
+async function lookUpUser(
+  ctx: import('../src/check.js').CheckContext,
+  graphHost: string,
+  token: string,
+  proxy: string | undefined,
+  upn: string,
+  self: boolean,
+): Promise<Lookup> {
+  const http = new HttpClient(ctx, { timeoutMs: ctx.config.timeoutMs, signal: ctx.signal, ...(proxy ? { proxy } : {}) });
+  try {
+    const path = self ? '/v1.0/me' : `/v1.0/users/${encodeURIComponent(upn)}`;
+    const res = await http.send({
+      method: 'GET',
+      url: `https://${graphHost}${path}?$select=id,userPrincipalName,displayName`,
+      headers: { authorization: `Bearer ${token}`, accept: 'application/json' },
+    });
+    if (res.status === 404) return { kind: 'missing' };
+    const body = res.json as { id?: unknown; userPrincipalName?: unknown; displayName?: unknown } | undefined;
+    if (res.status !== 200 || typeof body?.id !== 'string') return { kind: 'unreadable', reason: `HTTP ${res.status}` };
+    return {
+      kind: 'found',
+      user: { id: body.id, upn: typeof body.userPrincipalName === 'string' ? body.userPrincipalName : upn, ...(typeof body.displayName === 'string' ? { displayName: body.displayName } : {}) },
+    };
+  } catch (err) {
+    return { kind: 'unreadable', reason: err instanceof HttpFailure ? err.code : (err as Error).message };
+  } finally {
+    await http.close();
+  }
+}
