@@ -1,0 +1,242 @@
+/**
+ * A thin Microsoft Graph client for the few reads the doctor makes (MFA state, the Exchange PowerShell
+ * app, the sign-in log): GET only, over the doctor's own HTTP client and route, following
+ * `@odata.nextLink` for lists, with Graph's errors as a typed {@link GraphError}. `read` says, for a
+ * 403, which permission, role or licence the read needs and how to get it (./permissions.ts): the checks turn that into a
+ * `skip`, never a `fail` (a doctor that cannot look has found nothing wrong).
+ *
+ * Error shape: https://learn.microsoft.com/graph/errors (fixtures/microsoft/graph/error-403-*.json).
+ */
+import { randomUUID } from 'node:crypto';
+import type { Context } from '../context.js';
+import type { GraphSession } from '../identity.js';
+import { HttpClient, HttpFailure } from '../net/http.js';
+import type { ServiceRoute } from '../net/service-route.js';
+import { type Denial, explainDenial, type GraphPermission } from './permissions.js';
+
+/** Graph's code when the tenant lacks the Entra ID P1/P2 licence a report needs. */
+export const NON_PREMIUM = 'Authentication_RequestFromNonPremiumTenantOrB2CTenant';
+
+/** An answer from Graph that is not a success. */
+export class GraphError extends Error {
+  override readonly name = 'GraphError';
+  constructor(
+    readonly status: number,
+    /** Graph's `error.code`, e.g. `Authorization_RequestDenied`; `HTTP <status>` when the body had none. */
+    readonly code: string,
+    message: string,
+    /** The path asked for (no host). */
+    readonly path: string,
+    /** `request-id`, for Microsoft support. */
+    readonly requestId?: string,
+    /** `innerError.date`. */
+    readonly date?: string,
+    /** `Retry-After`, in seconds, on 429 and 503. */
+    readonly retryAfterSeconds?: number,
+  ) {
+    super(message);
+  }
+
+  /** Refused for want of a permission, a role or a licence. */
+  get denied(): boolean {
+    return this.status === 403;
+  }
+
+  /** Refused because the tenant has no Entra ID P1. */
+  get unlicensed(): boolean {
+    return this.code === NON_PREMIUM;
+  }
+
+  /** `403 Authorization_RequestDenied: Insufficient privileges… (request-id …)`. */
+  describe(): string {
+    return `${this.status} ${this.code}: ${this.message}${this.requestId ? ` (request-id ${this.requestId})` : ''}`;
+  }
+}
+
+/** The outcome of a read that may be refused: the value, or why not. Other errors are thrown. */
+export type Read<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly denial: Denial };
+
+export interface GraphClientOptions {
+  readonly timeoutMs: number;
+  readonly signal?: AbortSignal;
+}
+
+/** A list page as Graph sends it. */
+interface Page {
+  readonly value?: unknown;
+  readonly '@odata.nextLink'?: unknown;
+}
+
+/** Longest Retry-After the client waits out once, in seconds; a longer one is reported. */
+const MAX_RETRY_WAIT_SECONDS = 5;
+
+export class GraphClient {
+  private readonly http: HttpClient;
+  private readonly base: string;
+
+  constructor(
+    private readonly ctx: Context,
+    private readonly session: GraphSession,
+    route: ServiceRoute,
+    private readonly options: GraphClientOptions,
+  ) {
+    this.http = new HttpClient(ctx, { timeoutMs: options.timeoutMs, ...(route.proxy ? { proxy: route.proxy } : {}), ...(options.signal ? { signal: options.signal } : {}) });
+    this.base = `https://${session.graphHost}`;
+  }
+
+  /** GET a path such as `/v1.0/users/{id}` or `/beta/…`; the parsed JSON body, or a {@link GraphError}. */
+  async get<T = unknown>(path: string): Promise<T> {
+    return (await this.fetch(this.url(path))) as T;
+  }
+
+  /** GET a collection, following `@odata.nextLink` until `max` items (default 500). */
+  async list<T = unknown>(path: string, options: { max?: number } = {}): Promise<T[]> {
+    const max = options.max ?? 500;
+    const items: T[] = [];
+    let url: string | undefined = this.url(path);
+    while (url !== undefined && items.length < max) {
+      const page = (await this.fetch(url)) as Page;
+      if (!Array.isArray(page?.value)) throw new GraphError(200, 'UnexpectedResponse', 'the answer has no "value" list', pathOf(url));
+      items.push(...(page.value as T[]));
+      const next: unknown = page['@odata.nextLink'];
+      url = typeof next === 'string' ? this.sameHost(next) : undefined;
+    }
+    return items.slice(0, max);
+  }
+
+  /** {@link get}, with a 403 turned into a {@link Denial}. */
+  async read<T = unknown>(path: string, permission: GraphPermission, aboutOther = false): Promise<Read<T>> {
+    return this.attempt(() => this.get<T>(path), permission, aboutOther);
+  }
+
+  /** {@link list}, with a 403 turned into a {@link Denial}. */
+  async readList<T = unknown>(path: string, permission: GraphPermission, options: { max?: number; aboutOther?: boolean } = {}): Promise<Read<T[]>> {
+    return this.attempt(() => this.list<T>(path, options), permission, options.aboutOther ?? false);
+  }
+
+  async close(): Promise<void> {
+    await this.http.close();
+  }
+
+  private async attempt<T>(call: () => Promise<T>, permission: GraphPermission, aboutOther: boolean): Promise<Read<T>> {
+    try {
+      return { ok: true, value: await call() };
+    } catch (err) {
+      if (err instanceof GraphError && err.denied) return { ok: false, denial: explainDenial(err, permission, this.session, aboutOther) };
+      throw err;
+    }
+  }
+
+  private url(path: string): string {
+    if (!/^\/(v1\.0|beta)\//.test(path)) throw new Error(`Graph path must start with /v1.0/ or /beta/: ${path}`);
+    return `${this.base}${path}`;
+  }
+
+  /** A next link is followed only on the Graph host: the token must never go anywhere else. */
+  private sameHost(link: string): string {
+    let parsed: URL;
+    try {
+      parsed = new URL(link);
+    } catch {
+      throw new GraphError(200, 'UnexpectedResponse', `the next page link is not a URL: ${link}`, link);
+    }
+    if (parsed.protocol !== 'https:' || parsed.host.toLowerCase() !== this.session.graphHost.toLowerCase()) {
+      throw new GraphError(200, 'UnexpectedResponse', `the next page link leads to ${parsed.host}, not ${this.session.graphHost}; not followed`, pathOf(link));
+    }
+    return parsed.toString();
+  }
+
+  private async fetch(url: string, retried = false): Promise<unknown> {
+    const headers: Record<string, string> = {
+      authorization: `Bearer ${this.session.accessToken}`,
+      accept: 'application/json',
+      'user-agent': `exo-doctor/${this.ctx.runtime.doctorVersion}`,
+      'client-request-id': randomUUID(),
+      ...(needsEventualConsistency(url) ? { consistencylevel: 'eventual' } : {}),
+    };
+    const res = await this.http.send({ method: 'GET', url, headers });
+    if (res.status >= 200 && res.status < 300) {
+      if (res.json === undefined) throw new GraphError(res.status, 'UnexpectedResponse', `the answer is not JSON (${res.headers['content-type'] ?? 'no content type'})`, pathOf(url), res.headers['request-id']);
+      return res.json;
+    }
+    const error = graphErrorOf(res.status, res.json, res.headers, pathOf(url));
+    const wait = error.retryAfterSeconds;
+    if (!retried && (res.status === 429 || res.status === 503) && wait !== undefined && wait <= MAX_RETRY_WAIT_SECONDS) {
+      await pause(wait * 1000, this.options.signal);
+      return this.fetch(url, true);
+    }
+    throw error;
+  }
+}
+
+/** The path and query of a URL, for messages (never the host's credentials, never a token). */
+function pathOf(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return `${parsed.pathname}${parsed.search}`;
+  } catch {
+    return url;
+  }
+}
+
+/** A Graph error body (`error.code`, `error.message`, `error.innerError`) or whatever came instead. */
+export function graphErrorOf(status: number, body: unknown, headers: Readonly<Record<string, string>>, path: string): GraphError {
+  const error = (body as { error?: { code?: unknown; message?: unknown; innerError?: Record<string, unknown> } } | undefined)?.error;
+  const inner = error?.innerError ?? {};
+  const code = typeof error?.code === 'string' && error.code !== '' ? error.code : `HTTP ${status}`;
+  const message = typeof error?.message === 'string' ? error.message : `Graph answered ${status} without an error body`;
+  const requestId = typeof inner['request-id'] === 'string' ? inner['request-id'] : headers['request-id'];
+  const date = typeof inner['date'] === 'string' ? inner['date'] : headers['date'];
+  const retryAfter = Number(headers['retry-after']);
+  return new GraphError(status, code, message, path, requestId, date, Number.isFinite(retryAfter) && headers['retry-after'] !== undefined ? retryAfter : undefined);
+}
+
+/**
+ * Whether a query uses Graph's advanced query capabilities on directory objects ($count, $search,
+ * `ne`, `not()`, `endsWith()`), which answer only with `ConsistencyLevel: eventual`.
+ * https://learn.microsoft.com/graph/aad-advanced-queries
+ */
+export function needsEventualConsistency(url: string): boolean {
+  let query: URLSearchParams;
+  try {
+    query = new URL(url, 'https://graph.microsoft.com').searchParams;
+  } catch {
+    return false;
+  }
+  if (query.has('$search') || query.get('$count') === 'true') return true;
+  const filter = query.get('$filter') ?? '';
+  return /\bendswith\s*\(|\bnot\s*\(|\sne\s/i.test(filter);
+}
+
+/** An OData string literal: `'…'` with quotes doubled. */
+export function quoted(value: string): string {
+  return `'${value.replace(/'/g, "''")}'`;
+}
+
+/** A path with its query: `graphPath('/v1.0/servicePrincipals', { $filter: "appId eq '…'" })`, values URL-encoded. */
+export function graphPath(path: string, query: Readonly<Record<string, string | number>> = {}): string {
+  const parts = Object.entries(query).map(([key, value]) => `${key}=${encodeURIComponent(String(value))}`);
+  return parts.length > 0 ? `${path}?${parts.join('&')}` : path;
+}
+
+function pause(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason as Error);
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal?.reason as Error);
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/** What went wrong with Graph, in one sentence for an `error` result; `undefined` for a bug (rethrow it). */
+export function graphFailureText(err: unknown, host: string): string | undefined {
+  if (err instanceof GraphError) return `Microsoft Graph answered ${err.describe()} for ${err.path.split('?')[0]}, so the check could not finish.`;
+  if (err instanceof HttpFailure) return `Microsoft Graph (${host}) did not answer: ${err.code} ${err.message}. The endpoints and proxy checks say more.`;
+  return undefined;
+}
