@@ -125,7 +125,7 @@ export function exchangeEvidence(err: ExchangeError, client: ExchangeClient, ses
     ...(err.diagnostics ? [evidence('x-ms-diagnostics', err.diagnostics)] : []),
     evidence('client-request-id', err.clientRequestId),
     ...(err.requestId ? [evidence('request-id', err.requestId)] : []),
-    evidence('Route', `${session.cloud.exchangeHost} via ${client.route}`),
+    evidence('Route', client.route === 'direct' ? `direct to ${session.cloud.exchangeHost}` : `${session.cloud.exchangeHost} through ${client.route}`),
   ];
 }
 
@@ -150,7 +150,7 @@ export function throttledFailure(err: ExchangeThrottledError, facts: Evidence[],
 /** No HTTP answer from the Exchange host: the network checks say why. */
 export function unreachableFailure(err: HttpFailure, session: ExoSession, route: string) {
   return fail(`No answer from ${session.cloud.exchangeHost} (${err.code}): ${err.message}. The endpoints, proxy-health and tls-inspection checks show where the way is blocked.`, {
-    evidence: [evidence('Error', `${err.code}: ${err.message}`), evidence('Route', `${session.cloud.exchangeHost} via ${route}`)],
+    evidence: [evidence('Error', `${err.code}: ${err.message}`), evidence('Route', route === 'direct' ? `direct to ${session.cloud.exchangeHost}` : `${session.cloud.exchangeHost} through ${route}`)],
     remediation: fix({
       summary: `Allow HTTPS (TCP 443) from this machine to ${session.cloud.exchangeHost}, directly or through the proxy.`,
       runBy: 'network-team',
@@ -189,7 +189,7 @@ export const exoConnection = defineCheck({
       const facts = [
         session.appOnly ? evidence('Signed in as', `app ${session.clientId}`) : sensitive('Signed in as', who),
         ...(client.anchorMailbox ? [sensitive('X-AnchorMailbox', client.anchorMailbox)] : []),
-        evidence('Route', `${session.cloud.exchangeHost} via ${client.route}`),
+        evidence('Route', client.route === 'direct' ? `direct to ${session.cloud.exchangeHost}` : `${session.cloud.exchangeHost} through ${client.route}`),
         ...(call ? [evidence('client-request-id', call.clientRequestId)] : []),
       ];
       if (!organization) return fail(`Exchange Online ran Get-OrganizationConfig for ${who} but returned no organisation.`, { evidence: facts, remediation: serviceFix(rerun) });

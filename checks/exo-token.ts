@@ -106,6 +106,7 @@ export const exoToken = defineCheck({
         ...(route.proxy ? { proxy: route.proxy } : {}),
         what: appOnly ? 'App-only sign-in to Exchange Online' : 'Sign-in to Exchange Online',
         deviceLoginUrl: cloud.deviceLoginUrl,
+        ...(upn ? { upn } : {}),
       });
       const federated = outcome.failure.kind === 'expired' && tenant.federation ? ` The domain is federated to ${tenant.federation.host}: a federation server that does not answer keeps the browser from finishing.` : '';
       return fail(`${finding.summary}${federated}`, { evidence: [...facts, ...failureEvidence(outcome.failure)], remediation: finding.remediation });

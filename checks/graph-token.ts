@@ -106,6 +106,7 @@ export const graphToken = defineCheck({
         ...(loginRoute.proxy ? { proxy: loginRoute.proxy } : {}),
         what: 'Sign-in to Microsoft Graph',
         deviceLoginUrl: cloud.deviceLoginUrl,
+        ...(upn ? { upn } : {}),
       });
       return skip(`${finding.summary} The Graph checks are not run.`, { evidence: [...facts, ...failureEvidence(failure)], remediation: finding.remediation });
     }

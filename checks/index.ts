@@ -6,11 +6,23 @@
 import type { AnyCheck } from '../src/check.js';
 import { clockSkew } from './clock-skew.js';
 import { endpoints } from './endpoints.js';
+import { exoAppPrincipal } from './exo-app-principal.js';
+import { exoConnection } from './exo-connection.js';
+import { exoRoles } from './exo-roles.js';
+import { exoToken } from './exo-token.js';
+import { exoUserAccess } from './exo-user-access.js';
+import { federation } from './federation.js';
+import { graphToken } from './graph-token.js';
 import { inputs } from './inputs.js';
+import { mfaState } from './mfa-state.js';
+import { orgOauth2ClientProfile } from './org-oauth2-client-profile.js';
 import { proxyConfig } from './proxy-config.js';
 import { proxyHealth } from './proxy-health.js';
 import { runtime } from './runtime.js';
+import { signInLog } from './sign-in-log.js';
+import { tenantDiscovery } from './tenant-discovery.js';
 import { tlsInspection } from './tls-inspection.js';
+import { tokenClaims } from './token-claims.js';
 
 export const registry: readonly AnyCheck[] = [
   // What the doctor runs on, and what it was asked to look at.
@@ -23,4 +35,22 @@ export const registry: readonly AnyCheck[] = [
   endpoints,
   tlsInspection,
   clockSkew,
+  // The tenant, found without credentials: its cloud, and where its users sign in.
+  tenantDiscovery,
+  federation,
+  // The sign-in, as Connect-ExchangeOnline does it, and what the token says.
+  exoToken,
+  tokenClaims,
+  // Beside it, a Microsoft Graph sign-in for what Exchange does not show (MFA, app, roles, sign-ins).
+  graphToken,
+  // Exchange Online itself: a real read-only cmdlet, the account's PowerShell access, its roles.
+  exoConnection,
+  exoUserAccess,
+  exoRoles,
+  // The organisation setting the old advice names (it concerns Outlook, not PowerShell).
+  orgOauth2ClientProfile,
+  // From Graph: MFA state, the module's enterprise app, the sign-in log.
+  mfaState,
+  exoAppPrincipal,
+  signInLog,
 ];

@@ -136,6 +136,21 @@ export const inputs = defineCheck({
       });
     }
 
+    const target = ctx.config.target?.trim();
+    if (target !== undefined) facts.push(sensitive('Target', target));
+    const targetIssue = target !== undefined ? upnProblem(target) : undefined;
+    if (target !== undefined && targetIssue) {
+      return fail(`The --target "${target}" is not a user principal name: ${targetIssue.reason}.`, {
+        evidence: facts,
+        remediation: fix({
+          summary: 'Give the sign-in name of the account to diagnose, name@domain.',
+          runBy: 'admin',
+          commands: [`exo-doctor --upn ${upn ?? 'admin@contoso.com'} --target ${targetIssue.suggestion ?? 'user@contoso.com'}`],
+          links: [UPN_POLICY],
+        }),
+      });
+    }
+
     const tenantIssue = tenant ? tenantProblem(tenant) : undefined;
     if (tenant && tenantIssue) {
       return fail(`The tenant "${tenant}" is not a tenant id or domain: ${tenantIssue.reason}.`, {

@@ -316,7 +316,8 @@ function describe(g: Gathered, policies: readonly PolicyMatch[], isAdmin: boolea
     const controls = p.grants.controls.map((c) => CONTROL_WORDS[c] ?? c);
     facts.push(evidence(`Conditional Access “${p.displayName}”`, `${controls.join(p.grants.anyOf ? ' or ' : ' and ') || 'no grant control'}${notes.length > 0 ? ` (${notes.join('; ')})` : ''}`));
   }
-  if (g.amr) facts.push(evidence('This sign-in (amr)', `${g.amr.join(', ')}: ${g.amr.includes('mfa') ? 'MFA was done' : 'no MFA'}`));
+  // "MFA was done (amr mfa, pwd)": a value that starts "pwd:" would read as a password to the redactor.
+  if (g.amr) facts.push(evidence('This sign-in (amr)', `${g.amr.includes('mfa') ? 'MFA was done' : 'no MFA'} (amr ${g.amr.join(', ')})`));
   return facts;
 }
 

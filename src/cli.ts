@@ -53,7 +53,7 @@ function oneLine(message: string): string {
   return message.replace(/\s*\n\s*/g, ' ').trim();
 }
 
-/** The parsed options as the doctor's configuration. */
+/** The parsed options as the doctor's configuration (the context adds secrets given in the environment). */
 function configOf(options: DiagnoseOptions) {
   return {
     ...(options.upn !== undefined ? { upn: options.upn } : {}),
@@ -64,6 +64,13 @@ function configOf(options: DiagnoseOptions) {
     showSensitive: options.showSensitive,
     ...(options.proxy !== undefined ? { proxy: options.proxy } : {}),
     ...(options.ca !== undefined ? { caFile: options.ca } : {}),
+    ...(options.signIn !== undefined ? { signIn: options.signIn } : {}),
+    ...(options.appId !== undefined ? { appId: options.appId } : {}),
+    ...(options.certificate !== undefined ? { certificateFile: options.certificate } : {}),
+    ...(options.clientSecret !== undefined ? { clientSecret: options.clientSecret } : {}),
+    ...(options.accessToken !== undefined ? { accessToken: options.accessToken } : {}),
+    ...(options.tokenCache !== undefined ? { tokenCache: options.tokenCache } : {}),
+    ...(options.target !== undefined ? { target: options.target } : {}),
   };
 }
 

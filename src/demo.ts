@@ -9,7 +9,8 @@ import type { DiagnoseOptions } from './options.js';
 import { EXIT } from './report/document.js';
 import { builtInScenarioNames, loadScenario } from './sim/load.js';
 import { type Scenario, ScenarioError } from './sim/scenario.js';
-import { startWorld } from './sim/world.js';
+import { simulatedBrowser } from './sim/browser.js';
+import { startWorld, type World } from './sim/world.js';
 
 export interface DemoRun {
   readonly registry: readonly AnyCheck[];
@@ -48,18 +49,7 @@ export async function demo(run: DemoRun): Promise<number> {
   const world = await startWorld(scenario);
   try {
     const { options } = run;
-    const upn = options.upn ?? scenario.signIn.upn;
-    const config: Config = {
-      ...(upn ? { upn } : {}),
-      ...(options.tenant !== undefined ? { tenant: options.tenant } : scenario.signIn.upn ? {} : { tenant: scenario.tenant.domains[0] as string }),
-      environment: run.explicit.environment ? options.environment : scenario.signIn.environment,
-      timeoutMs: options.timeout,
-      verbose: options.verbose,
-      showSensitive: options.showSensitive,
-      ...(options.proxy !== undefined ? { proxy: options.proxy } : {}),
-      ...(options.ca !== undefined ? { caFile: options.ca } : {}),
-    };
-    const ctx = world.context(config);
+    const ctx = demoContext(world, options, run.explicit.environment);
     await write(
       run.output.stderr,
       `Simulated tenant "${scenario.name}" on 127.0.0.1:${world.port}: ${scenario.description}\n` +
@@ -69,4 +59,50 @@ export async function demo(run: DemoRun): Promise<number> {
   } finally {
     await world.stop();
   }
+}
+
+/**
+ * The doctor's context inside a running world, configured as the scenario says the admin runs it
+ * (its account, cloud and sign-in), with the user's explicit options winning.
+ */
+export function demoContext(world: World, options: DiagnoseOptions, explicitEnvironment: boolean): Context {
+  const scenario = world.scenario;
+  const upn = options.upn ?? scenario.signIn.upn;
+  const signIn = scenario.signIn;
+  // App-only scenarios sign in with the app's credentials, which the world made when it started: the
+  // certificate is handed to the doctor as a file only this demo's machine has.
+  const certificateFile = `/simulated/${signIn.appId ?? 'app'}.pem`;
+  const credentials = signIn.appId ? world.credentials(signIn.appId) : undefined;
+  const appOnly =
+    options.appId === undefined && signIn.appId && (signIn.mode === 'certificate' || signIn.mode === 'secret')
+      ? signIn.mode === 'certificate'
+        ? { appId: signIn.appId, certificateFile }
+        : { appId: signIn.appId, ...(credentials?.secret ? { clientSecret: credentials.secret } : {}) }
+      : {};
+  const config: Config = {
+    ...(upn && !('appId' in appOnly) ? { upn } : {}),
+    ...(options.tenant !== undefined ? { tenant: options.tenant } : upn && !('appId' in appOnly) ? {} : { tenant: scenario.tenant.domains[0] as string }),
+    environment: explicitEnvironment ? options.environment : scenario.signIn.environment,
+    timeoutMs: options.timeout,
+    verbose: options.verbose,
+    showSensitive: options.showSensitive,
+    ...(options.proxy !== undefined ? { proxy: options.proxy } : {}),
+    ...(options.ca !== undefined ? { caFile: options.ca } : {}),
+    // The simulated user completes device-code sign-ins by themselves, so the demo signs in even when
+    // no one is at the terminal.
+    signIn: options.signIn ?? 'device-code',
+    ...appOnly,
+    ...(options.appId !== undefined ? { appId: options.appId } : {}),
+    ...(options.certificate !== undefined ? { certificateFile: options.certificate } : {}),
+    ...(options.clientSecret !== undefined ? { clientSecret: options.clientSecret } : {}),
+    ...(options.accessToken !== undefined ? { accessToken: options.accessToken } : {}),
+    ...(options.tokenCache !== undefined ? { tokenCache: options.tokenCache } : {}),
+    ...(options.target !== undefined ? { target: options.target } : {}),
+  };
+  // The simulated person at the browser is the account the doctor was told to sign in as.
+  if (upn) world.signInAs(upn);
+  const files = credentials?.certificate ? { [certificateFile]: `${credentials.certificate.certPem}${credentials.certificate.keyPem}` } : {};
+  // The demo's machine has a browser, in which the simulated user completes `--sign-in browser`.
+  const ctx: Context = world.context(config, undefined, { files, exec: simulatedBrowser(() => ctx) });
+  return ctx;
 }

@@ -22,6 +22,13 @@ export interface DiagnoseOptions {
   readonly showSensitive: boolean;
   readonly proxy?: string;
   readonly ca?: string;
+  readonly signIn?: 'device-code' | 'browser' | 'none';
+  readonly appId?: string;
+  readonly certificate?: string;
+  readonly clientSecret?: string;
+  readonly accessToken?: string;
+  readonly tokenCache?: string;
+  readonly target?: string;
 }
 
 /** What commander hands the action: flags that were not given are absent. */
@@ -42,7 +49,23 @@ export function normalizeOptions(raw: RawOptions): DiagnoseOptions {
     showSensitive: raw.showSensitive === true,
     ...(raw.proxy !== undefined ? { proxy: raw.proxy } : {}),
     ...(raw.ca !== undefined ? { ca: raw.ca } : {}),
+    ...(raw.signIn !== undefined ? { signIn: raw.signIn } : {}),
+    ...(raw.appId !== undefined ? { appId: raw.appId } : {}),
+    ...(raw.certificate !== undefined ? { certificate: raw.certificate } : {}),
+    ...(raw.clientSecret !== undefined ? { clientSecret: raw.clientSecret } : {}),
+    ...(raw.accessToken !== undefined ? { accessToken: raw.accessToken } : {}),
+    ...(raw.tokenCache !== undefined ? { tokenCache: raw.tokenCache } : {}),
+    ...(raw.target !== undefined ? { target: raw.target } : {}),
   };
+}
+
+/** `--app-id`: an application (client) id is a GUID. */
+export function parseAppId(text: string): string {
+  const value = text.trim();
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value)) {
+    throw new InvalidArgumentError('expected the application (client) id, a GUID such as 5b1c7e3a-9d2f-4e6b-8a4c-1f0d3e5b7a92.');
+  }
+  return value;
 }
 
 /** `15000`, `15s`, `2m`, `1500ms` → milliseconds. */
@@ -104,6 +127,15 @@ export function addDiagnoseOptions(command: Command): Command {
     )
     .option('--proxy <url>', "the doctor's own proxy, e.g. http://proxy:8080 (credentials allowed: http://user:pass@proxy:8080)", parseProxyUrl)
     .option('--ca <file>', 'also trust the CA certificates in this PEM file (a TLS-inspecting proxy, for instance)')
+    .addOption(
+      new Option('--sign-in <how>', 'how to sign in as a person: device-code (default at a terminal), browser, or none').choices(['device-code', 'browser', 'none']),
+    )
+    .option('--app-id <id>', 'sign in app-only as this application (with --certificate, or --client-secret)', parseAppId)
+    .option('--certificate <file>', "app-only: a PEM file with the application's certificate and private key")
+    .option('--client-secret <secret>', 'app-only: a client secret (better: the EXO_DOCTOR_CLIENT_SECRET variable, kept out of shell history)')
+    .option('--access-token <token>', 'use this Exchange Online token instead of signing in (or EXO_DOCTOR_ACCESS_TOKEN)')
+    .option('--token-cache <file>', 'keep tokens in this file (readable by you only) so the next run does not prompt')
+    .option('--target <upn>', "diagnose this account's access, MFA and sign-ins while signed in as another admin (or app-only)")
     .option('--show-sensitive', 'show account, tenant and machine names instead of masking them');
 }
 

@@ -64,15 +64,24 @@ export interface FailureFinding {
 }
 
 /** A failed sign-in as a finding: what it means, why, and who fixes it how. */
-export function failureFinding(failure: EntraFailure, context: { readonly loginHost: string; readonly proxy?: string; readonly what: string; readonly deviceLoginUrl: string }): FailureFinding {
-  const support = 'Keep the correlation ID, trace ID and timestamp below: Microsoft support asks for all three.';
+export function failureFinding(
+  failure: EntraFailure,
+  context: { readonly loginHost: string; readonly proxy?: string; readonly what: string; readonly deviceLoginUrl: string; readonly upn?: string },
+): FailureFinding {
+  const support = 'Keep the correlation ID, trace ID and timestamp shown in the evidence: Microsoft support asks for all three.';
   switch (failure.kind) {
     case 'aadsts': {
       const entry = describeAadsts(failure.code as number);
       return {
         summary: `${context.what} was refused with AADSTS${entry.code} (${entry.name}): ${ensureStop(entry.meaning)} ${ensureStop(entry.cause)}`,
         remediation: [
-          fix({ summary: ensureStop(entry.fix.summary), runBy: entry.fix.runBy, commands: entry.fix.commands, links: [entry.link] }),
+          fix({
+            summary: ensureStop(entry.fix.summary),
+            runBy: entry.fix.runBy,
+            // The table's commands name a placeholder account; the admin's own is the one to use.
+            commands: entry.fix.commands.map((command) => (context.upn ? command.replaceAll('admin@contoso.com', context.upn) : command)),
+            links: [entry.link],
+          }),
           fix({ summary: support, runBy: 'admin', links: [`https://login.microsoftonline.com/error?code=${entry.code}`] }),
         ],
       };

@@ -28,11 +28,7 @@ export function renderText(doc: ReportDocument, options: TextOptions): string {
     renderTable(doc.checks, options),
   );
 
-  const findings = doc.checks
-    .filter((c) => c.status === 'fail' || c.status === 'error' || c.status === 'warn')
-    .map((check, order) => ({ check, order }))
-    .sort((a, b) => SEVERITY[b.check.status] - SEVERITY[a.check.status] || a.order - b.order)
-    .map(({ check }) => check);
+  const findings = findingsWorstFirst(doc.checks);
   if (findings.length > 0) {
     out.push('', style.bold('Findings, worst first'));
     for (const check of findings) out.push('', ...renderFinding(check, options));
@@ -119,4 +115,17 @@ function summaryLine(doc: ReportDocument, style: Style): string {
 
 function hasMasked(doc: ReportDocument): boolean {
   return doc.environment.upn !== null || doc.environment.tenant !== null || doc.checks.some((c) => c.evidence.some((e) => e.sensitive));
+}
+
+/**
+ * Failures, then errors, then warnings, each in pipeline order: the first is the top finding, the
+ * likeliest root cause (the pipeline runs from the machine to the account, and a failure blocks what
+ * depends on it).
+ */
+export function findingsWorstFirst<C extends { readonly status: ReportCheck['status'] }>(checks: readonly C[]): C[] {
+  return checks
+    .filter((c) => c.status === 'fail' || c.status === 'error' || c.status === 'warn')
+    .map((check, order) => ({ check, order }))
+    .sort((a, b) => SEVERITY[b.check.status] - SEVERITY[a.check.status] || a.order - b.order)
+    .map(({ check }) => check);
 }

@@ -136,6 +136,11 @@ export interface Scenario {
     readonly expiresInSeconds: number;
   };
   readonly faults: Readonly<Record<string, HostFaults>>;
+  /**
+   * What the doctor must find: the top finding (the first failure in the registry's order, else the
+   * first warning) names this check and says this. Absent: every check passes or is not applicable.
+   */
+  readonly expect: { readonly topFinding?: { readonly check: string; readonly status: 'fail' | 'warn'; readonly says: string } };
 }
 
 /** A scenario file is wrong: the message names the file and the field. */
@@ -334,6 +339,15 @@ export function parseScenario(json: unknown, source: string): Scenario {
       expiresInSeconds: deviceCode.field('expiresInSeconds').number(900, 1),
     },
     faults,
+    expect: root.has('expect') && root.field('expect').has('topFinding')
+      ? {
+          topFinding: {
+            check: root.field('expect').field('topFinding').field('check').string(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'a check id'),
+            status: root.field('expect').field('topFinding').field('status').oneOf(['fail', 'warn'] as const),
+            says: root.field('expect').field('topFinding').field('says').string(),
+          },
+        }
+      : {},
   };
 }
 

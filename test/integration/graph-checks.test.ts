@@ -71,7 +71,7 @@ describe('healthy', () => {
       summary: 'MFA is required by policy “Require MFA for administrators” and the account has Microsoft Authenticator and a phone number (SMS or voice) registered.',
     });
     expect(state.evidence).toContainEqual({ label: 'Account', value: MEGAN, sensitive: true });
-    expect(state.evidence).toContainEqual({ label: 'This sign-in (amr)', value: 'pwd, mfa: MFA was done' });
+    expect(state.evidence).toContainEqual({ label: 'This sign-in (amr)', value: 'MFA was done (amr pwd, mfa)' });
     expect(state.evidence).toContainEqual({ label: 'Admin roles', value: 'Global Administrator (from role assignments)' });
     noToken(state, graph, exo);
 
@@ -154,7 +154,7 @@ describe('per-user MFA', () => {
     const state = await mfa(ctx, plan, graph, exo);
     expect(state).toMatchObject({ status: 'warn', summary: expect.stringMatching(/^This account is not enabled for MFA: no per-user MFA, no security defaults, no Conditional Access policy requires it/) });
     expect(state.summary).toContain("Microsoft's mandatory MFA covers the admin portals, not Exchange Online PowerShell.");
-    expect(state.evidence).toContainEqual({ label: 'This sign-in (amr)', value: 'pwd: no MFA' });
+    expect(state.evidence).toContainEqual({ label: 'This sign-in (amr)', value: 'no MFA (amr pwd)' });
     if (state.status !== 'warn') return;
     expect(state.remediation.map((r) => r.runBy)).toEqual(['admin', 'admin']);
     expect(state.output).toMatchObject({ required: false, performed: false });

@@ -75,7 +75,7 @@ describe('exo-connection', () => {
     const organization = { Name: 'contoso.onmicrosoft.com', DisplayName: 'Contoso', OAuth2ClientProfileEnabled: true };
     const result = await connect(exchange(json(200, { value: [organization] })));
     expect(result).toMatchObject({ status: 'pass', summary: expect.stringContaining('answered for Contoso'), output: { organization } });
-    expect(value(result, 'Route')).toBe('outlook.office365.com via direct');
+    expect(value(result, 'Route')).toBe('direct to outlook.office365.com');
   });
 
   it('blames an expired token before PowerShell access', async () => {

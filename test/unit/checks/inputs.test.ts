@@ -46,6 +46,16 @@ describe('inputs', () => {
     expect(result.remediation[0]?.commands).toEqual(['exo-doctor --upn admin@contoso.com']);
   });
 
+  it('fails a malformed --target, and keeps a good one as evidence', async () => {
+    expect(await run({ upn: 'admin@contoso.com', target: 'CONTOSO\\megan' })).toMatchObject({
+      status: 'fail',
+      summary: 'The --target "CONTOSO\\megan" is not a user principal name: it is a Windows logon name (CONTOSO\\megan), not a user principal name.',
+    });
+    const ok = await run({ upn: 'admin@contoso.com', target: 'megan@contoso.com' });
+    expect(ok.status).toBe('pass');
+    expect(ok.evidence).toContainEqual({ label: 'Target', value: 'megan@contoso.com', sensitive: true });
+  });
+
   it('fails a malformed tenant with the expected form', async () => {
     const result = await run({ upn: 'admin@contoso.com', tenant: 'contoso' });
     expect(result.summary).toBe('The tenant "contoso" is not a tenant id or domain: it is not a domain.');

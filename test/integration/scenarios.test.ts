@@ -1,0 +1,48 @@
+// Every shipped scenario, diagnosed end to end as `exo-doctor demo --scenario X` runs it: the production
+// registry, the real MSAL library, real HTTPS. Each scenario names the top finding it must produce.
+import { describe, expect, it } from 'vitest';
+import { registry } from '../../checks/index.js';
+import { demoContext } from '../../src/demo.js';
+import { normalizeOptions } from '../../src/options.js';
+import { findingsWorstFirst } from '../../src/report/text.js';
+import { runChecks } from '../../src/runner.js';
+import { builtInScenarioNames, loadScenario } from '../../src/sim/load.js';
+import { startWorld } from '../../src/sim/world.js';
+import { writesIn } from '../support/world.js';
+
+const options = normalizeOptions({ environment: 'O365Default', timeout: 4000, failOn: 'fail' });
+
+/** Checks that are not applicable in a plain tenant (no proxy configured). */
+const NOT_APPLICABLE = new Set(['proxy-health']);
+
+async function diagnoseScenario(name: string) {
+  const scenario = await loadScenario(name, async () => undefined);
+  const world = await startWorld(scenario);
+  try {
+    const run = await runChecks(registry, demoContext(world, options, false), { timeoutMs: options.timeout });
+    return { scenario, run, audit: [...world.audit] };
+  } finally {
+    await world.stop();
+  }
+}
+
+describe('every built-in scenario produces its expected top finding', () => {
+  it.concurrent.each(builtInScenarioNames())('%s', async (name) => {
+    const { scenario, run, audit } = await diagnoseScenario(name);
+    const top = findingsWorstFirst(run.checks)[0];
+    const expected = scenario.expect.topFinding;
+    const table = run.checks.map((c) => `${c.status.padEnd(5)} ${c.id}: ${c.summary}`).join('\n');
+    if (!expected) {
+      expect(top, table).toBeUndefined();
+      for (const check of run.checks) {
+        if (!NOT_APPLICABLE.has(check.id)) expect(`${check.id} ${check.status}`, table).toBe(`${check.id} pass`);
+      }
+    } else {
+      expect({ check: top?.id, status: top?.status }, table).toEqual({ check: expected.check, status: expected.status });
+      expect(top?.summary, table).toContain(expected.says);
+    }
+    // The doctor only ever reads the tenant.
+    expect(writesIn(audit)).toEqual([]);
+    expect(run.checks.filter((c) => c.status === 'error').map((c) => `${c.id}: ${c.summary}`)).toEqual([]);
+  }, 90_000);
+});
