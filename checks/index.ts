@@ -5,6 +5,8 @@
  */
 import type { AnyCheck } from '../src/check.js';
 import { clockSkew } from './clock-skew.js';
+import { dotnetTls } from './dotnet-tls.js';
+import { executionPolicy } from './execution-policy.js';
 import { endpoints } from './endpoints.js';
 import { exoAppPrincipal } from './exo-app-principal.js';
 import { exoConnection } from './exo-connection.js';
@@ -15,7 +17,9 @@ import { federation } from './federation.js';
 import { graphToken } from './graph-token.js';
 import { inputs } from './inputs.js';
 import { mfaState } from './mfa-state.js';
+import { moduleVersions } from './module-versions.js';
 import { orgOauth2ClientProfile } from './org-oauth2-client-profile.js';
+import { powershellClient } from './powershell-client.js';
 import { proxyConfig } from './proxy-config.js';
 import { proxyHealth } from './proxy-health.js';
 import { runtime } from './runtime.js';
@@ -23,6 +27,7 @@ import { signInLog } from './sign-in-log.js';
 import { tenantDiscovery } from './tenant-discovery.js';
 import { tlsInspection } from './tls-inspection.js';
 import { tokenClaims } from './token-claims.js';
+import { winrmBasic } from './winrm-basic.js';
 
 export const registry: readonly AnyCheck[] = [
   // What the doctor runs on, and what it was asked to look at.
@@ -30,6 +35,12 @@ export const registry: readonly AnyCheck[] = [
   inputs,
   // The machine's proxy settings and the way each client stack goes.
   proxyConfig,
+  // The admin's PowerShell client: editions, the module and its neighbours, WinRM, script policy, TLS.
+  powershellClient,
+  moduleVersions,
+  winrmBasic,
+  executionPolicy,
+  dotnetTls,
   // The network: proxies, endpoints, certificates, time.
   proxyHealth,
   endpoints,

@@ -1,0 +1,118 @@
+/**
+ * module-versions: the ExchangeOnlineManagement each PowerShell edition would load, judged against the
+ * table in src/knowledge/module-versions.ts: versions before 3.0 (the retired Remote PowerShell path),
+ * the PowerShell 7 floor of each release, releases with sign-in broker problems, previews, module pairs
+ * that break each other in one session (Microsoft.Graph.Authentication, Az.Accounts, MSAL.PS), and
+ * PowerShellGet/PackageManagement, which the module needs to build its cmdlets at connect time.
+ * Reads only powershell-client's output: no files, no PowerShell.
+ */
+import { defineCheck } from '../src/check.js';
+import { NEWEST_EXCHANGE_MODULE } from '../src/knowledge/module-versions.js';
+import { editionLabel, firstLoaded, judgeModules, linksOf, type ModuleFinding, type ModuleJudgement } from '../src/powershell/module-verdicts.js';
+import type { InstalledModule, PowerShellClient } from '../src/powershell.js';
+import { type Evidence, evidence, fail, fix, type NonEmpty, pass, type Remediation, sensitive, skip, warn } from '../src/result.js';
+import { powershellClient } from './powershell-client.js';
+
+const EXO = 'ExchangeOnlineManagement';
+/** The modules whose loaded copy matters beside the Exchange module. */
+const PACKAGING = ['PowerShellGet', 'PackageManagement'];
+const NEIGHBOURS = ['Microsoft.Graph.Authentication', 'Az.Accounts', 'MSAL.PS', ...PACKAGING];
+
+export const moduleVersions = defineCheck({
+  id: 'module-versions',
+  title: 'ExchangeOnlineManagement version, its PowerShell and the modules loaded beside it',
+  dependsOn: [powershellClient],
+  async run(ctx, deps) {
+    const client = deps['powershell-client'];
+    if (!client.modules.some((module) => module.name === EXO)) {
+      return skip(`${EXO} is not installed, so there is no module version to judge (powershell-client says where to install it).`);
+    }
+    const judgement = judgeModules(client, ctx.platform);
+    if (judgement.loaded.length === 0) {
+      return skip(`${EXO} is installed, but in no module folder of an installed PowerShell edition, so no edition loads it.`, {
+        evidence: installedEvidence(client),
+      });
+    }
+    const facts = [...loadedEvidence(judgement), ...installedEvidence(client), ...neighbourEvidence(client, judgement, ctx.platform)];
+    facts.push(evidence('Newest release known', `${NEWEST_EXCHANGE_MODULE.version} (current on ${NEWEST_EXCHANGE_MODULE.confirmed})`));
+    const notes = judgement.findings.filter((finding) => finding.severity === 'note');
+    facts.push(...notes.map((note) => evidence('Note', note.message)));
+
+    const problems = judgement.findings.filter((finding) => finding.severity !== 'note');
+    const top = problems[0];
+    if (!top) {
+      const loaded = judgement.loaded.map(({ edition, module }) => `${module.version} in ${editionLabel(edition)}`).join(', ');
+      const update = notes.find((note) => note.id === 'update-available');
+      return pass(`The ${EXO} that PowerShell loads has no known problem: ${loaded}.${update ? ` ${afterSemicolon(update.message)}` : ''}`, {
+        evidence: facts,
+        output: judgement,
+      });
+    }
+    const more = problems.length > 1 ? ` ${problems.length - 1} more problem${problems.length > 2 ? 's' : ''} below.` : '';
+    const remediation = remediationOf(problems);
+    if (top.severity === 'fail') {
+      return fail(`PowerShell cannot connect to Exchange Online with the modules installed here. ${top.message}${more}`, { evidence: facts, remediation });
+    }
+    return warn(`The Exchange Online module loads, but a known problem can stop the connection. ${top.message}${more}`, {
+      evidence: facts,
+      remediation,
+      output: judgement,
+    });
+  },
+});
+
+/** "… loads X 3.9.0; 3.10.1 is newer …" → "3.10.1 is newer …", capitalised as a sentence. */
+function afterSemicolon(message: string): string {
+  const tail = message.slice(message.indexOf('; ') + 2);
+  return tail.charAt(0).toUpperCase() + tail.slice(1);
+}
+
+function remediationOf(problems: readonly ModuleFinding[]): NonEmpty<Remediation> {
+  const seen = new Set<string>();
+  const steps: Remediation[] = [];
+  // PowerShellGet first: every other fix starts with Install-Module.
+  const ordered = [...problems.filter((finding) => finding.prerequisite), ...problems.filter((finding) => !finding.prerequisite)];
+  for (const finding of ordered) {
+    finding.fixes.forEach((step, index) => {
+      const key = `${step.summary}\n${step.commands.join('\n')}`;
+      if (seen.has(key)) return;
+      seen.add(key);
+      // The finding's sources back its first step; alternatives carry their own.
+      const links = index === 0 ? [...step.links, ...linksOf(finding.sources)] : step.links;
+      steps.push(fix({ ...step, links: [...new Set(links)] }));
+    });
+  }
+  return steps as unknown as NonEmpty<Remediation>;
+}
+
+/** A path under a user's profile names the user. */
+function describe(module: InstalledModule, label: string, value: string): Evidence {
+  const personal = module.scope === 'CurrentUser' || /[\\/](users|home)[\\/]/i.test(module.path);
+  return personal ? sensitive(label, value) : evidence(label, value);
+}
+
+function loadedEvidence(judgement: ModuleJudgement): Evidence[] {
+  return judgement.loaded.map(({ edition, module }) => evidence(editionLabel(edition), `loads ${EXO} ${module.version} (${module.scope})`));
+}
+
+function installedEvidence(client: PowerShellClient): Evidence[] {
+  return client.modules
+    .filter((module) => module.name === EXO)
+    .map((module) => {
+      const editions = module.editions.length > 0 ? module.editions.join(' and ') : 'no edition';
+      return describe(module, `${EXO} ${module.version}`, `${module.scope}, seen by ${editions}: ${module.path}`);
+    });
+}
+
+/** The copies of the neighbour modules each edition would load (the ones the verdict is about). */
+function neighbourEvidence(client: PowerShellClient, judgement: ModuleJudgement, platform: NodeJS.Platform): Evidence[] {
+  const facts: Evidence[] = [];
+  for (const name of NEIGHBOURS) {
+    for (const { edition } of judgement.loaded) {
+      const copy = firstLoaded(client, name, edition.edition, platform);
+      // Absent sign-in modules are the normal case; absent packaging modules are a finding, so say so.
+      if (copy || PACKAGING.includes(name)) facts.push(evidence(`${name} in ${editionLabel(edition)}`, copy ? `${copy.version} (${copy.scope})` : 'not installed'));
+    }
+  }
+  return facts;
+}

@@ -1,0 +1,161 @@
+/**
+ * powershell-client: which PowerShell editions this machine has (Windows PowerShell 5.1, PowerShell 7)
+ * and which versions of ExchangeOnlineManagement, of the modules that clash with it in one session
+ * (Microsoft.Graph.Authentication, Az.Accounts, MSAL.PS) and of the ones it needs (PowerShellGet,
+ * PackageManagement) each edition would load, and from which folder. Read from files, the registry and
+ * the environment; PowerShell never runs (only `pwsh --version`, when the files cannot tell the version).
+ *
+ * "Create Powershell Session is failed using OAuth" is most often the admin's machine, not the tenant;
+ * the checks after this one judge what it found (module versions, WinRM Basic, execution policy, TLS).
+ */
+import { defineCheck } from '../src/check.js';
+import { MINIMUM_NODE } from '../src/knowledge/node-releases.js';
+import type { InstalledModule, PowerShellClient, PowerShellEdition, PowerShellEditionName } from '../src/powershell.js';
+import { type Discovery, discoverPowerShell, loadedModule, MODULE_NAMES, placesSearched } from '../src/powershell/discovery.js';
+import type { Evidence, Remediation } from '../src/result.js';
+import { evidence, fix, pass, sensitive, skip, warn } from '../src/result.js';
+
+const EXO = 'ExchangeOnlineManagement';
+const MODULE_DOC = 'https://learn.microsoft.com/powershell/exchange/exchange-online-powershell-v2';
+const INSTALL_POWERSHELL_DOC = 'https://learn.microsoft.com/powershell/scripting/install/installing-powershell';
+const LABEL: Readonly<Record<PowerShellEditionName, string>> = { Desktop: 'Windows PowerShell', Core: 'PowerShell 7' };
+
+export const powershellClient = defineCheck({
+  id: 'powershell-client',
+  title: 'PowerShell editions and the Exchange Online module they load',
+  dependsOn: [],
+  async run(ctx) {
+    ctx.step('reading the PowerShell installations and module folders');
+    const found = await discoverPowerShell(ctx);
+    const { client } = found;
+    const facts = describe(found, ctx.platform);
+
+    if (client.editions.length === 0) {
+      return skip(
+        "No PowerShell is installed on this machine, so there is no PowerShell client to check: run the doctor on the computer where Connect-ExchangeOnline fails, where these checks read that machine's PowerShell, modules and registry.",
+        {
+          evidence: [evidence('Looked for PowerShell in', placesSearched(ctx.platform)), ...facts],
+          remediation: fix({
+            summary: `On the computer where Connect-ExchangeOnline fails, install Node.js ${MINIMUM_NODE} or later and run the doctor there, as the admin who connects.`,
+            runBy: 'admin',
+            commands: ['npx exo-doctor --upn <your admin UPN>'],
+          }),
+        },
+      );
+    }
+
+    const installed = `${editionsText(client.editions)} ${client.editions.length > 1 ? 'are' : 'is'} installed`;
+    const editions = [...new Set(client.editions.map((e) => e.edition))];
+    const exo = editions.flatMap((edition) => {
+      const module = loadedModule(client, ctx.platform, EXO, edition);
+      return module ? [{ edition, module }] : [];
+    });
+    if (exo.length === 0) {
+      const stranded = client.modules.filter((m) => m.name === EXO).map((m) => m.version);
+      const where = stranded.length > 0 ? ` It is installed (${stranded.join(', ')}) only in folders no edition loads modules from.` : '';
+      return warn(
+        `${installed}, but no edition can load ${EXO}.${where} Connect-ExchangeOnline cannot run from this machine until the module is installed. If you connect to Exchange Online from another computer, run the doctor there instead: this finding is about this machine only.`,
+        { evidence: facts, output: client, remediation: installExo(editions) },
+      );
+    }
+
+    const summary = `${installed}; ${exo.map(({ edition, module }) => loadsText(client, edition, module)).join('; ')}${withoutExo(editions, exo)}.`;
+    const gaps = missingHelpers(found, ctx.platform, exo.map((e) => e.edition));
+    if (gaps.length === 0) return pass(summary, { evidence: facts, output: client });
+    const text = gaps.map(({ edition, missing }) => `${LABEL[edition]} has no ${missing.join(' and no ')}`).join('; ');
+    const [first, ...rest] = gaps.map(({ edition }) => restoreHelpers(edition, ctx.platform));
+    return warn(
+      `${summary} But ${text}: the module's REST connection builds a temporary module with PowerShellGet and fails without it ("Cannot find a cmdlet Update-Manifest", "Module could not be correctly formed").`,
+      { evidence: facts, output: client, remediation: [first!, ...rest] },
+    );
+  },
+});
+
+/** "Windows PowerShell 5.1.19041.1 and PowerShell 7.4.6". */
+function editionsText(editions: readonly PowerShellEdition[]): string {
+  const names = editions.map((e) =>
+    e.version ? `${e.edition === 'Desktop' ? 'Windows PowerShell' : 'PowerShell'} ${e.version}` : `${LABEL[e.edition]} (version unknown)`,
+  );
+  return names.length <= 1 ? (names[0] ?? '') : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
+}
+
+/** "PowerShell 7 loads ExchangeOnlineManagement 3.5.0 (CurrentUser), before 3.8.0-Preview1 (AllUsers)". */
+function loadsText(client: PowerShellClient, edition: PowerShellEditionName, module: InstalledModule): string {
+  const shadowed = client.modules.filter((m) => m.name === EXO && m !== module && m.editions.includes(edition));
+  const others = shadowed.length > 0 ? `, which comes first on its module path (also installed there: ${shadowed.map((m) => `${m.version} (${m.scope})`).join(', ')})` : '';
+  return `${LABEL[edition]} loads ${EXO} ${module.version} (${module.scope})${others}`;
+}
+
+function withoutExo(editions: readonly PowerShellEditionName[], exo: readonly { edition: PowerShellEditionName }[]): string {
+  const missing = editions.filter((e) => !exo.some((x) => x.edition === e));
+  return missing.length > 0 ? `; ${missing.map((e) => LABEL[e]).join(' and ')} cannot load it, so connect from ${exo.map((x) => LABEL[x.edition]).join(' or ')}` : '';
+}
+
+/** Editions that load the Exchange module but cannot load PowerShellGet or PackageManagement. */
+function missingHelpers(found: Discovery, platform: NodeJS.Platform, editions: readonly PowerShellEditionName[]) {
+  return editions.flatMap((edition) => {
+    // A PowerShell 7 known only from `pwsh --version`: its bundled modules could not be looked at.
+    if (found.unknownHomes.includes(edition)) return [];
+    const missing = ['PowerShellGet', 'PackageManagement'].filter((name) => !loadedModule(found.client, platform, name, edition));
+    return missing.length > 0 ? [{ edition, missing }] : [];
+  });
+}
+
+function installExo(editions: readonly PowerShellEditionName[]): Remediation {
+  const where = editions.length > 1 ? 'in the PowerShell you connect from (PowerShell 7 is the one Microsoft recommends)' : `in ${LABEL[editions[0]!]}`;
+  return fix({
+    summary: `Install the Exchange Online module for your own account (no administrator rights needed), ${where}, then connect.`,
+    runBy: 'admin',
+    commands: [`Install-Module -Name ${EXO} -Scope CurrentUser`, 'Connect-ExchangeOnline -UserPrincipalName <your admin UPN>'],
+    links: [MODULE_DOC],
+  });
+}
+
+function restoreHelpers(edition: PowerShellEditionName, platform: NodeJS.Platform): Remediation {
+  if (edition === 'Core') {
+    const reinstall: Partial<Record<NodeJS.Platform, string>> = {
+      win32: 'winget install --id Microsoft.PowerShell --source winget --force',
+      darwin: 'brew reinstall --cask powershell',
+      linux: 'sudo apt-get install --reinstall powershell',
+    };
+    return fix({
+      summary: `PowerShell 7 ships PowerShellGet and PackageManagement in $PSHOME${platform === 'win32' ? '\\' : '/'}Modules and they are gone: repair PowerShell 7 by installing it again${platform === 'linux' ? ' (with dnf or zypper on RPM-based systems)' : ''}.`,
+      runBy: 'admin',
+      commands: [reinstall[platform] ?? reinstall.linux!],
+      links: [INSTALL_POWERSHELL_DOC],
+    });
+  }
+  return fix({
+    summary:
+      'Windows PowerShell ships PowerShellGet and PackageManagement in C:\\Program Files\\WindowsPowerShell\\Modules and they are gone. On a machine that has PowerShellGet, save both modules (Save-Module brings PackageManagement with it), copy the two folders into C:\\Program Files\\WindowsPowerShell\\Modules here (as administrator), and check; or connect from PowerShell 7, which ships its own.',
+    runBy: 'admin',
+    commands: ['Save-Module -Name PowerShellGet -Path C:\\Temp\\PSGet -Repository PSGallery', 'Get-Module -ListAvailable PowerShellGet, PackageManagement'],
+    links: [MODULE_DOC, INSTALL_POWERSHELL_DOC],
+  });
+}
+
+/** Evidence: each edition, what each loads, each module version with its scope and editions, the folders, notes. */
+function describe(found: Discovery, platform: NodeJS.Platform): Evidence[] {
+  const { client } = found;
+  const fold = (text: string) => (platform === 'win32' ? text.toLowerCase() : text);
+  const personal = (text: string) => found.personalRoots.some((root) => fold(text).includes(fold(root)));
+  const facts: Evidence[] = client.editions.map((e) =>
+    evidence(LABEL[e.edition], `${e.version ?? 'version unknown'}${e.home ? ` at ${e.home}` : ''} (${e.source})`),
+  );
+  for (const edition of ['Desktop', 'Core'] as const) {
+    if (client.modulePaths[edition].length === 0) continue;
+    const loaded = MODULE_NAMES.map((name) => loadedModule(client, platform, name, edition)).filter((m): m is InstalledModule => m !== undefined);
+    facts.push(evidence(`${LABEL[edition]} loads`, loaded.length > 0 ? loaded.map((m) => `${m.name} ${m.version}`).join(', ') : 'none of the modules that matter'));
+  }
+  for (const module of client.modules) {
+    const by = module.editions.length > 0 ? module.editions.map((e) => LABEL[e]).join(' and ') : 'no edition';
+    const label = `${module.name} ${module.version} (${module.scope}, seen by ${by})`;
+    facts.push(personal(module.path) ? sensitive(label, module.path) : evidence(label, module.path));
+  }
+  for (const edition of ['Desktop', 'Core'] as const) {
+    const paths = client.modulePaths[edition];
+    if (paths.length > 0) facts.push(sensitive(`Module folders, ${LABEL[edition]}, in order`, paths.join('; ')));
+  }
+  for (const note of found.notes) facts.push(personal(note) ? sensitive('Note', note) : evidence('Note', note));
+  return facts;
+}

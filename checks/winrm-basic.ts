@@ -1,0 +1,216 @@
+/**
+ * winrm-basic: whether the WinRM client on this Windows machine may use Basic authentication, and whether
+ * the WinRM service runs. Only the legacy Remote PowerShell connection needs either: ExchangeOnlineManagement
+ * before 3.0 (and 3.x with -UseRPSSession) sends its OAuth token in a Basic header over WinRM, so with Basic
+ * off it fails with "Create Powershell Session is failed using OAuth". REST connections (3.0 and later)
+ * need neither ("Turn on Basic authentication in WinRM",
+ * https://learn.microsoft.com/powershell/exchange/exchange-online-powershell-v2; domain.md 1.3 and 8.1).
+ *
+ * Read without PowerShell: the Group Policy and local WinRM client values with `reg query`, the service
+ * with `sc query WinRM`, and PSReadLine's history files for a `-UseRPSSession` the admin typed.
+ */
+import { win32 } from 'node:path';
+import { defineCheck, type CheckContext } from '../src/check.js';
+import type { InstalledModule, PowerShellClient, PowerShellEditionName } from '../src/powershell.js';
+import { loadedModule } from '../src/powershell/discovery.js';
+import { readRegistry, windowsEnv } from '../src/platform/registry.js';
+import { parseScQueryState, type ServiceState, WINRM_CLIENT_KEY, WINRM_POLICY_KEY, type WinRmBasic, winRmBasic } from '../src/platform/winrm.js';
+import { error, evidence, fail, fix, pass, type Remediation, sensitive, skip, warn } from '../src/result.js';
+import { powershellClient } from './powershell-client.js';
+
+const MODULE_DOC = 'https://learn.microsoft.com/powershell/exchange/exchange-online-powershell-v2';
+const POLICY_DOC = 'https://learn.microsoft.com/windows/client-management/mdm/policy-csp-remotemanagement#allowbasicauthentication_client';
+const GPO_PATH = 'Computer Configuration > Administrative Templates > Windows Components > Windows Remote Management (WinRM) > WinRM Client > Allow Basic authentication';
+const CLASSIC_ERROR = '"Create Powershell Session is failed using OAuth"';
+const EDITION_LABEL: Readonly<Record<PowerShellEditionName, string>> = { Desktop: 'Windows PowerShell', Core: 'PowerShell 7' };
+
+/** What the machine says about the connection path the admin's module takes. */
+interface ModulePath {
+  /** Installed ExchangeOnlineManagement before 3.0: Remote PowerShell only. */
+  readonly legacy: readonly InstalledModule[];
+  /** The pre-3.0 versions an edition actually loads (Import-Module takes the first module folder that has one). */
+  readonly legacyLoaded: readonly { readonly edition: PowerShellEditionName; readonly module: InstalledModule }[];
+  /** Installed 3.0 and later: REST. */
+  readonly modern: readonly InstalledModule[];
+  /** A PSReadLine history file where `-UseRPSSession` was typed. */
+  readonly rpsHistory?: string;
+  /** false when powershell-client did not run or could not tell. */
+  readonly known: boolean;
+}
+
+export const winrmBasic = defineCheck({
+  id: 'winrm-basic',
+  title: 'WinRM Basic authentication for the legacy Remote PowerShell connection',
+  dependsOn: [],
+  uses: [powershellClient],
+  async run(ctx, deps) {
+    if (ctx.platform !== 'win32') {
+      return skip(`Not applicable: WinRM Basic authentication matters only to the legacy Remote PowerShell connection on Windows, and this machine runs ${ctx.platform}.`);
+    }
+    ctx.step('reading the WinRM client settings');
+    const [policy, local, service, rpsHistory] = await Promise.all([
+      readRegistry(ctx, WINRM_POLICY_KEY, 'AllowBasic'),
+      readRegistry(ctx, WINRM_CLIENT_KEY, 'auth_basic'),
+      winRmService(ctx),
+      findRpsSession(ctx),
+    ]);
+    const basic = winRmBasic(policy, local);
+    const path = modulePath(deps['powershell-client'], ctx.platform, rpsHistory);
+    const facts = [
+      evidence('WinRM client Basic', `${describeAllowed(basic.allowed)}: ${basic.detail}`),
+      evidence('WinRM service', service.detail),
+      evidence('ExchangeOnlineManagement', path.known ? describeModules([...path.legacy, ...path.modern]) : 'unknown (powershell-client gave no answer)'),
+      ...(rpsHistory ? [sensitive('-UseRPSSession typed in', rpsHistory)] : []),
+    ];
+    const problems = [
+      ...(basic.allowed === false ? [basicProblem(basic)] : []),
+      ...(service.state !== undefined && service.state !== 'RUNNING' ? [serviceProblem(service.state)] : []),
+    ];
+    if (path.legacyLoaded.length > 0 || path.rpsHistory !== undefined) {
+      const why =
+        path.legacyLoaded.length > 0
+          ? `${path.legacyLoaded.map((l) => `${EDITION_LABEL[l.edition]} loads ExchangeOnlineManagement ${l.module.version}`).join(' and ')} (before 3.0), which connects through Remote PowerShell over WinRM`
+          : 'Connect-ExchangeOnline -UseRPSSession was used here, which connects through Remote PowerShell over WinRM';
+      if (basic.allowed === undefined) return error(`${why}, and whether WinRM allows Basic authentication could not be read: ${basic.detail}.`, { evidence: facts });
+      const [first, ...more] = problems;
+      if (!first) return pass(`${why}; the WinRM client allows Basic authentication and the service runs, so WinRM is not what blocks that path here.`, { evidence: facts });
+      const also = more.length > 0 ? ` Also: ${more.map((p) => p.summary).join(' ')}` : '';
+      return fail(`${why}. ${first.summary} Connecting then fails with ${first.error}.${also}`, { evidence: facts, remediation: [upgrade(path), ...problems.flatMap((p) => p.remediation)] as [Remediation, ...Remediation[]] });
+    }
+    if (path.legacy.length > 0 && problems.length > 0) {
+      // Installed but not what Import-Module picks: only a script that asks for that version loads it.
+      return warn(
+        `ExchangeOnlineManagement ${versions(path.legacy)} (before 3.0) is still installed beside ${versions(path.modern)}; a script that loads the old version connects through WinRM and fails with ${CLASSIC_ERROR}. ${problems.map((p) => p.summary).join(' ')}`,
+        { evidence: facts, remediation: [uninstallLegacy(path.legacy), ...problems.flatMap((p) => p.remediation)] as [Remediation, ...Remediation[]] },
+      );
+    }
+    if (!path.known && basic.allowed === false) {
+      return warn(`${basicProblem(basic).summary} This matters only to ExchangeOnlineManagement before 3.0 or -UseRPSSession, and which versions are installed is not known.`, {
+        evidence: facts,
+        remediation: [upgrade(path), ...basicProblem(basic).remediation],
+      });
+    }
+    const modules = path.modern.length > 0 ? `ExchangeOnlineManagement ${versions(path.modern)} connects over REST` : 'The current ExchangeOnlineManagement module connects over REST';
+    return pass(`Not needed: ${modules}, which needs neither WinRM Basic authentication nor the WinRM service (Basic is ${describeAllowed(basic.allowed)} here).`, { evidence: facts });
+  },
+});
+
+interface Problem {
+  readonly summary: string;
+  /** The message Connect-ExchangeOnline shows. */
+  readonly error: string;
+  readonly remediation: readonly Remediation[];
+}
+
+function basicProblem(basic: WinRmBasic): Problem {
+  if (basic.source === 'group-policy') {
+    return {
+      summary: 'Group Policy turns Basic authentication off for the WinRM client (AllowBasic = 0), and policy wins over any local change.',
+      error: CLASSIC_ERROR,
+      remediation: [
+        fix({
+          summary: `If the legacy connection must stay, the owner of the Group Policy object sets "${GPO_PATH}" to Enabled for this machine; then refresh the policy and confirm "Basic = true".`,
+          runBy: 'another-admin',
+          commands: ['gpupdate /force', 'winrm get winrm/config/client/auth'],
+          links: [POLICY_DOC, MODULE_DOC],
+        }),
+      ],
+    };
+  }
+  return {
+    summary: 'The local WinRM client configuration has Basic authentication off (auth_basic = 0).',
+    error: CLASSIC_ERROR,
+    remediation: [
+      fix({
+        summary: 'If the legacy connection must stay, allow Basic authentication in the WinRM client from an elevated Command Prompt (a Group Policy applied later would set it back).',
+        runBy: 'admin',
+        commands: ['winrm set winrm/config/client/auth @{Basic="true"}', 'winrm get winrm/config/client/auth'],
+        links: [MODULE_DOC],
+      }),
+    ],
+  };
+}
+
+function serviceProblem(state: ServiceState): Problem {
+  return {
+    summary: `The WinRM service is ${state.toLowerCase().replace('_', ' ')}; the WinRM client cannot open a session without it.`,
+    error: '"The WinRM client cannot process the request"',
+    remediation: [fix({ summary: 'Start the WinRM service from an elevated PowerShell window.', runBy: 'admin', commands: ['Start-Service WinRM'], links: [MODULE_DOC] })],
+  };
+}
+
+function upgrade(path: ModulePath): Remediation {
+  return fix({
+    summary: `Best: use ExchangeOnlineManagement 3.x, which connects over REST and needs no WinRM Basic authentication${path.rpsHistory ? ', and connect without -UseRPSSession' : ''} (Remote PowerShell connections are retired).`,
+    runBy: 'admin',
+    commands: ['Install-Module ExchangeOnlineManagement -Scope CurrentUser -Force', 'Connect-ExchangeOnline'],
+    links: [MODULE_DOC],
+  });
+}
+
+function uninstallLegacy(legacy: readonly InstalledModule[]): Remediation {
+  return fix({
+    summary: 'Remove the pre-3.0 module so no script can load it, and keep the current one.',
+    runBy: 'admin',
+    commands: [...new Set(legacy.map((m) => `Uninstall-Module ExchangeOnlineManagement -RequiredVersion ${m.version}`))],
+    links: [MODULE_DOC],
+  });
+}
+
+function modulePath(client: PowerShellClient | undefined, platform: NodeJS.Platform, rpsHistory: string | undefined): ModulePath {
+  const exo = (client?.modules ?? []).filter((m) => m.name.toLowerCase() === 'exchangeonlinemanagement');
+  const editions = [...new Set((client?.editions ?? []).map((e) => e.edition))];
+  const loaded = client ? editions.map((edition) => ({ edition, module: loadedModule(client, platform, 'ExchangeOnlineManagement', edition) })) : [];
+  return {
+    legacy: exo.filter((m) => majorOf(m.version) < 3),
+    legacyLoaded: loaded.filter((l): l is { edition: PowerShellEditionName; module: InstalledModule } => l.module !== undefined && majorOf(l.module.version) < 3),
+    modern: exo.filter((m) => majorOf(m.version) >= 3),
+    known: client !== undefined,
+    ...(rpsHistory ? { rpsHistory } : {}),
+  };
+}
+
+function majorOf(version: string): number {
+  const major = Number.parseInt(version, 10);
+  return Number.isNaN(major) ? 0 : major;
+}
+
+/** `sc query WinRM`: the service state, in any display language. */
+async function winRmService(ctx: CheckContext): Promise<{ readonly state?: ServiceState; readonly detail: string }> {
+  const result = await ctx.exec('sc', ['query', 'WinRM'], { timeoutMs: Math.min(ctx.config.timeoutMs, 10_000), signal: ctx.signal });
+  if (result.kind !== 'exited') return { detail: 'unknown (sc.exe could not be run)' };
+  // 1060: ERROR_SERVICE_DOES_NOT_EXIST.
+  if (result.exitCode === 1060) return { detail: 'not installed' };
+  const state = parseScQueryState(result.stdout);
+  return state ? { state, detail: state.toLowerCase().replace('_', ' ') } : { detail: `unknown (sc query exited with ${result.exitCode})` };
+}
+
+/**
+ * A PSReadLine history file (`$Env:APPDATA\Microsoft\Windows\PowerShell\PSReadLine\<host>_history.txt`,
+ * about_PSReadLine) in which `-UseRPSSession` was typed. The history may hold secrets: it is only searched,
+ * never quoted.
+ */
+async function findRpsSession(ctx: CheckContext): Promise<string | undefined> {
+  const appData = windowsEnv(ctx.env, 'APPDATA');
+  if (!appData) return undefined;
+  const folder = win32.join(appData, 'Microsoft', 'Windows', 'PowerShell', 'PSReadLine');
+  for (const name of (await ctx.readDir(folder)) ?? []) {
+    if (!/_history\.txt$/i.test(name)) continue;
+    const text = await ctx.readFile(win32.join(folder, name));
+    if (text !== undefined && /-UseRPSSession\b(?!\s*:\s*\$false)/i.test(text)) return win32.join(folder, name);
+  }
+  return undefined;
+}
+
+function describeAllowed(allowed: boolean | undefined): string {
+  return allowed === undefined ? 'unknown' : allowed ? 'allowed' : 'off';
+}
+
+function versions(modules: readonly InstalledModule[]): string {
+  return [...new Set(modules.map((m) => m.version))].join(', ');
+}
+
+function describeModules(modules: readonly InstalledModule[]): string {
+  if (modules.length === 0) return 'not installed';
+  return modules.map((m) => `${m.version} (${m.scope}; ${m.editions.map((e) => EDITION_LABEL[e]).join(' and ') || 'no edition loads it'})`).join(', ');
+}

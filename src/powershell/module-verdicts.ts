@@ -1,0 +1,474 @@
+/**
+ * The verdict on a machine's Exchange module: {@link judgeModules} reads a {@link PowerShellClient}
+ * against the version table of src/knowledge/module-versions.ts. Pure.
+ */
+import { posix, win32 } from 'node:path';
+import type { InstalledModule, PowerShellClient, PowerShellEdition, PowerShellEditionName } from '../powershell.js';
+import type { Actor } from '../result.js';
+import {
+  AZ,
+  EXCHANGE_MODULE_RELEASES,
+  EXO,
+  FIRST_LOADED_WINS,
+  GRAPH,
+  INBOX_PACKAGING_VERSION,
+  INSTALL_POWERSHELL,
+  KNOWN_ISSUES,
+  type KnownIssue,
+  LOAD_ORDER_SOURCE,
+  type LoadOrder,
+  MODULE_CONFLICTS,
+  MODULE_DOC,
+  type ModuleConflict,
+  NEWEST_EXCHANGE_MODULE,
+  PACKAGEMANAGEMENT,
+  PACKAGING_MISSING_ELSEWHERE,
+  PACKAGING_PREVIEW_SOURCE,
+  PACKAGING_SOURCES,
+  POWERSHELL_FLOORS,
+  PSGET,
+  PSGET_INSTALL,
+  PSGET_UPDATE_51,
+  type PowerShellFloor,
+  RELEASE_NOTES,
+  type Source,
+  type VersionRange,
+  WAM_DOC,
+  doc,
+} from '../knowledge/module-versions.js';
+
+// ---------------------------------------------------------------------------------------------------
+// Versions
+
+export interface ModuleVersion {
+  readonly parts: readonly number[];
+  readonly prerelease?: string;
+}
+
+/** `3.7.2` → parts [3,7,2]; `3.8.0-Preview1` adds prerelease `Preview1`; anything else `undefined`. */
+export function parseModuleVersion(text: string): ModuleVersion | undefined {
+  const match = /^\s*v?(\d+(?:\.\d+){0,3})(?:-([0-9A-Za-z][0-9A-Za-z.-]*))?\s*$/.exec(text);
+  if (!match) return undefined;
+  const parts = (match[1] as string).split('.').map(Number);
+  return match[2] ? { parts, prerelease: match[2] } : { parts };
+}
+
+function compareParts(a: readonly number[], b: readonly number[], length = Math.max(a.length, b.length)): number {
+  for (let i = 0; i < length; i++) {
+    const diff = (a[i] ?? 0) - (b[i] ?? 0);
+    if (diff !== 0) return diff;
+  }
+  return 0;
+}
+
+/** Negative, zero or positive as `a` is older, the same or newer; a preview comes before its release. */
+export function compareModuleVersions(a: ModuleVersion, b: ModuleVersion): number {
+  const byParts = compareParts(a.parts, b.parts);
+  if (byParts !== 0) return byParts;
+  if (a.prerelease === b.prerelease) return 0;
+  if (a.prerelease === undefined) return 1;
+  if (b.prerelease === undefined) return -1;
+  return a.prerelease.localeCompare(b.prerelease, 'en', { numeric: true, sensitivity: 'base' });
+}
+
+const must = (text: string): ModuleVersion => {
+  const parsed = parseModuleVersion(text);
+  if (!parsed) throw new Error(`module-versions: unreadable version ${text}`);
+  return parsed;
+};
+
+export function inRange(version: ModuleVersion, range: VersionRange): boolean {
+  if (compareParts(version.parts, must(range.from).parts) < 0) return false;
+  if (range.to === undefined) return true;
+  const to = must(range.to).parts;
+  return compareParts(version.parts, to, to.length) <= 0;
+}
+
+/** The PowerShell 7 floor of a module version: the entry with the highest `from` at or below it. */
+export function floorFor(version: ModuleVersion): PowerShellFloor | undefined {
+  return [...POWERSHELL_FLOORS].reverse().find((floor) => compareParts(version.parts, must(floor.module.from).parts) >= 0);
+}
+
+function issuesFor(version: ModuleVersion, windows: boolean): KnownIssue[] {
+  return KNOWN_ISSUES.filter((issue) => inRange(version, issue.versions) && (windows || !issue.windowsOnly));
+}
+
+/** The newest release (3.0.0 or later, no known issue of its own) that the given PowerShell 7 loads. */
+export function newestReleaseFor(powershell: ModuleVersion): string | undefined {
+  return [...EXCHANGE_MODULE_RELEASES].reverse().find((release) => {
+    const version = must(release);
+    const floor = floorFor(version);
+    return (
+      compareParts(version.parts, [3]) >= 0 &&
+      floor !== undefined &&
+      compareParts(powershell.parts, must(floor.minPowerShell).parts) >= 0 &&
+      issuesFor(version, true).length === 0
+    );
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Judging a machine
+
+export type FindingSeverity = 'fail' | 'warn' | 'note';
+
+export interface ModuleFix {
+  readonly summary: string;
+  readonly runBy: Actor;
+  readonly commands: readonly string[];
+  readonly links: readonly string[];
+}
+
+export interface ModuleFinding {
+  readonly id: string;
+  readonly severity: FindingSeverity;
+  /** Fix this first: PowerShellGet must work before any Install-Module of the other fixes. */
+  readonly prerequisite?: boolean;
+  readonly edition: PowerShellEdition;
+  /** Full sentences: what is wrong and why. */
+  readonly message: string;
+  readonly fixes: readonly ModuleFix[];
+  readonly sources: readonly Source[];
+}
+
+/** What each PowerShell edition loads, and what is wrong with it. */
+export interface ModuleJudgement {
+  readonly loaded: readonly { readonly edition: PowerShellEdition; readonly module: InstalledModule }[];
+  /** Worst first. */
+  readonly findings: readonly ModuleFinding[];
+}
+
+const SEVERITY_ORDER: Readonly<Record<FindingSeverity, number>> = { fail: 0, warn: 1, note: 2 };
+
+export function editionLabel(edition: PowerShellEdition): string {
+  return edition.edition === 'Desktop' ? `Windows PowerShell ${edition.version ?? '5.1'}` : `PowerShell ${edition.version ?? '7'}`;
+}
+
+/**
+ * The copy of `name` that `Import-Module name` loads in an edition: the first folder of the edition's
+ * module path that holds it, then the highest version there ({@link LOAD_ORDER_SOURCE}). A copy outside
+ * every folder of the path does not load.
+ */
+export function firstLoaded(client: PowerShellClient, name: string, edition: PowerShellEditionName, platform: NodeJS.Platform): InstalledModule | undefined {
+  const windows = platform === 'win32' || edition === 'Desktop';
+  const path = windows ? win32 : posix;
+  const fold = (text: string) => (windows ? path.normalize(text).toLowerCase() : path.normalize(text));
+  const folders = (client.modulePaths[edition] ?? []).map((folder) => fold(folder).replace(/[\\/]+$/, '') + path.sep);
+  const rank = (module: InstalledModule) => folders.findIndex((folder) => fold(module.path).startsWith(folder));
+  const candidates = client.modules.filter((module) => module.name.toLowerCase() === name.toLowerCase() && module.editions.includes(edition) && rank(module) >= 0);
+  return [...candidates].sort((a, b) => rank(a) - rank(b) || byVersionDescending(a, b))[0];
+}
+
+function byVersionDescending(a: InstalledModule, b: InstalledModule): number {
+  const va = parseModuleVersion(a.version);
+  const vb = parseModuleVersion(b.version);
+  if (!va || !vb) return 0;
+  return compareModuleVersions(vb, va);
+}
+
+const INSTALL = `Install-Module ${EXO} -Scope CurrentUser -Force`;
+const shellOf = (edition: PowerShellEdition) => (edition.edition === 'Desktop' ? 'powershell -NoProfile' : 'pwsh -NoProfile');
+const inEdition = (edition: PowerShellEdition) => `In ${editionLabel(edition)}`;
+export const linksOf = (sources: readonly Source[]) => [...new Set(sources.map((source) => source.url))];
+
+/** The newest release an edition can load: PowerShell 7 below the newest floor needs an older one. */
+function releaseFor(edition: PowerShellEdition): string | undefined {
+  const powershell = edition.edition === 'Core' && edition.version !== undefined ? parseModuleVersion(edition.version) : undefined;
+  if (!powershell) return undefined;
+  const newest = newestReleaseFor(powershell);
+  return newest === NEWEST_EXCHANGE_MODULE.version ? undefined : newest;
+}
+
+function upgradeFix(edition: PowerShellEdition, installed: InstalledModule, extra: readonly string[] = [], after = ''): ModuleFix {
+  const remove = `Uninstall-Module ${EXO} -RequiredVersion ${installed.version}${installed.version.includes('-') ? ' -AllowPrerelease' : ''}`;
+  const pinned = releaseFor(edition);
+  const what = pinned ? `${EXO} ${pinned} (the newest without known problems that ${editionLabel(edition)} loads)` : `the current ${EXO}`;
+  return {
+    summary: `${inEdition(edition)}, install ${what} for your account, then remove ${installed.version} so it cannot load first (an AllUsers copy needs an elevated window).${after ? ` ${after}` : ''}`,
+    runBy: 'admin',
+    commands: [pinned ? `Install-Module ${EXO} -RequiredVersion ${pinned} -Scope CurrentUser -Force` : INSTALL, remove, ...extra],
+    links: [`${MODULE_DOC}#install-and-update-the-exchange-online-powershell-module`],
+  };
+}
+
+function pinFix(edition: PowerShellEdition, installed: InstalledModule, version: string, why: string, sources: readonly Source[] = []): ModuleFix {
+  return {
+    summary: `Or stay on ${editionLabel(edition)} and pin ${EXO} ${version}, ${why}.`,
+    runBy: 'admin',
+    commands: [`Install-Module ${EXO} -RequiredVersion ${version} -Scope CurrentUser -Force`, `Uninstall-Module ${EXO} -RequiredVersion ${installed.version}`],
+    links: [RELEASE_NOTES, ...linksOf(sources)],
+  };
+}
+
+function upgradePowerShellFix(platform: NodeJS.Platform, minimum: string): ModuleFix {
+  const command =
+    platform === 'win32' ? ['winget install --id Microsoft.PowerShell --source winget'] : platform === 'darwin' ? ['brew upgrade --cask powershell'] : ['sudo apt-get update', 'sudo apt-get install --only-upgrade powershell'];
+  return {
+    summary: `Upgrade PowerShell 7 to ${minimum} or later${platform === 'linux' ? ' (the apt commands assume Microsoft\'s package repository; other distributions: see the link)' : ''}.`,
+    runBy: 'admin',
+    commands: command,
+    links: [INSTALL_POWERSHELL],
+  };
+}
+
+/**
+ * Judges what each PowerShell edition would load. `platform` is the machine's (`ctx.platform`): it picks
+ * the path style and says whether PowerShell 7 runs on Windows.
+ */
+export function judgeModules(client: PowerShellClient, platform: NodeJS.Platform): ModuleJudgement {
+  const loaded: { edition: PowerShellEdition; module: InstalledModule }[] = [];
+  const findings: ModuleFinding[] = [];
+  for (const edition of client.editions) {
+    const module = firstLoaded(client, EXO, edition.edition, platform);
+    if (!module) continue;
+    loaded.push({ edition, module });
+    findings.push(...judgeEdition(client, edition, module, platform));
+  }
+  findings.sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity]);
+  return { loaded, findings };
+}
+
+function judgeEdition(client: PowerShellClient, edition: PowerShellEdition, module: InstalledModule, platform: NodeJS.Platform): ModuleFinding[] {
+  const windows = edition.edition === 'Desktop' || platform === 'win32';
+  const version = parseModuleVersion(module.version);
+  const where = `${editionLabel(edition)} loads ${EXO} ${module.version}`;
+  if (!version) {
+    return [{ id: 'unreadable', severity: 'warn', edition, message: `${where}, a version the doctor cannot read.`, fixes: [upgradeFix(edition, module)], sources: [] }];
+  }
+  const findings: ModuleFinding[] = [];
+  const add = (finding: Omit<ModuleFinding, 'edition'>) => findings.push({ ...finding, edition });
+
+  for (const issue of issuesFor(version, windows)) {
+    const fixes = [upgradeFix(edition, module, issue.disableWam ? ['Connect-ExchangeOnline -DisableWAM'] : [], issue.after)];
+    if (issue.pin && issue.pin !== releaseFor(edition)) fixes.push(pinFix(edition, module, issue.pin, 'which the reports say works', issue.sources));
+    add({ id: issue.id, severity: issue.severity, message: `${where}, which ${issue.problem}.`, fixes, sources: issue.sources });
+  }
+  findings.push(...judgeFloor(edition, module, version, platform));
+  if (version.prerelease) {
+    add({
+      id: 'preview',
+      severity: 'warn',
+      message: `${where}, a preview release: previews are for testing and can break sign-in; use the current general release.`,
+      fixes: [upgradeFix(edition, module)],
+      sources: [doc(`${MODULE_DOC}#install-and-update-the-exchange-online-powershell-module`, 'Typically you want the latest public version; -AllowPrerelease installs a Preview version.')],
+    });
+  }
+  findings.push(...judgeShadowing(client, edition, module, version));
+  findings.push(...judgeConflicts(client, edition, module, version, platform));
+  findings.push(...judgePackaging(client, edition, windows, platform));
+  if (findings.length === 0) findings.push(...notes(edition, module, version, windows));
+  return findings;
+}
+
+function judgeFloor(edition: PowerShellEdition, module: InstalledModule, version: ModuleVersion, platform: NodeJS.Platform): ModuleFinding[] {
+  if (edition.edition !== 'Core' || edition.version === undefined) return [];
+  const powershell = parseModuleVersion(edition.version);
+  const floor = floorFor(version);
+  if (!powershell || !floor || compareParts(powershell.parts, must(floor.minPowerShell).parts) >= 0) return [];
+  const fixes = [upgradePowerShellFix(platform, floor.minPowerShell)];
+  const pin = newestReleaseFor(powershell);
+  if (pin) fixes.push(pinFix(edition, module, pin, `the newest release without known problems that PowerShell ${edition.version} loads`));
+  return [
+    {
+      id: 'powershell-floor',
+      severity: 'fail',
+      edition,
+      message: `PowerShell ${edition.version} loads ${EXO} ${module.version}, which needs PowerShell ${floor.minPowerShell} or later (${floor.dotnet}): the module does not load or cannot connect on this PowerShell.`,
+      fixes,
+      sources: floor.sources,
+    },
+  ];
+}
+
+function judgeShadowing(client: PowerShellClient, edition: PowerShellEdition, module: InstalledModule, version: ModuleVersion): ModuleFinding[] {
+  const newer = client.modules.find((other) => {
+    const otherVersion = parseModuleVersion(other.version);
+    return other.name === module.name && other.editions.includes(edition.edition) && otherVersion !== undefined && !otherVersion.prerelease && compareModuleVersions(otherVersion, version) > 0;
+  });
+  if (!newer) return [];
+  return [
+    {
+      id: 'shadowed',
+      severity: 'warn',
+      edition,
+      message: `${editionLabel(edition)} loads ${EXO} ${module.version} (${module.scope}), not the newer ${newer.version} (${newer.scope}) also installed: the older copy's folder comes first in the module path, so the update is not used.`,
+      fixes: [
+        {
+          summary: `Remove the older copy so ${newer.version} loads (an AllUsers copy needs an elevated window).`,
+          runBy: 'admin',
+          commands: [`Uninstall-Module ${EXO} -RequiredVersion ${module.version}${module.version.includes('-') ? ' -AllowPrerelease' : ''}`],
+          links: [`${MODULE_DOC}#uninstall-the-exchange-online-powershell-module`],
+        },
+      ],
+      sources: [LOAD_ORDER_SOURCE],
+    },
+  ];
+}
+
+function judgeConflicts(client: PowerShellClient, edition: PowerShellEdition, module: InstalledModule, version: ModuleVersion, platform: NodeJS.Platform): ModuleFinding[] {
+  const findings: ModuleFinding[] = [];
+  const byModule = new Map<InstalledModule, ModuleConflict[]>();
+  for (const conflict of MODULE_CONFLICTS) {
+    if (!inRange(version, conflict.exchange)) continue;
+    const other = firstLoaded(client, conflict.other.name, edition.edition, platform);
+    const otherVersion = other && parseModuleVersion(other.version);
+    if (!other || !otherVersion || !inRange(otherVersion, conflict.other.versions)) continue;
+    byModule.set(other, [...(byModule.get(other) ?? []), conflict]);
+  }
+  for (const [other, conflicts] of byModule) {
+    const orders = new Set(conflicts.map((conflict) => conflict.order));
+    const order: LoadOrder = orders.size === 1 ? (conflicts[0] as ModuleConflict).order : 'separate-sessions';
+    const fixes = [orderFix(edition, other.name, order)];
+    for (const conflict of conflicts) {
+      if (conflict.remedy) fixes.push(remedyFix(conflict.remedy, conflict.sources));
+    }
+    const sources = conflicts.flatMap((conflict) => conflict.sources);
+    findings.push({
+      id: `conflict:${other.name}`,
+      severity: 'warn',
+      edition,
+      message: `${editionLabel(edition)} loads ${EXO} ${module.version} and ${other.name} ${other.version}, reported to break each other in one session: ${conflicts.map((conflict) => conflict.symptom).join('; ')}. Whichever loads first fixes the sign-in library for the whole session.`,
+      fixes,
+      sources: [...sources, FIRST_LOADED_WINS],
+    });
+  }
+  return findings;
+}
+
+const CONNECT: Readonly<Record<string, string>> = { [GRAPH]: 'Connect-MgGraph', [AZ]: 'Connect-AzAccount' };
+
+function orderFix(edition: PowerShellEdition, other: string, order: LoadOrder): ModuleFix {
+  const shell = shellOf(edition);
+  const otherImport = `Import-Module ${other}`;
+  const otherConnect = CONNECT[other];
+  const exchange = ['Import-Module ExchangeOnlineManagement', 'Connect-ExchangeOnline'];
+  const otherSteps = otherConnect ? [otherImport, otherConnect] : [otherImport];
+  switch (order) {
+    case 'exchange-first':
+      return { summary: `Load ${EXO} first, in a fresh session without your profile, then ${other}.`, runBy: 'admin', commands: [shell, ...exchange, ...otherSteps], links: [] };
+    case 'other-first':
+      return { summary: `Load ${other} first, in a fresh session without your profile, then ${EXO}.`, runBy: 'admin', commands: [shell, ...otherSteps, ...exchange], links: [] };
+    default:
+      return {
+        summary: `No load order is reported to work for these versions: keep Exchange Online in its own session (a fresh window without your profile) and run ${otherConnect ?? other} in another window.`,
+        runBy: 'admin',
+        commands: [shell, ...exchange],
+        links: [],
+      };
+  }
+}
+
+function remedyFix(remedy: NonNullable<ModuleConflict['remedy']>, sources: readonly Source[]): ModuleFix {
+  const command = remedy.module === EXO ? INSTALL : `Install-Module ${remedy.module} -RequiredVersion ${remedy.version} -Scope CurrentUser -Force`;
+  return {
+    summary: remedy.module === EXO ? `Or update ${EXO} to ${remedy.version} or later: ${remedy.why}.` : `Or pin ${remedy.module} ${remedy.version}: ${remedy.why}.`,
+    runBy: 'admin',
+    commands: [command],
+    links: linksOf(sources),
+  };
+}
+
+/** Windows PowerShell's in-box PowerShellGet needs the NuGet provider and TLS 1.2 first ({@link PSGET_UPDATE_51}). */
+function packagingFix(edition: PowerShellEdition): ModuleFix {
+  if (edition.edition === 'Desktop') {
+    return {
+      summary: `In an elevated ${editionLabel(edition)} window, install the current ${PSGET} (it brings ${PACKAGEMANAGEMENT}), then open a new window before anything else.`,
+      runBy: 'admin',
+      commands: [
+        '[Net.ServicePointManager]::SecurityProtocol = [Net.ServicePointManager]::SecurityProtocol -bor [Net.SecurityProtocolType]::Tls12',
+        'Install-PackageProvider -Name NuGet -Force',
+        `Install-Module ${PSGET} -AllowClobber -Force`,
+      ],
+      links: [PSGET_UPDATE_51],
+    };
+  }
+  return {
+    summary: `${inEdition(edition)}, install the current ${PSGET} (it brings ${PACKAGEMANAGEMENT}), then open a new window before anything else.`,
+    runBy: 'admin',
+    commands: [`Install-Module ${PSGET} -Scope CurrentUser -Force -AllowClobber`],
+    links: [PSGET_INSTALL],
+  };
+}
+
+function judgePackaging(client: PowerShellClient, edition: PowerShellEdition, windows: boolean, platform: NodeJS.Platform): ModuleFinding[] {
+  const findings: ModuleFinding[] = [];
+  for (const name of [PSGET, PACKAGEMANAGEMENT]) {
+    const installed = firstLoaded(client, name, edition.edition, platform);
+    const version = installed && parseModuleVersion(installed.version);
+    const fix = packagingFix(edition);
+    if (!installed || !version) {
+      findings.push({
+        id: `missing:${name}`,
+        severity: windows ? 'fail' : 'warn',
+        prerequisite: true,
+        edition,
+        message: `${editionLabel(edition)} has no ${name}: Connect-ExchangeOnline builds its cmdlets as a temporary module with ${PSGET}'s Update-ModuleManifest and stops with "Cannot find a cmdlet Update-Manifest".`,
+        fixes: [fix],
+        sources: windows ? PACKAGING_SOURCES : [...PACKAGING_SOURCES, PACKAGING_MISSING_ELSEWHERE],
+      });
+    } else if (version.prerelease) {
+      findings.push({
+        id: `preview:${name}`,
+        severity: 'warn',
+        prerequisite: true,
+        edition,
+        message: `${editionLabel(edition)} loads ${name} ${installed.version}, a preview: preview versions of ${PSGET} or ${PACKAGEMANAGEMENT} are known to break Connect-ExchangeOnline.`,
+        fixes: [{ ...fix, commands: [`Uninstall-Module ${name} -RequiredVersion ${installed.version} -AllowPrerelease`, ...fix.commands] }],
+        sources: [...PACKAGING_SOURCES, PACKAGING_PREVIEW_SOURCE],
+      });
+    } else if (compareModuleVersions(version, must(INBOX_PACKAGING_VERSION)) <= 0) {
+      findings.push({
+        id: `old:${name}`,
+        severity: 'warn',
+        prerequisite: true,
+        edition,
+        message: `${editionLabel(edition)} loads ${name} ${installed.version}, the version built into Windows PowerShell 5.1, which cannot install or update modules from the PowerShell Gallery today.`,
+        fixes: [fix],
+        sources: PACKAGING_SOURCES,
+      });
+    }
+  }
+  return findings;
+}
+
+function notes(edition: PowerShellEdition, module: InstalledModule, version: ModuleVersion, windows: boolean): ModuleFinding[] {
+  const result: ModuleFinding[] = [];
+  const newest = must(NEWEST_EXCHANGE_MODULE.version);
+  const order = compareModuleVersions(version, newest);
+  const where = `${editionLabel(edition)} loads ${EXO} ${module.version}`;
+  if (order < 0) {
+    const floor = floorFor(newest);
+    const powershell = edition.edition === 'Core' && edition.version ? parseModuleVersion(edition.version) : undefined;
+    const blocked = powershell && floor && compareParts(powershell.parts, must(floor.minPowerShell).parts) < 0;
+    result.push({
+      id: 'update-available',
+      severity: 'note',
+      edition,
+      message: blocked
+        ? `${where}; ${NEWEST_EXCHANGE_MODULE.version} is newer but needs PowerShell ${floor.minPowerShell}.`
+        : `${where}; ${NEWEST_EXCHANGE_MODULE.version} is newer (current on ${NEWEST_EXCHANGE_MODULE.confirmed}): ${INSTALL}.`,
+      fixes: [],
+      sources: NEWEST_EXCHANGE_MODULE.sources,
+    });
+  } else if (order > 0) {
+    result.push({
+      id: 'newer-than-known',
+      severity: 'note',
+      edition,
+      message: `${where}, newer than ${NEWEST_EXCHANGE_MODULE.version}, the newest release the doctor knows: its known problems are not in the doctor's table.`,
+      fixes: [],
+      sources: NEWEST_EXCHANGE_MODULE.sources,
+    });
+  }
+  if (windows && compareParts(version.parts, [3, 7, 2]) >= 0) {
+    result.push({
+      id: 'wam-default',
+      severity: 'note',
+      edition,
+      message: `${where}, which signs in through WAM on Windows; under RunAs or a scheduled task, connect with Connect-ExchangeOnline -DisableWAM.`,
+      fixes: [],
+      sources: [doc(WAM_DOC, 'RunAs, Task Scheduler and GDAP sign-in fail with WAM; -DisableWAM is the temporary workaround.')],
+    });
+  }
+  return result;
+}
