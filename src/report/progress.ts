@@ -69,7 +69,7 @@ interface Pending {
 
 async function liveProgress({ checks, stream, redact }: ProgressOptions): Promise<Progress> {
   // Loaded only for a live terminal: listr2 costs start-up time that pipes and --version should not pay.
-  const { Listr, ListrLogger, ProcessOutput, PRESET_TIMER } = await import('listr2');
+  const { Listr, ListrLogger, ProcessOutput } = await import('listr2');
   const pending = new Map<string, Pending>();
   const early = new Map<string, RunEvent[]>();
   const list = new Listr(
@@ -83,17 +83,20 @@ async function liveProgress({ checks, stream, redact }: ProgressOptions): Promis
             },
             settle: ({ report }) => {
               const summary = redact(report.summary);
+              // The check's own duration: listr2's timer would count the time its task waited to start.
+              const took = `[${formatDuration(report.durationMs)}]`;
               switch (report.status) {
                 case 'pass':
+                  task.title = `${check.title} ${took}`;
                   return resolve();
                 case 'warn':
-                  task.title = `${check.title}: warning`;
+                  task.title = `${check.title}: warning ${took}`;
                   return resolve();
                 case 'skip':
                   task.skip(`${check.title}: ${summary}`);
                   return resolve();
                 default:
-                  return reject(new Error(summary));
+                  return reject(new Error(`${summary} ${took}`));
               }
             },
           });
@@ -109,7 +112,6 @@ async function liveProgress({ checks, stream, redact }: ProgressOptions): Promis
       fallbackRendererCondition: false,
       rendererOptions: {
         logger: new ListrLogger({ processOutput: new ProcessOutput(stream, stream) }),
-        timer: PRESET_TIMER,
         collapseSkips: false,
       },
     },
