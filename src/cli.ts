@@ -45,6 +45,13 @@ function buildProgram(): Command {
   ).action((options: Parameters<typeof normalizeOptions>[0] & { scenario: string; list?: boolean }, command: Command) =>
     runDemo(normalizeOptions(options), options.scenario, options.list === true, command.getOptionValueSource('environment') === 'cli'),
   );
+  program
+    .command('explain')
+    .description('explain an error text: paste it as an argument, give --file, or pipe it in (Get-Clipboard | exo-doctor explain)')
+    .argument('[text...]', 'the error text (quote it)')
+    .option('--file <file>', 'read the error text from this file')
+    .option('--json', 'print one JSON document: {signals, causes: [{category, title, confidence, matched, fix, checks}]}')
+    .action((words: string[], options: { file?: string; json?: boolean }) => runExplainCommand(words, options));
   program.addHelpText('after', `${environmentHelp()}\n${EXIT_CODES_HELP}`);
   return program;
 }
@@ -126,6 +133,31 @@ async function runDemo(options: DiagnoseOptions, scenario: string, list: boolean
     output,
     signal: interruptSignal(),
   });
+}
+
+async function runExplainCommand(words: readonly string[], options: { file?: string; json?: boolean }): Promise<void> {
+  const [{ runExplain }, { createContext }, { colorEnabled, createStyle }] = await Promise.all([
+    import('./explain/command.js'),
+    import('./context.js'),
+    import('./report/style.js'),
+  ]);
+  const ctx = createContext({ config: configOf(normalizeOptions({ environment: 'O365Default', timeout: 15_000, failOn: 'fail' })) });
+  const write = (stream: 'stdout' | 'stderr', text: string) => new Promise<void>((done) => process[stream].write(text, () => done()));
+  process.exitCode = await runExplain({
+    words,
+    ...(options.file !== undefined ? { file: options.file } : {}),
+    json: options.json === true,
+    readFile: (path) => ctx.readFile(path),
+    readStdin: async () => (ctx.terminal.stdinIsTTY ? undefined : readAll(process.stdin)),
+    style: createStyle(!options.json && colorEnabled(ctx.env, ctx.terminal.stdoutIsTTY)),
+    write,
+  });
+}
+
+async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 async function main(argv: readonly string[]): Promise<void> {

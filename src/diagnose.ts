@@ -44,6 +44,22 @@ export async function diagnose({ registry, ctx, options, output, signal, simulat
     return EXIT.usage;
   }
 
+  // --error / --error-file: what the pasted error points to, held against the checks after the run.
+  let explanation: import('./explain/explain.js').Explanation | undefined;
+  if (options.error !== undefined || options.errorFile !== undefined) {
+    const errorText = options.error ?? (await ctx.readFile(options.errorFile as string));
+    if (errorText === undefined || errorText.trim() === '') {
+      output.stderr.write(
+        options.error === undefined
+          ? `exo-doctor: cannot read ${options.errorFile}. Check the path, or give the error with --error "…".\n`
+          : 'exo-doctor: --error is empty. Give the error text you got, in quotes.\n',
+      );
+      return EXIT.usage;
+    }
+    const { explain } = await import('./explain/explain.js');
+    explanation = explain(errorText);
+  }
+
   const stdoutStyle = createStyle(!options.json && colorEnabled(ctx.env, ctx.terminal.stdoutIsTTY));
   const stderrStyle = createStyle(colorEnabled(ctx.env, ctx.terminal.stderrIsTTY));
   const progress = await createProgress({
@@ -77,6 +93,7 @@ export async function diagnose({ registry, ctx, options, output, signal, simulat
       failOn: options.failOn,
       verbose: options.verbose,
       ...(simulation ? { simulation: { scenario: simulation.name, description: simulation.description } } : {}),
+      ...(explanation ? { errorAnalysis: (await import('./explain/verdict.js')).judgeCauses(explanation, run.checks) } : {}),
     },
     ctx.redactor,
   );

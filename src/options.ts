@@ -29,6 +29,10 @@ export interface DiagnoseOptions {
   readonly accessToken?: string;
   readonly tokenCache?: string;
   readonly target?: string;
+  /** `--error`: an error text to explain and hold against the checks. */
+  readonly error?: string;
+  /** `--error-file`: the same, from a file. */
+  readonly errorFile?: string;
 }
 
 /** What commander hands the action: flags that were not given are absent. */
@@ -56,6 +60,8 @@ export function normalizeOptions(raw: RawOptions): DiagnoseOptions {
     ...(raw.accessToken !== undefined ? { accessToken: raw.accessToken } : {}),
     ...(raw.tokenCache !== undefined ? { tokenCache: raw.tokenCache } : {}),
     ...(raw.target !== undefined ? { target: raw.target } : {}),
+    ...(raw.error !== undefined ? { error: raw.error } : {}),
+    ...(raw.errorFile !== undefined ? { errorFile: raw.errorFile } : {}),
   };
 }
 
@@ -136,6 +142,8 @@ export function addDiagnoseOptions(command: Command): Command {
     .option('--access-token <token>', 'use this Exchange Online token instead of signing in (or EXO_DOCTOR_ACCESS_TOKEN)')
     .option('--token-cache <file>', 'keep tokens in this file (readable by you only) so the next run does not prompt')
     .option('--target <upn>', "diagnose this account's access, MFA and sign-ins while signed in as another admin (or app-only)")
+    .option('--error <text>', 'the error you got: the report says which of its likely causes the checks confirm or rule out')
+    .option('--error-file <file>', 'the same, read from a file (a console transcript, say)')
     .option('--show-sensitive', 'show account, tenant and machine names instead of masking them');
 }
 

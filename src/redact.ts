@@ -25,6 +25,10 @@ const SECRET_PATTERNS: readonly [RegExp, string][] = [
   ],
   // Credentials in URLs (scheme://user:password@host): the user name goes too, it is half of them.
   [/\b([a-z][a-z0-9+.-]*:\/\/)[^/\s@]+@/gi, `$1${REDACTED}@`],
+  // Entra client secrets (the current format carries "Q~" after its first characters).
+  [/\b[A-Za-z0-9_.-]{3}\dQ~[A-Za-z0-9_.~-]{31,34}/g, REDACTED],
+  // A password handed to PowerShell in clear text.
+  [/\b(ConvertTo-SecureString\s+(?:-String\s+)?)("[^"]*"|'[^']*')/gi, `$1${REDACTED}`],
   // PEM private keys.
   [/-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----/g, REDACTED],
 ];

@@ -1097,7 +1097,7 @@ const TABLE = {
     meaning:
       'The client lists no permissions for the resource, or the admin has not consented, or the app identifier or certificate in the request does not match.',
     cause: 'The app registration used for app-only lacks the Office 365 Exchange Online Exchange.ManageAsApp application permission or its admin consent.',
-    category: 'app_only_misconfigured',
+    category: 'app_disabled_or_not_consented',
     fix: {
       summary:
         'Add API permission Office 365 Exchange Online > Application permissions > Exchange.ManageAsApp to the registration, grant admin consent, ' +
@@ -1681,6 +1681,85 @@ const TABLE = {
     category: 'other',
     fix: CAPTURE_REQUEST,
     link: REFERENCE,
+  },
+  // Codes met in the public transcripts of fixtures/transcripts/ (their sources are in its indexes).
+  50052: {
+    code: 50052,
+    name: 'InvalidPasswordExceedsMaxLength',
+    meaning: 'The password entered exceeds the maximum length (256 characters).',
+    cause:
+      'Something that is not a password was passed as one: most often an access token or a certificate given in a PSCredential to -Credential, which the module sends as a user password.',
+    category: 'app_only_misconfigured',
+    fix: {
+      summary: 'Pass a token with -AccessToken, or sign in app-only with the certificate (-CertificateThumbprint / -CertificateFilePath) instead of a PSCredential.',
+      runBy: 'admin',
+      commands: ['Connect-ExchangeOnline -AccessToken $token -Organization contoso.onmicrosoft.com', CONNECT_CBA],
+    },
+    link: lookup(50052),
+  },
+  500571: {
+    code: 500571,
+    name: 'The guest user account is disabled',
+    meaning: 'The guest account signing in is disabled in the resource tenant.',
+    cause: 'The account used is a guest in the tenant being managed, and its guest user object there is disabled.',
+    category: 'account_disabled_or_locked',
+    fix: {
+      summary: 'An admin of the resource tenant re-enables the guest user (if that was not intended), or sign in with an account of that tenant.',
+      runBy: 'another-admin',
+      commands: ['Update-MgUser -UserId <object-id> -AccountEnabled:$true'],
+    },
+    link: `${TROUBLESHOOT}/error-code-aadsts500571-guest-user-account-disabled`,
+  },
+  530004: {
+    code: 530004,
+    name: 'AcceptCompliantDevice setting is not configured',
+    meaning: "A Conditional Access policy of the resource tenant requires a compliant device, and its cross-tenant settings do not trust the guest's home-tenant device claims.",
+    cause: 'An admin signing in as a guest (B2B) meets the managed tenant\'s compliant-device policy, which cannot see the home tenant\'s device compliance.',
+    category: 'conditional_access',
+    fix: {
+      summary: 'The resource tenant trusts compliant devices of the home tenant in its cross-tenant access settings (inbound trust), or excludes the guest from the policy.',
+      runBy: 'another-admin',
+      commands: [SIGN_IN_LOG],
+    },
+    link: LINK.crossTenantAccess,
+  },
+  900382: {
+    code: 900382,
+    name: 'Confidential Client is not supported in Cross Cloud request',
+    meaning: 'An application asked one Microsoft cloud for a token for a tenant that lives in another (for example the worldwide cloud for a GCC High tenant).',
+    cause: 'A script or app signs in at login.microsoftonline.com for a US Government (GCC High, DoD) tenant, which must use login.microsoftonline.us.',
+    category: 'wrong_cloud_environment',
+    fix: {
+      summary: "Sign in at the tenant's own cloud: the authority, the Exchange endpoint and the scope of that cloud.",
+      runBy: 'admin',
+      commands: [OPENID_CLOUD, CONNECT_GCC_HIGH],
+    },
+    link: LINK.nationalClouds,
+  },
+  900439: {
+    code: 900439,
+    name: 'USGClientNotSupportedOnPublicEndpoint',
+    meaning: 'An application registered in the US Government cloud signed in through the worldwide endpoint.',
+    cause: 'A GCC High or DoD app or tenant is used against login.microsoftonline.com instead of login.microsoftonline.us.',
+    category: 'wrong_cloud_environment',
+    fix: { summary: "Use the US Government cloud's endpoints.", runBy: 'admin', commands: [CONNECT_GCC_HIGH] },
+    link: LINK.nationalClouds,
+  },
+  1002016: {
+    code: 1002016,
+    name: 'TLS 1.0/1.1 or 3DES is deprecated',
+    meaning: 'The client used TLS 1.0 or 1.1, or a 3DES cipher, which Entra ID no longer accepts; TLS 1.2 is required.',
+    cause: 'Windows PowerShell 5.1 on a .NET Framework without strong cryptography offers TLS 1.0 only.',
+    category: 'other',
+    fix: {
+      summary: 'Turn on TLS 1.2 for .NET Framework (strong cryptography) on this machine, as admin, then open a new session.',
+      runBy: 'admin',
+      commands: [
+        'reg add HKLM\\SOFTWARE\\Microsoft\\.NETFramework\\v4.0.30319 /v SchUseStrongCrypto /t REG_DWORD /d 1 /f',
+        'reg add HKLM\\SOFTWARE\\Wow6432Node\\Microsoft\\.NETFramework\\v4.0.30319 /v SchUseStrongCrypto /t REG_DWORD /d 1 /f',
+      ],
+    },
+    link: 'https://learn.microsoft.com/troubleshoot/azure/active-directory/enable-support-tls-environment',
   },
 } as const satisfies Record<number, AadstsEntry>;
 

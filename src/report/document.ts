@@ -6,6 +6,7 @@
 import type { Redactor } from '../redact.js';
 import type { Actor, Status } from '../result.js';
 import type { RunReport } from '../runner.js';
+import type { ErrorAnalysis } from '../explain/verdict.js';
 
 export const SCHEMA_VERSION = 1;
 
@@ -57,6 +58,8 @@ export interface ReportDocument {
   };
   /** Present when the run was against the simulated tenant (`exo-doctor demo`). */
   readonly simulation?: { readonly scenario: string; readonly description: string };
+  /** Present with `--error`: the causes the pasted error points to, and what the checks said of each. */
+  readonly errorAnalysis?: ErrorAnalysis;
   readonly checks: readonly ReportCheck[];
 }
 
@@ -95,6 +98,7 @@ export interface DocumentMeta {
   readonly failOn: FailOn;
   readonly verbose: boolean;
   readonly simulation?: { readonly scenario: string; readonly description: string };
+  readonly errorAnalysis?: ErrorAnalysis;
 }
 
 export function buildDocument(run: RunReport, meta: DocumentMeta, redactor: Redactor): ReportDocument {
@@ -125,6 +129,15 @@ export function buildDocument(run: RunReport, meta: DocumentMeta, redactor: Reda
       sensitiveShown: redactor.showsIdentifiers,
     },
     ...(meta.simulation ? { simulation: meta.simulation } : {}),
+    ...(meta.errorAnalysis
+      ? {
+          errorAnalysis: {
+            ...meta.errorAnalysis,
+            signals: meta.errorAnalysis.signals.map(text),
+            causes: meta.errorAnalysis.causes.map((cause) => ({ ...cause, title: text(cause.title) })),
+          },
+        }
+      : {}),
     checks: run.checks.map((check) => ({
       id: check.id,
       title: text(check.title),

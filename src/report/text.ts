@@ -28,6 +28,8 @@ export function renderText(doc: ReportDocument, options: TextOptions): string {
     renderTable(doc.checks, options),
   );
 
+  if (doc.errorAnalysis) out.push('', ...renderErrorAnalysis(doc.errorAnalysis, style));
+
   const findings = findingsWorstFirst(doc.checks);
   if (findings.length > 0) {
     out.push('', style.bold('Findings, worst first'));
@@ -128,4 +130,24 @@ export function findingsWorstFirst<C extends { readonly status: ReportCheck['sta
     .map((check, order) => ({ check, order }))
     .sort((a, b) => SEVERITY[b.check.status] - SEVERITY[a.check.status] || a.order - b.order)
     .map(({ check }) => check);
+}
+
+const VERDICT_WORDS = { confirmed: 'confirmed by', 'ruled-out': 'ruled out: passed', 'not-checked': 'not checked' } as const;
+
+/** `--error`: each likely cause of the pasted error, and what the checks said of it. */
+function renderErrorAnalysis(analysis: NonNullable<ReportDocument['errorAnalysis']>, style: Style): string[] {
+  const head = `${style.bold('Your error')}${analysis.signals.length > 0 ? `  ${style.dim(analysis.signals.slice(0, 6).join(' · '))}` : ''}`;
+  if (!analysis.recognised) return [head, '  The text names no error the doctor knows; the checks below are the whole diagnosis (exo-doctor explain says what to collect).'];
+  const lines = [head];
+  analysis.causes.forEach((cause, i) => {
+    const mark = cause.verdict === 'confirmed' ? style.red('✖ confirmed  ') : cause.verdict === 'ruled-out' ? style.green('✔ ruled out  ') : style.dim('○ not checked');
+    const by =
+      cause.verdict === 'not-checked'
+        ? cause.checks.length > 0
+          ? `the checks that would tell (${cause.checks.join(', ')}) did not run`
+          : 'no check tests it'
+        : `${VERDICT_WORDS[cause.verdict]} ${cause.by.join(', ')}`;
+    lines.push(`  ${i + 1}. ${mark} ${cause.title} ${style.dim(`[${cause.category}, ${cause.confidence}]`)}`, `     ${style.dim(by)}`);
+  });
+  return lines;
 }

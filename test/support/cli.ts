@@ -19,9 +19,9 @@ function cleanEnv(env: Record<string, string>): NodeJS.ProcessEnv {
   return { ...base, NODE_OPTIONS: `--import=${GUARD}`, ...env };
 }
 
-/** stdin, stdout and stderr are pipes. */
-export function runCli(args: readonly string[], env: Record<string, string> = {}): CliResult {
-  const result = spawnSync(process.execPath, [BIN, ...args], { env: cleanEnv(env), encoding: 'utf8', timeout: 30_000 });
+/** stdin, stdout and stderr are pipes; `input` is written to stdin (empty by default). */
+export function runCli(args: readonly string[], env: Record<string, string> = {}, input: string | Buffer = ''): CliResult {
+  const result = spawnSync(process.execPath, [BIN, ...args], { env: cleanEnv(env), encoding: 'utf8', timeout: 30_000, input, maxBuffer: 64 * 1024 * 1024 });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 

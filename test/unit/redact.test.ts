@@ -21,6 +21,12 @@ describe('Redactor secrets', () => {
     expect(redactor.apply(input)).toBe(expected);
   });
 
+  it('removes an Entra client secret and a password given to ConvertTo-SecureString', () => {
+    const redactor = new Redactor(true);
+    expect(redactor.apply('value Abc8Q~xY1z2W3v4U5t6S7r8Q9p0O1n2M3l4K5j6I end')).toBe(`value ${REDACTED} end`);
+    expect(redactor.apply('$p = ConvertTo-SecureString "Hunter2!" -AsPlainText -Force')).toBe(`$p = ConvertTo-SecureString ${REDACTED} -AsPlainText -Force`);
+  });
+
   it('leaves ordinary prose alone', () => {
     const prose = [
       'The WinRM client cannot process the request. Basic authentication is currently disabled in the client configuration.',

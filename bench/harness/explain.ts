@@ -1,0 +1,2 @@
+// The explain engine, for bench/explain.mjs.
+export { explain } from '../../src/explain/explain.js';

@@ -1,0 +1,149 @@
+// The matcher on synthetic texts (the real-transcript corpus is test/unit/explain/corpus.test.ts).
+import { describe, expect, it } from 'vitest';
+import { looksBinary, toJson } from '../../../src/explain/command.js';
+import { explain } from '../../../src/explain/explain.js';
+import { extractSignals, prepare, requiredLiteral } from '../../../src/explain/signals.js';
+import { judgeCauses } from '../../../src/explain/verdict.js';
+import { CATEGORIES } from '../../../src/knowledge/aadsts.js';
+import { CATEGORY_CHECKS, KNOWN_ERRORS } from '../../../src/knowledge/errors.js';
+import { registry } from '../../../checks/index.js';
+
+const TRACE = '0b1f2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d';
+const CORRELATION = '5a6b7c8d-9e0f-4a1b-8c2d-3e4f5a6b7c8d';
+
+describe('signals', () => {
+  it('reads AADSTS codes, the ids support asks for, the cmdlet, the module version and edition', () => {
+    const text = [
+      'Connect-ExchangeOnline : AADSTS50076: Due to a configuration change made by your administrator, you must use multi-factor authentication.',
+      `Trace ID: ${TRACE}`,
+      `Correlation ID: ${CORRELATION}`,
+      'Timestamp: 2026-11-25 20:01:02Z',
+      'At C:\\Program Files\\WindowsPowerShell\\Modules\\ExchangeOnlineManagement\\3.4.0\\netFramework\\ExchangeOnlineManagement.psm1:733 char:21',
+    ].join('\r\n');
+    const signals = extractSignals(prepare(text));
+    expect(signals).toMatchObject({
+      aadsts: [50076],
+      correlationIds: [CORRELATION],
+      traceIds: [TRACE],
+      timestamps: ['2026-11-25 20:01:02Z'],
+      module: { version: '3.4.0', edition: 'Desktop' },
+      cmdlets: ['Connect-ExchangeOnline'],
+    });
+  });
+
+  it('reads HTTP statuses, exception types, network codes and the cloud', () => {
+    const signals = extractSignals(
+      prepare('System.Net.WebException: The remote server returned an error: (407) Proxy Authentication Required. connect ECONNREFUSED 10.0.0.1:8080 at https://outlook.office365.us/adminapi'),
+    );
+    expect(signals).toMatchObject({ httpStatuses: [407], exceptions: ['System.Net.WebException'], networkCodes: ['ECONNREFUSED'], cloud: 'O365USGovGCCHigh' });
+  });
+
+  it("undoes PowerShell 7's | error view and console wrapping in the middle of a word", () => {
+    const text = 'Connect-ExchangeOnline: \n     | Create Powershell Session is failed us\n     | ing OAuth';
+    expect(explain(text).causes[0]).toMatchObject({ id: 'rps-winrm-basic-off' });
+    const wrapped = 'AADSTS500\n79: you must enroll';
+    // A code split by the console is not guessed at: only whole codes count.
+    expect(extractSignals(prepare(wrapped)).aadsts).toEqual([]);
+  });
+
+  it("reads Windows PowerShell's error record with its + CategoryInfo block", () => {
+    const text = [
+      'New-ExoPSSession : Create Powershell Session is failed using OAuth',
+      'At C:\\Users\\admin\\AppData\\Local\\Apps\\2.0\\ABC\\microsoft.exchange.management.exopowershellmodule.dll',
+      '+ ... PSSession = New-ExoPSSession -UserPrincipalName $UserPrincipalName ...',
+      '+                 ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~',
+      '    + CategoryInfo          : NotSpecified: (:) [New-ExoPSSession], Exception',
+      '    + FullyQualifiedErrorId : System.Exception,Microsoft.Exchange.Management.ExoPowershellSnapin.NewExoPSSession',
+    ].join('\n');
+    const result = explain(text);
+    expect(result.signals.cmdlets).toContain('New-ExoPSSession');
+    expect(result.causes[0]).toMatchObject({ category: 'basic_auth_disabled', legacy: true });
+  });
+
+  it('finds the plain literal a pattern needs, and none when alternatives or short runs make it optional', () => {
+    expect(requiredLiteral(/Method not found: .*Microsoft\.Identity\.Client/i)).toBe('microsoft.identity.client');
+    expect(requiredLiteral(/a{2,3}bcdef/)).toBe('bcdef');
+    expect(requiredLiteral(/foo|barbaz/)).toBeUndefined();
+    expect(requiredLiteral(/\(429\)/)).toBe('(429)');
+  });
+});
+
+describe('explain', () => {
+  it('puts a known AADSTS code first, with its table entry and the checks that confirm it', () => {
+    const result = explain(`AADSTS53003: Access has been blocked by Conditional Access policies. Trace ID: ${TRACE}`);
+    expect(result.recognised).toBe(true);
+    expect(result.causes[0]).toMatchObject({ category: 'conditional_access', confidence: 'high', checks: CATEGORY_CHECKS.conditional_access });
+  });
+
+  it('prefers the cause the extra phrases single out', () => {
+    const basic = explain('New-ExoPSSession : Create Powershell Session is failed using OAuth. The WinRM client cannot process the request. Basic authentication is currently disabled in the client configuration.');
+    expect(basic.causes[0]?.category).toBe('basic_auth_disabled');
+    const proxy = explain('New-ExoPSSession : Create Powershell Session is failed using OAuth ... the proxy server ... ProxyAccessType IEConfig');
+    expect(proxy.causes.map((c) => c.category)).toContain('proxy');
+  });
+
+  it('ranks the legacy causes lower when the text shows the current module', () => {
+    const modern = explain('UnAuthorized At C:\\Program Files\\WindowsPowerShell\\Modules\\ExchangeOnlineManagement\\3.7.2\\netFramework\\ExchangeOnlineManagement.psm1:762');
+    expect(modern.causes[0]).toMatchObject({ id: 'rest-unauthorized', legacy: false });
+  });
+
+  it('says "not recognised", category other, with what to collect, for text it does not know', () => {
+    const result = explain('Everything is fine, thanks for asking.');
+    expect(result).toMatchObject({ recognised: false, causes: [{ category: 'other', id: 'not-recognised' }] });
+    expect(result.causes[0]?.fix.commands).toContain('$Error[0] | Format-List * -Force');
+  });
+
+  it('never echoes a token, a password or a client secret from the text', () => {
+    const jwt = 'eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.eyJhdWQiOiJodHRwczovL291dGxvb2sub2ZmaWNlMzY1LmNvbSJ9.c2lnbmF0dXJlX29mX3RoZV90b2tlbg';
+    const text = `AADSTS50126: Error validating credentials due to invalid username or password. password=Hunter2! Authorization: Bearer ${jwt} secret Abc8Q~xY1z2W3v4U5t6S7r8Q9p0O1n2M3l4K5j6I $p = ConvertTo-SecureString "Sup3rSecret" -AsPlainText`;
+    const json = JSON.stringify(toJson(explain(text)));
+    for (const secret of ['Hunter2!', jwt, 'eyJ0eXAi', 'Abc8Q~xY1z2W3v4U5t6S7r8Q9p0O1n2M3l4K5j6I', 'Sup3rSecret']) expect(json).not.toContain(secret);
+    expect(json).toContain('AADSTS50126');
+  });
+
+  it('handles a 10 MB transcript', () => {
+    const noise = 'VERBOSE: Importing cmdlet Get-EXOMailbox.\n'.repeat(250_000);
+    const result = explain(`${noise}Connect-ExchangeOnline : The remote server returned an error: (407) Proxy Authentication Required.\n${noise}`);
+    expect(result.causes[0]).toMatchObject({ category: 'proxy', id: 'proxy-407' });
+  });
+
+  it('tells binary input from text', () => {
+    expect(looksBinary('\u0000\u0001\u0002ELF\u0000\u0000\u0000')).toBe(true);
+    expect(looksBinary('AADSTS50076: MFA required\n')).toBe(false);
+  });
+});
+
+describe('the knowledge base', () => {
+  const ids = new Set(registry.map((c) => c.id));
+  it('names only categories from the fixed list and checks that exist', () => {
+    for (const error of KNOWN_ERRORS) {
+      expect(CATEGORIES).toContain(error.category);
+      for (const check of error.checks) expect(ids.has(check), `${error.id}: ${check}`).toBe(true);
+      expect(error.link).toMatch(/^https:\/\//);
+      expect(error.likelihood).toBeGreaterThan(0);
+      expect(error.likelihood).toBeLessThanOrEqual(1);
+    }
+    for (const checks of Object.values(CATEGORY_CHECKS)) for (const check of checks) expect(ids.has(check), check).toBe(true);
+  });
+
+  it('has unique ids', () => {
+    expect(new Set(KNOWN_ERRORS.map((e) => e.id)).size).toBe(KNOWN_ERRORS.length);
+  });
+});
+
+describe('judgeCauses', () => {
+  const explanation = explain('New-ExoPSSession : Create Powershell Session is failed using OAuth');
+  it('confirms a cause whose check failed, rules one out whose checks passed, and leaves the rest open', () => {
+    const analysis = judgeCauses(explanation, [
+      { id: 'winrm-basic', status: 'fail', remediation: [] },
+      { id: 'proxy-config', status: 'pass', remediation: [] },
+      { id: 'proxy-health', status: 'skip', remediation: [] },
+      { id: 'endpoints', status: 'pass', remediation: [] },
+      { id: 'exo-connection', status: 'skip', blockedBy: 'exo-token', remediation: [] },
+    ]);
+    const byCategory = Object.fromEntries(analysis.causes.map((c) => [c.category, c]));
+    expect(byCategory['basic_auth_disabled']).toMatchObject({ verdict: 'confirmed', by: ['winrm-basic'] });
+    expect(byCategory['proxy']).toMatchObject({ verdict: 'ruled-out', by: ['proxy-config', 'endpoints'] });
+    expect(byCategory['powershell_access_disabled']).toMatchObject({ verdict: 'not-checked', by: [] });
+  });
+});
