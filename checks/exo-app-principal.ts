@@ -6,11 +6,10 @@
  * See ../shared/docs/domain.md section 8.2.
  */
 import { defineCheck } from '../src/check.js';
-import { GraphClient, graphFailureText, graphPath, quoted } from '../src/graph/client.js';
+import { GraphClient, graphPath, quoted, withGraph } from '../src/graph/client.js';
 import { GRAPH_PERMISSIONS } from '../src/graph/permissions.js';
 import { EXO_POWERSHELL_APP_ID } from '../src/graph/conditional-access.js';
-import { serviceRoute } from '../src/net/service-route.js';
-import { type CheckResult, error, type Evidence, evidence, fail, fix, pass, sensitive, skip } from '../src/result.js';
+import { type CheckResult, type Evidence, evidence, fail, fix, pass, sensitive, skip } from '../src/result.js';
 import { graphToken } from './graph-token.js';
 import { proxyConfig } from './proxy-config.js';
 
@@ -45,10 +44,9 @@ export const exoAppPrincipal = defineCheck({
   dependsOn: [graphToken, proxyConfig],
   async run(ctx, deps): Promise<CheckResult<ExoAppPrincipal>> {
     const session = deps['graph-token'];
-    const graph = new GraphClient(ctx, session, await serviceRoute(ctx, deps['proxy-config'], session.graphHost), { timeoutMs: ctx.config.timeoutMs, signal: ctx.signal });
     const subject = session.subject;
     const who: Evidence[] = subject ? [sensitive('Account', subject.upn)] : [];
-    try {
+    return withGraph(ctx, deps['proxy-config'], session, who, async (graph) => {
       ctx.step(`looking up ${APP_NAME} in the tenant`);
       const found = await graph.readList<ServicePrincipal>(
         graphPath('/v1.0/servicePrincipals', { $filter: `appId eq ${quoted(EXO_POWERSHELL_APP_ID)}`, $select: 'id,appId,displayName,accountEnabled,appRoleAssignmentRequired' }),
@@ -88,13 +86,7 @@ export const exoAppPrincipal = defineCheck({
         return pass(`${APP_NAME} is enabled and requires assignment; app-only sign-in does not use this app, so the assignment was not checked (give --target to check an admin).`, { evidence: facts, output });
       }
       return await assignment(graph, sp.id ?? '', subject, facts, output);
-    } catch (err) {
-      const text = graphFailureText(err, session.graphHost);
-      if (text === undefined) throw err;
-      return error(text, { evidence: who });
-    } finally {
-      await graph.close();
-    }
+    });
   },
 });
 

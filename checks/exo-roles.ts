@@ -10,7 +10,8 @@
 import { defineCheck, type CheckContext } from '../src/check.js';
 import type { ExoSession, GraphSession } from '../src/identity.js';
 import { EXCHANGE_APP_ONLY_ROLES, roleByTemplateId } from '../src/knowledge/entra-roles.js';
-import { HttpClient, HttpFailure } from '../src/net/http.js';
+import { GraphClient, GraphError } from '../src/graph/client.js';
+import { HttpFailure } from '../src/net/http.js';
 import type { ProxyPlan } from '../src/net/routes.js';
 import { serviceRoute } from '../src/net/service-route.js';
 import type { Evidence, Remediation } from '../src/result.js';
@@ -188,33 +189,22 @@ function tokenRoleNames(session: ExoSession): string {
 /** Active and PIM-eligible directory roles of a principal, from Microsoft Graph. */
 async function lookUpRoles(ctx: CheckContext, plan: ProxyPlan, graph: GraphSession, principalId: string): Promise<Lookup> {
   ctx.step(`reading the directory roles of ${principalId} from ${graph.graphHost}`);
-  const route = await serviceRoute(ctx, plan, graph.graphHost);
-  const http = new HttpClient(ctx, { timeoutMs: ctx.config.timeoutMs, signal: ctx.signal, ...(route.proxy ? { proxy: route.proxy } : {}) });
+  const client = new GraphClient(ctx, graph, await serviceRoute(ctx, plan, graph.graphHost), { timeoutMs: ctx.config.timeoutMs, signal: ctx.signal });
+  const filter = encodeURIComponent(`principalId eq '${principalId.replace(/'/g, "''")}'`);
   try {
     const [active, eligible] = await Promise.all(
-      ['roleAssignments', 'roleEligibilitySchedules'].map(async (set) => {
-        const url = new URL(`https://${graph.graphHost}/v1.0/roleManagement/directory/${set}`);
-        url.searchParams.set('$filter', `principalId eq '${principalId.replace(/'/g, "''")}'`);
-        url.searchParams.set('$expand', 'roleDefinition');
-        const res = await http.send({ method: 'GET', url: url.toString(), headers: { authorization: `Bearer ${graph.accessToken}`, accept: 'application/json' } });
-        const body = res.json as { value?: unknown; error?: { code?: unknown; message?: unknown } } | undefined;
-        if (res.status !== 200 || !Array.isArray(body?.value)) {
-          throw new GraphRefusal(`${set}: HTTP ${res.status}${body?.error ? ` ${String(body.error.code)}: ${String(body.error.message)}` : ''}`);
-        }
-        return body.value.map(assignment).filter((a): a is Assignment => a !== undefined);
-      }),
+      ['roleAssignments', 'roleEligibilitySchedules'].map(async (set) =>
+        (await client.list(`/v1.0/roleManagement/directory/${set}?$filter=${filter}&$expand=roleDefinition`)).map(assignment).filter((a): a is Assignment => a !== undefined),
+      ),
     );
     return { ok: true, active: active as Assignment[], eligible: eligible as Assignment[] };
   } catch (err) {
-    if (err instanceof GraphRefusal || err instanceof HttpFailure) return { ok: false, reason: err instanceof HttpFailure ? `${err.code}: ${err.message}` : err.message };
+    if (err instanceof GraphError) return { ok: false, reason: `${err.path}: HTTP ${err.status} ${err.code}: ${err.message}` };
+    if (err instanceof HttpFailure) return { ok: false, reason: `${err.code}: ${err.message}` };
     throw err;
   } finally {
-    await http.close();
+    await client.close();
   }
-}
-
-class GraphRefusal extends Error {
-  override readonly name = 'GraphRefusal';
 }
 
 /** A tenant-wide (`/`) role assignment; one scoped to an administrative unit grants nothing in Exchange. */

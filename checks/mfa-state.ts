@@ -9,13 +9,12 @@
  */
 import { defineCheck } from '../src/check.js';
 import type { Config } from '../src/context.js';
-import { GraphClient, graphFailureText, graphPath, quoted, type Read } from '../src/graph/client.js';
+import { GraphClient, graphPath, quoted, type Read, withGraph } from '../src/graph/client.js';
 import { GRAPH_PERMISSIONS } from '../src/graph/permissions.js';
 import { mentions, policiesFor, type PolicyMatch } from '../src/graph/conditional-access.js';
 import type { ExoSession, GraphSession, SignInMode } from '../src/identity.js';
 import { ENTRA_ROLES, roleByTemplateId } from '../src/knowledge/entra-roles.js';
-import { serviceRoute } from '../src/net/service-route.js';
-import { type CheckResult, error, type Evidence, evidence, fix, type NonEmpty, type Remediation, sensitive, skip } from '../src/result.js';
+import { type CheckResult, type Evidence, evidence, fix, type NonEmpty, type Remediation, sensitive, skip } from '../src/result.js';
 import { exoToken } from './exo-token.js';
 import { graphToken } from './graph-token.js';
 import { proxyConfig } from './proxy-config.js';
@@ -101,17 +100,10 @@ export const mfaState = defineCheck({
       });
     }
     const who: Evidence[] = [sensitive('Account', subject.upn), ...(subject.displayName ? [sensitive('Name', subject.displayName)] : [])];
-    const graph = new GraphClient(ctx, session, await serviceRoute(ctx, deps['proxy-config'], session.graphHost), { timeoutMs: ctx.config.timeoutMs, signal: ctx.signal });
-    try {
+    return withGraph(ctx, deps['proxy-config'], session, who, async (graph) => {
       ctx.step(`reading the account's MFA state from ${session.graphHost}`);
       return judge(await gather(graph, session, deps['exo-token'], ctx.config), who);
-    } catch (err) {
-      const text = graphFailureText(err, session.graphHost);
-      if (text === undefined) throw err;
-      return error(text, { evidence: who });
-    } finally {
-      await graph.close();
-    }
+    });
   },
 });
 

@@ -5,12 +5,11 @@
  * other findings, from the tenant's own record. See ../shared/docs/domain.md section 6.5.
  */
 import { defineCheck } from '../src/check.js';
-import { GraphClient, graphFailureText, graphPath, quoted } from '../src/graph/client.js';
+import { graphPath, quoted, withGraph } from '../src/graph/client.js';
 import { GRAPH_PERMISSIONS } from '../src/graph/permissions.js';
 import { EXO_POWERSHELL_APP_ID } from '../src/graph/conditional-access.js';
 import { describeAadsts } from '../src/knowledge/aadsts.js';
-import { serviceRoute } from '../src/net/service-route.js';
-import { type CheckResult, error, type Evidence, evidence, fix, pass, sensitive, skip, warn } from '../src/result.js';
+import { type CheckResult, type Evidence, evidence, fix, pass, sensitive, skip, warn } from '../src/result.js';
 import { graphToken } from './graph-token.js';
 import { proxyConfig } from './proxy-config.js';
 
@@ -49,8 +48,7 @@ export const signInLog = defineCheck({
       });
     }
     const who: Evidence[] = [sensitive('Account', subject.upn)];
-    const graph = new GraphClient(ctx, session, await serviceRoute(ctx, deps['proxy-config'], session.graphHost), { timeoutMs: ctx.config.timeoutMs, signal: ctx.signal });
-    try {
+    return withGraph(ctx, deps['proxy-config'], session, who, async (graph) => {
       ctx.step(`reading the sign-in log on ${session.graphHost}`);
       const path = graphPath('/v1.0/auditLogs/signIns', { $filter: `userId eq ${quoted(subject.id)} and appId eq ${quoted(EXO_POWERSHELL_APP_ID)}`, $top: LATEST });
       // $top sets the page size; the first page holds the latest sign-ins (newest first).
@@ -79,13 +77,7 @@ export const signInLog = defineCheck({
           output: signIns,
         },
       );
-    } catch (err) {
-      const text = graphFailureText(err, session.graphHost);
-      if (text === undefined) throw err;
-      return error(text, { evidence: who });
-    } finally {
-      await graph.close();
-    }
+    });
   },
 });
 

@@ -8,10 +8,13 @@
  * Error shape: https://learn.microsoft.com/graph/errors (fixtures/microsoft/graph/error-403-*.json).
  */
 import { randomUUID } from 'node:crypto';
+import type { CheckContext } from '../check.js';
 import type { Context } from '../context.js';
 import type { GraphSession } from '../identity.js';
 import { HttpClient, HttpFailure } from '../net/http.js';
-import type { ServiceRoute } from '../net/service-route.js';
+import type { ProxyPlan } from '../net/routes.js';
+import { serviceRoute, type ServiceRoute } from '../net/service-route.js';
+import { type CheckResult, error, type Evidence } from '../result.js';
 import { type Denial, explainDenial, type GraphPermission } from './permissions.js';
 
 /** Graph's code when the tenant lacks the Entra ID P1/P2 licence a report needs. */
@@ -239,4 +242,28 @@ export function graphFailureText(err: unknown, host: string): string | undefined
   if (err instanceof GraphError) return `Microsoft Graph answered ${err.describe()} for ${err.path.split('?')[0]}, so the check could not finish.`;
   if (err instanceof HttpFailure) return `Microsoft Graph (${host}) did not answer: ${err.code} ${err.message}. The endpoints and proxy checks say more.`;
   return undefined;
+}
+
+/**
+ * Runs a Graph check's reads with a client on the doctor's route to the session's Graph host, closed
+ * afterwards. An answer Graph could not give (an error status, or none) becomes the check's `error`
+ * result with `who` as evidence; anything else is a bug and is thrown on.
+ */
+export async function withGraph<O>(
+  ctx: CheckContext,
+  plan: ProxyPlan,
+  session: GraphSession,
+  who: readonly Evidence[],
+  read: (graph: GraphClient) => Promise<CheckResult<O>>,
+): Promise<CheckResult<O>> {
+  const graph = new GraphClient(ctx, session, await serviceRoute(ctx, plan, session.graphHost), { timeoutMs: ctx.config.timeoutMs, signal: ctx.signal });
+  try {
+    return await read(graph);
+  } catch (err) {
+    const text = graphFailureText(err, session.graphHost);
+    if (text === undefined) throw err;
+    return error(text, { evidence: who });
+  } finally {
+    await graph.close();
+  }
 }
