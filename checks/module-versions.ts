@@ -8,7 +8,8 @@
  */
 import { defineCheck } from '../src/check.js';
 import { NEWEST_EXCHANGE_MODULE } from '../src/knowledge/module-versions.js';
-import { editionLabel, firstLoaded, judgeModules, linksOf, type ModuleFinding, type ModuleJudgement } from '../src/powershell/module-verdicts.js';
+import { loadedModule } from '../src/powershell/discovery.js';
+import { editionLabel, judgeModules, linksOf, type ModuleFinding, type ModuleJudgement } from '../src/powershell/module-verdicts.js';
 import type { InstalledModule, PowerShellClient } from '../src/powershell.js';
 import { type Evidence, evidence, fail, fix, type NonEmpty, pass, type Remediation, sensitive, skip, warn } from '../src/result.js';
 import { powershellClient } from './powershell-client.js';
@@ -48,6 +49,8 @@ export const moduleVersions = defineCheck({
         output: judgement,
       });
     }
+    // The summary names the worst problem; the others are stated in the evidence and fixed below.
+    facts.push(...problems.slice(1).map((problem) => evidence('Also', problem.message)));
     const more = problems.length > 1 ? ` ${problems.length - 1} more problem${problems.length > 2 ? 's' : ''} below.` : '';
     const remediation = remediationOf(problems);
     if (top.severity === 'fail') {
@@ -109,7 +112,7 @@ function neighbourEvidence(client: PowerShellClient, judgement: ModuleJudgement,
   const facts: Evidence[] = [];
   for (const name of NEIGHBOURS) {
     for (const { edition } of judgement.loaded) {
-      const copy = firstLoaded(client, name, edition.edition, platform);
+      const copy = loadedModule(client, platform, name, edition.edition);
       // Absent sign-in modules are the normal case; absent packaging modules are a finding, so say so.
       if (copy || PACKAGING.includes(name)) facts.push(evidence(`${name} in ${editionLabel(edition)}`, copy ? `${copy.version} (${copy.scope})` : 'not installed'));
     }

@@ -17,7 +17,6 @@ import { evidence, fix, pass, sensitive, skip, warn } from '../src/result.js';
 
 const EXO = 'ExchangeOnlineManagement';
 const MODULE_DOC = 'https://learn.microsoft.com/powershell/exchange/exchange-online-powershell-v2';
-const INSTALL_POWERSHELL_DOC = 'https://learn.microsoft.com/powershell/scripting/install/installing-powershell';
 const LABEL: Readonly<Record<PowerShellEditionName, string>> = { Desktop: 'Windows PowerShell', Core: 'PowerShell 7' };
 
 export const powershellClient = defineCheck({
@@ -59,15 +58,8 @@ export const powershellClient = defineCheck({
       );
     }
 
-    const summary = `${installed}; ${exo.map(({ edition, module }) => loadsText(client, edition, module)).join('; ')}${withoutExo(editions, exo)}.`;
-    const gaps = missingHelpers(found, ctx.platform, exo.map((e) => e.edition));
-    if (gaps.length === 0) return pass(summary, { evidence: facts, output: client });
-    const text = gaps.map(({ edition, missing }) => `${LABEL[edition]} has no ${missing.join(' and no ')}`).join('; ');
-    const [first, ...rest] = gaps.map(({ edition }) => restoreHelpers(edition, ctx.platform));
-    return warn(
-      `${summary} But ${text}: the module's REST connection builds a temporary module with PowerShellGet and fails without it ("Cannot find a cmdlet Update-Manifest", "Module could not be correctly formed").`,
-      { evidence: facts, output: client, remediation: [first!, ...rest] },
-    );
+    // Missing PowerShellGet or PackageManagement is module-versions' finding, with the module it breaks.
+    return pass(`${installed}; ${exo.map(({ edition, module }) => loadsText(client, edition, module)).join('; ')}${withoutExo(editions, exo)}.`, { evidence: facts, output: client });
   },
 });
 
@@ -91,16 +83,6 @@ function withoutExo(editions: readonly PowerShellEditionName[], exo: readonly { 
   return missing.length > 0 ? `; ${missing.map((e) => LABEL[e]).join(' and ')} cannot load it, so connect from ${exo.map((x) => LABEL[x.edition]).join(' or ')}` : '';
 }
 
-/** Editions that load the Exchange module but cannot load PowerShellGet or PackageManagement. */
-function missingHelpers(found: Discovery, platform: NodeJS.Platform, editions: readonly PowerShellEditionName[]) {
-  return editions.flatMap((edition) => {
-    // A PowerShell 7 known only from `pwsh --version`: its bundled modules could not be looked at.
-    if (found.unknownHomes.includes(edition)) return [];
-    const missing = ['PowerShellGet', 'PackageManagement'].filter((name) => !loadedModule(found.client, platform, name, edition));
-    return missing.length > 0 ? [{ edition, missing }] : [];
-  });
-}
-
 function installExo(editions: readonly PowerShellEditionName[]): Remediation {
   const where = editions.length > 1 ? 'in the PowerShell you connect from (PowerShell 7 is the one Microsoft recommends)' : `in ${LABEL[editions[0]!]}`;
   return fix({
@@ -108,29 +90,6 @@ function installExo(editions: readonly PowerShellEditionName[]): Remediation {
     runBy: 'admin',
     commands: [`Install-Module -Name ${EXO} -Scope CurrentUser`, 'Connect-ExchangeOnline -UserPrincipalName <your admin UPN>'],
     links: [MODULE_DOC],
-  });
-}
-
-function restoreHelpers(edition: PowerShellEditionName, platform: NodeJS.Platform): Remediation {
-  if (edition === 'Core') {
-    const reinstall: Partial<Record<NodeJS.Platform, string>> = {
-      win32: 'winget install --id Microsoft.PowerShell --source winget --force',
-      darwin: 'brew reinstall --cask powershell',
-      linux: 'sudo apt-get install --reinstall powershell',
-    };
-    return fix({
-      summary: `PowerShell 7 ships PowerShellGet and PackageManagement in $PSHOME${platform === 'win32' ? '\\' : '/'}Modules and they are gone: repair PowerShell 7 by installing it again${platform === 'linux' ? ' (with dnf or zypper on RPM-based systems)' : ''}.`,
-      runBy: 'admin',
-      commands: [reinstall[platform] ?? reinstall.linux!],
-      links: [INSTALL_POWERSHELL_DOC],
-    });
-  }
-  return fix({
-    summary:
-      'Windows PowerShell ships PowerShellGet and PackageManagement in C:\\Program Files\\WindowsPowerShell\\Modules and they are gone. On a machine that has PowerShellGet, save both modules (Save-Module brings PackageManagement with it), copy the two folders into C:\\Program Files\\WindowsPowerShell\\Modules here (as administrator), and check; or connect from PowerShell 7, which ships its own.',
-    runBy: 'admin',
-    commands: ['Save-Module -Name PowerShellGet -Path C:\\Temp\\PSGet -Repository PSGallery', 'Get-Module -ListAvailable PowerShellGet, PackageManagement'],
-    links: [MODULE_DOC, INSTALL_POWERSHELL_DOC],
   });
 }
 

@@ -2,8 +2,7 @@
  * The verdict on a machine's Exchange module: {@link judgeModules} reads a {@link PowerShellClient}
  * against the version table of src/knowledge/module-versions.ts. Pure.
  */
-import { posix, win32 } from 'node:path';
-import type { InstalledModule, PowerShellClient, PowerShellEdition, PowerShellEditionName } from '../powershell.js';
+import type { InstalledModule, PowerShellClient, PowerShellEdition } from '../powershell.js';
 import type { Actor } from '../result.js';
 import {
   AZ,
@@ -36,22 +35,14 @@ import {
   WAM_DOC,
   doc,
 } from '../knowledge/module-versions.js';
+import { loadedModule } from './discovery.js';
+import { compareParsedVersions, parseModuleVersion, type ParsedVersion } from './version.js';
 
 // ---------------------------------------------------------------------------------------------------
 // Versions
 
-export interface ModuleVersion {
-  readonly parts: readonly number[];
-  readonly prerelease?: string;
-}
-
-/** `3.7.2` → parts [3,7,2]; `3.8.0-Preview1` adds prerelease `Preview1`; anything else `undefined`. */
-export function parseModuleVersion(text: string): ModuleVersion | undefined {
-  const match = /^\s*v?(\d+(?:\.\d+){0,3})(?:-([0-9A-Za-z][0-9A-Za-z.-]*))?\s*$/.exec(text);
-  if (!match) return undefined;
-  const parts = (match[1] as string).split('.').map(Number);
-  return match[2] ? { parts, prerelease: match[2] } : { parts };
-}
+/** A module or PowerShell version, parsed (src/powershell/version.ts). */
+export type ModuleVersion = ParsedVersion;
 
 function compareParts(a: readonly number[], b: readonly number[], length = Math.max(a.length, b.length)): number {
   for (let i = 0; i < length; i++) {
@@ -59,16 +50,6 @@ function compareParts(a: readonly number[], b: readonly number[], length = Math.
     if (diff !== 0) return diff;
   }
   return 0;
-}
-
-/** Negative, zero or positive as `a` is older, the same or newer; a preview comes before its release. */
-export function compareModuleVersions(a: ModuleVersion, b: ModuleVersion): number {
-  const byParts = compareParts(a.parts, b.parts);
-  if (byParts !== 0) return byParts;
-  if (a.prerelease === b.prerelease) return 0;
-  if (a.prerelease === undefined) return 1;
-  if (b.prerelease === undefined) return -1;
-  return a.prerelease.localeCompare(b.prerelease, 'en', { numeric: true, sensitivity: 'base' });
 }
 
 const must = (text: string): ModuleVersion => {
@@ -144,27 +125,6 @@ export function editionLabel(edition: PowerShellEdition): string {
   return edition.edition === 'Desktop' ? `Windows PowerShell ${edition.version ?? '5.1'}` : `PowerShell ${edition.version ?? '7'}`;
 }
 
-/**
- * The copy of `name` that `Import-Module name` loads in an edition: the first folder of the edition's
- * module path that holds it, then the highest version there ({@link LOAD_ORDER_SOURCE}). A copy outside
- * every folder of the path does not load.
- */
-export function firstLoaded(client: PowerShellClient, name: string, edition: PowerShellEditionName, platform: NodeJS.Platform): InstalledModule | undefined {
-  const windows = platform === 'win32' || edition === 'Desktop';
-  const path = windows ? win32 : posix;
-  const fold = (text: string) => (windows ? path.normalize(text).toLowerCase() : path.normalize(text));
-  const folders = (client.modulePaths[edition] ?? []).map((folder) => fold(folder).replace(/[\\/]+$/, '') + path.sep);
-  const rank = (module: InstalledModule) => folders.findIndex((folder) => fold(module.path).startsWith(folder));
-  const candidates = client.modules.filter((module) => module.name.toLowerCase() === name.toLowerCase() && module.editions.includes(edition) && rank(module) >= 0);
-  return [...candidates].sort((a, b) => rank(a) - rank(b) || byVersionDescending(a, b))[0];
-}
-
-function byVersionDescending(a: InstalledModule, b: InstalledModule): number {
-  const va = parseModuleVersion(a.version);
-  const vb = parseModuleVersion(b.version);
-  if (!va || !vb) return 0;
-  return compareModuleVersions(vb, va);
-}
 
 const INSTALL = `Install-Module ${EXO} -Scope CurrentUser -Force`;
 const shellOf = (edition: PowerShellEdition) => (edition.edition === 'Desktop' ? 'powershell -NoProfile' : 'pwsh -NoProfile');
@@ -219,7 +179,7 @@ export function judgeModules(client: PowerShellClient, platform: NodeJS.Platform
   const loaded: { edition: PowerShellEdition; module: InstalledModule }[] = [];
   const findings: ModuleFinding[] = [];
   for (const edition of client.editions) {
-    const module = firstLoaded(client, EXO, edition.edition, platform);
+    const module = loadedModule(client, platform, EXO, edition.edition);
     if (!module) continue;
     loaded.push({ edition, module });
     findings.push(...judgeEdition(client, edition, module, platform));
@@ -283,7 +243,7 @@ function judgeFloor(edition: PowerShellEdition, module: InstalledModule, version
 function judgeShadowing(client: PowerShellClient, edition: PowerShellEdition, module: InstalledModule, version: ModuleVersion): ModuleFinding[] {
   const newer = client.modules.find((other) => {
     const otherVersion = parseModuleVersion(other.version);
-    return other.name === module.name && other.editions.includes(edition.edition) && otherVersion !== undefined && !otherVersion.prerelease && compareModuleVersions(otherVersion, version) > 0;
+    return other.name === module.name && other.editions.includes(edition.edition) && otherVersion !== undefined && !otherVersion.prerelease && compareParsedVersions(otherVersion, version) > 0;
   });
   if (!newer) return [];
   return [
@@ -310,7 +270,7 @@ function judgeConflicts(client: PowerShellClient, edition: PowerShellEdition, mo
   const byModule = new Map<InstalledModule, ModuleConflict[]>();
   for (const conflict of MODULE_CONFLICTS) {
     if (!inRange(version, conflict.exchange)) continue;
-    const other = firstLoaded(client, conflict.other.name, edition.edition, platform);
+    const other = loadedModule(client, platform, conflict.other.name, edition.edition);
     const otherVersion = other && parseModuleVersion(other.version);
     if (!other || !otherVersion || !inRange(otherVersion, conflict.other.versions)) continue;
     byModule.set(other, [...(byModule.get(other) ?? []), conflict]);
@@ -390,23 +350,56 @@ function packagingFix(edition: PowerShellEdition): ModuleFix {
   };
 }
 
+/**
+ * PowerShellGet and PackageManagement are gone, so Install-Module cannot bring them back: PowerShell 7
+ * is repaired by installing it again (they ship in $PSHOME), Windows PowerShell by copying them from a
+ * machine that has them.
+ */
+function restoreFix(edition: PowerShellEdition, platform: NodeJS.Platform): ModuleFix {
+  if (edition.edition === 'Core') {
+    const reinstall: Partial<Record<NodeJS.Platform, string>> = {
+      win32: 'winget install --id Microsoft.PowerShell --source winget --force',
+      darwin: 'brew reinstall --cask powershell',
+      linux: 'sudo apt-get install --reinstall powershell',
+    };
+    return {
+      summary: `PowerShell 7 ships ${PSGET} and ${PACKAGEMANAGEMENT} in $PSHOME${platform === 'win32' ? '\\' : '/'}Modules and they are gone: repair PowerShell 7 by installing it again${platform === 'linux' ? ' (with dnf or zypper on RPM-based systems)' : ''}.`,
+      runBy: 'admin',
+      commands: [reinstall[platform] ?? (reinstall.linux as string)],
+      links: [INSTALL_POWERSHELL],
+    };
+  }
+  return {
+    summary:
+      `Windows PowerShell ships ${PSGET} and ${PACKAGEMANAGEMENT} in C:\\Program Files\\WindowsPowerShell\\Modules and they are gone, so Install-Module cannot run. On a machine that has ${PSGET}, save both modules (Save-Module brings ${PACKAGEMANAGEMENT} with it), copy the two folders into C:\\Program Files\\WindowsPowerShell\\Modules here (as administrator), and check; or connect from PowerShell 7, which ships its own.`,
+    runBy: 'admin',
+    commands: [`Save-Module -Name ${PSGET} -Path C:\\Temp\\PSGet -Repository PSGallery`, `Get-Module -ListAvailable ${PSGET}, ${PACKAGEMANAGEMENT}`],
+    links: [MODULE_DOC, INSTALL_POWERSHELL],
+  };
+}
+
 function judgePackaging(client: PowerShellClient, edition: PowerShellEdition, windows: boolean, platform: NodeJS.Platform): ModuleFinding[] {
   const findings: ModuleFinding[] = [];
+  // PowerShell 7 found only as `pwsh --version` has no known home: its bundled modules were not seen.
+  const seen = edition.edition === 'Desktop' || edition.home !== undefined;
+  const missing = [PSGET, PACKAGEMANAGEMENT].filter((name) => seen && !loadedModule(client, platform, name, edition.edition));
+  if (missing.length > 0) {
+    findings.push({
+      id: `missing:${missing.join('+')}`,
+      severity: windows ? 'fail' : 'warn',
+      prerequisite: true,
+      edition,
+      message: `${editionLabel(edition)} has no ${missing.join(' and no ')}: Connect-ExchangeOnline builds its cmdlets as a temporary module with ${PSGET}'s Update-ModuleManifest and stops with "Cannot find a cmdlet Update-Manifest".`,
+      fixes: [restoreFix(edition, platform)],
+      sources: windows ? PACKAGING_SOURCES : [...PACKAGING_SOURCES, PACKAGING_MISSING_ELSEWHERE],
+    });
+  }
   for (const name of [PSGET, PACKAGEMANAGEMENT]) {
-    const installed = firstLoaded(client, name, edition.edition, platform);
+    const installed = loadedModule(client, platform, name, edition.edition);
     const version = installed && parseModuleVersion(installed.version);
+    if (!installed || !version) continue;
     const fix = packagingFix(edition);
-    if (!installed || !version) {
-      findings.push({
-        id: `missing:${name}`,
-        severity: windows ? 'fail' : 'warn',
-        prerequisite: true,
-        edition,
-        message: `${editionLabel(edition)} has no ${name}: Connect-ExchangeOnline builds its cmdlets as a temporary module with ${PSGET}'s Update-ModuleManifest and stops with "Cannot find a cmdlet Update-Manifest".`,
-        fixes: [fix],
-        sources: windows ? PACKAGING_SOURCES : [...PACKAGING_SOURCES, PACKAGING_MISSING_ELSEWHERE],
-      });
-    } else if (version.prerelease) {
+    if (version.prerelease) {
       findings.push({
         id: `preview:${name}`,
         severity: 'warn',
@@ -416,7 +409,7 @@ function judgePackaging(client: PowerShellClient, edition: PowerShellEdition, wi
         fixes: [{ ...fix, commands: [`Uninstall-Module ${name} -RequiredVersion ${installed.version} -AllowPrerelease`, ...fix.commands] }],
         sources: [...PACKAGING_SOURCES, PACKAGING_PREVIEW_SOURCE],
       });
-    } else if (compareModuleVersions(version, must(INBOX_PACKAGING_VERSION)) <= 0) {
+    } else if (compareParsedVersions(version, must(INBOX_PACKAGING_VERSION)) <= 0) {
       findings.push({
         id: `old:${name}`,
         severity: 'warn',
@@ -434,7 +427,7 @@ function judgePackaging(client: PowerShellClient, edition: PowerShellEdition, wi
 function notes(edition: PowerShellEdition, module: InstalledModule, version: ModuleVersion, windows: boolean): ModuleFinding[] {
   const result: ModuleFinding[] = [];
   const newest = must(NEWEST_EXCHANGE_MODULE.version);
-  const order = compareModuleVersions(version, newest);
+  const order = compareParsedVersions(version, newest);
   const where = `${editionLabel(edition)} loads ${EXO} ${module.version}`;
   if (order < 0) {
     const floor = floorFor(newest);

@@ -21,6 +21,11 @@ export function compareModuleVersions(a: string, b: string): number {
   const left = parseModuleVersion(a);
   const right = parseModuleVersion(b);
   if (!left || !right) return (left ? 1 : 0) - (right ? 1 : 0);
+  return compareParsedVersions(left, right);
+}
+
+/** The same for parsed versions: numeric parts first, then a prerelease sorts before its release. */
+export function compareParsedVersions(left: ParsedVersion, right: ParsedVersion): number {
   for (let i = 0; i < Math.max(left.parts.length, right.parts.length); i++) {
     const difference = (left.parts[i] ?? 0) - (right.parts[i] ?? 0);
     if (difference !== 0) return difference;

@@ -23,7 +23,7 @@ const DESKTOP_PATHS = [WIN.desktopUser, WIN.desktopAll, WIN.desktopSystem];
 const CORE_PATHS = [WIN.coreUser, WIN.coreAll, WIN.coreSystem, WIN.desktopAll, WIN.desktopSystem];
 
 const desktop: PowerShellEdition = { edition: 'Desktop', version: '5.1.19041.4522', source: 'registry PowerShellEngine\\PowerShellVersion' };
-const core = (version: string): PowerShellEdition => ({ edition: 'Core', version, source: 'pwsh --version' });
+const core = (version: string, home = '/opt/microsoft/powershell/7'): PowerShellEdition => ({ edition: 'Core', version, home, source: `${home}/pwsh` });
 
 function mod(name: string, version: string, folder: string, scope: ModuleScope, editions: PowerShellEditionName[]): InstalledModule {
   const sep = folder.startsWith('/') ? '/' : '\\';
@@ -176,12 +176,9 @@ describe('module-versions', () => {
     expect(result.status).toBe('fail');
     expect(result.summary).toContain('has no PowerShellGet');
     expect(result.summary).toContain('Cannot find a cmdlet Update-Manifest');
-    expect(commandsOf(result)).toEqual([
-      '[Net.ServicePointManager]::SecurityProtocol = [Net.ServicePointManager]::SecurityProtocol -bor [Net.SecurityProtocolType]::Tls12',
-      'Install-PackageProvider -Name NuGet -Force',
-      'Install-Module PowerShellGet -AllowClobber -Force',
-    ]);
-    expect(fixes(result)[0]?.summary).toMatch(/^In an elevated Windows PowerShell 5\.1\.19041\.4522 window/);
+    // Install-Module belongs to PowerShellGet: without it the modules are copied from a machine that has them.
+    expect(commandsOf(result)).toEqual(['Save-Module -Name PowerShellGet -Path C:\\Temp\\PSGet -Repository PSGallery', 'Get-Module -ListAvailable PowerShellGet, PackageManagement']);
+    expect(fixes(result)[0]?.summary).toMatch(/^Windows PowerShell ships PowerShellGet and PackageManagement in C:\\Program Files/);
     expect(result.evidence).toContainEqual({ label: 'PowerShellGet in Windows PowerShell 5.1.19041.4522', value: 'not installed' });
   });
 
@@ -189,7 +186,11 @@ describe('module-versions', () => {
     const linuxResult = await check(linux('7.6.1', [mod('ExchangeOnlineManagement', '3.10.1', LINUX.user, 'CurrentUser', ['Core']), PACKAGING_LINUX[1] as InstalledModule]), 'linux');
     expect(linuxResult.status).toBe('warn');
     expect(linuxResult.summary).toContain('has no PowerShellGet');
-    expect(commandsOf(linuxResult)).toEqual(['Install-Module PowerShellGet -Scope CurrentUser -Force -AllowClobber']);
+    expect(commandsOf(linuxResult)).toEqual(['sudo apt-get install --reinstall powershell']);
+    // A PowerShell 7 known only from `pwsh --version` has no known home: its bundled modules were not seen.
+    const homeless = linux('7.6.1', [mod('ExchangeOnlineManagement', '3.10.1', LINUX.user, 'CurrentUser', ['Core'])]);
+    const unseen = await check({ ...homeless, editions: [{ edition: 'Core', version: '7.6.1', source: 'pwsh --version' }] }, 'linux');
+    expect(unseen.summary).not.toContain('has no PowerShellGet');
 
     const inbox = await check(
       windows([desktop], [

@@ -1,5 +1,6 @@
 // powershell-client on recorded fixture machines (fixtures/powershell/machines): verdicts, outputs, fixes.
 import { describe, expect, it } from 'vitest';
+import { moduleVersions } from '../../../checks/module-versions.js';
 import { powershellClient } from '../../../checks/powershell-client.js';
 import type { CheckResult } from '../../../src/result.js';
 import type { PowerShellClient } from '../../../src/powershell.js';
@@ -13,6 +14,13 @@ async function check(m: FixtureMachine): Promise<{ result: CheckResult<PowerShel
   const ran: string[] = [];
   const result = await runCheck(powershellClient, fakeContext(baseStubs(machineStubs({ ...m, execLog: ran }))));
   return { result, ran };
+}
+
+/** module-versions on what powershell-client found: missing PowerShellGet is its finding. */
+async function judged(m: FixtureMachine) {
+  const { result } = await check(m);
+  if (result.status !== 'pass' && result.status !== 'warn') throw new Error(result.summary);
+  return { client: result, verdict: await runCheck(moduleVersions, fakeContext(baseStubs({ platform: m.platform })), { 'powershell-client': result.output }) };
 }
 
 const output = (result: CheckResult<PowerShellClient>) => ('output' in result ? result.output : undefined);
@@ -64,15 +72,16 @@ describe('powershell-client', () => {
     });
   });
 
-  it('warns when the edition that loads the module has no PowerShellGet, with how to restore it', async () => {
-    const { result } = await check(machine('windows-no-powershellget'));
-    expect(result.status).toBe('warn');
-    expect(result.summary).toContain('But Windows PowerShell has no PowerShellGet:');
-    expect(result.summary).toContain('Cannot find a cmdlet Update-Manifest');
-    if (result.status !== 'warn') return;
-    expect(result.remediation).toHaveLength(1);
-    expect(result.remediation[0].commands).toEqual(['Save-Module -Name PowerShellGet -Path C:\\Temp\\PSGet -Repository PSGallery', 'Get-Module -ListAvailable PowerShellGet, PackageManagement']);
-    expect(result.output.modules.some((m) => m.name === 'PowerShellGet')).toBe(false);
+  it('leaves a missing PowerShellGet to module-versions, which fails it with how to restore it', async () => {
+    const { client, verdict } = await judged(machine('windows-no-powershellget'));
+    expect(client.status).toBe('pass');
+    expect(client.status === 'pass' && client.output.modules.some((m) => m.name === 'PowerShellGet')).toBe(false);
+    expect(verdict.status).toBe('fail');
+    expect(verdict.summary).toContain('Windows PowerShell 5.1.19041.1 has no PowerShellGet');
+    expect(verdict.summary).toContain('Cannot find a cmdlet Update-Manifest');
+    if (verdict.status !== 'fail') return;
+    // Install-Module is PowerShellGet's own: the fix cannot be to install it with itself.
+    expect(verdict.remediation[0].commands).toEqual(['Save-Module -Name PowerShellGet -Path C:\\Temp\\PSGet -Repository PSGallery', 'Get-Module -ListAvailable PowerShellGet, PackageManagement']);
   });
 
   it('passes a Linux pwsh with modules under ~/.local/share/powershell/Modules', async () => {
@@ -125,17 +134,20 @@ describe('powershell-client and PowerShell 7 bundled modules', () => {
   it('warns with a reinstall for the platform when $PSHOME/Modules lost PowerShellGet and PackageManagement', async () => {
     const base = machine('linux-pwsh');
     const files = Object.fromEntries(Object.entries(base.files ?? {}).filter(([path]) => !path.startsWith('/opt/microsoft/powershell/7/Modules')));
-    const { result } = await check({ ...base, files });
-    expect(result.status).toBe('warn');
-    expect(result.summary).toContain('But PowerShell 7 has no PowerShellGet and no PackageManagement:');
-    expect(result.status === 'warn' && result.remediation[0].commands).toEqual(['sudo apt-get install --reinstall powershell']);
+    const { verdict } = await judged({ ...base, files });
+    expect(verdict.status).toBe('warn');
+    // This machine also loads a clashing Graph module, which leads the summary; the missing modules follow.
+    expect(verdict.summary).toContain('1 more problem below');
+    expect(verdict.status === 'warn' && verdict.remediation[0].commands).toEqual(['sudo apt-get install --reinstall powershell']);
+    expect(verdict.evidence.map((e) => e.value).join('\n')).toContain('has no PowerShellGet and no PackageManagement');
   });
 
   it('does not claim the bundled modules are missing when the PowerShell 7 home is unknown', async () => {
     const base = machine('linux-pwsh');
     const files = Object.fromEntries(Object.entries(base.files ?? {}).filter(([path]) => !path.startsWith('/opt/')));
-    const { result } = await check({ ...base, files });
+    const { client: result, verdict } = await judged({ ...base, files });
     expect(result.status).toBe('pass');
     expect(label(result, 'PowerShell 7')).toBe('7.5.4 (pwsh --version, the pwsh on the PATH)');
+    expect(verdict.summary).not.toContain('has no PowerShellGet');
   });
 });

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { EXCHANGE_MODULE_RELEASES, KNOWN_ISSUES, MODULE_CONFLICTS, NEWEST_EXCHANGE_MODULE, PACKAGING_SOURCES, POWERSHELL_FLOORS, type Source, type VersionRange } from '../../../src/knowledge/module-versions.js';
-import { compareModuleVersions, firstLoaded, floorFor, inRange, newestReleaseFor, parseModuleVersion } from '../../../src/powershell/module-verdicts.js';
+import { loadedModule } from '../../../src/powershell/discovery.js';
+import { floorFor, inRange, newestReleaseFor } from '../../../src/powershell/module-verdicts.js';
+import { compareParsedVersions as compareModuleVersions, parseModuleVersion } from '../../../src/powershell/version.js';
 import type { InstalledModule, PowerShellClient } from '../../../src/powershell.js';
 
 const v = (text: string) => {
@@ -127,7 +129,7 @@ describe('module versions', () => {
   });
 });
 
-describe('firstLoaded', () => {
+describe('loadedModule, as module-versions uses it', () => {
   const exo = (version: string, folder: string): InstalledModule => ({
     name: 'ExchangeOnlineManagement',
     version,
@@ -143,15 +145,15 @@ describe('firstLoaded', () => {
 
   it('takes the first folder of the module path over a higher version, folding case on Windows', () => {
     const modules = [exo('3.10.1', 'C:\\PROGRAM FILES\\WindowsPowerShell\\Modules'), exo('3.9.0', 'C:\\Users\\alex\\Documents\\WindowsPowerShell\\Modules')];
-    expect(firstLoaded(client(modules), 'ExchangeOnlineManagement', 'Desktop', 'win32')?.version).toBe('3.9.0');
+    expect(loadedModule(client(modules), 'win32', 'ExchangeOnlineManagement', 'Desktop')?.version).toBe('3.9.0');
   });
 
   it('ignores a copy outside every folder of the module path', () => {
-    expect(firstLoaded(client([exo('3.10.1', 'D:\\Tools\\Modules')]), 'ExchangeOnlineManagement', 'Desktop', 'win32')).toBeUndefined();
+    expect(loadedModule(client([exo('3.10.1', 'D:\\Tools\\Modules')]), 'win32', 'ExchangeOnlineManagement', 'Desktop')).toBeUndefined();
   });
 
   it('takes the highest version within one folder', () => {
     const folder = 'C:\\Program Files\\WindowsPowerShell\\Modules';
-    expect(firstLoaded(client([exo('3.7.2', folder), exo('3.10.1', folder)]), 'ExchangeOnlineManagement', 'Desktop', 'win32')?.version).toBe('3.10.1');
+    expect(loadedModule(client([exo('3.7.2', folder), exo('3.10.1', folder)]), 'win32', 'ExchangeOnlineManagement', 'Desktop')?.version).toBe('3.10.1');
   });
 });
