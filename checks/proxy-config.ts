@@ -17,6 +17,7 @@ import { proxyUrl, type ProxySettings } from '../src/platform/proxy-settings.js'
 import { parseNetshWinHttp, parseRegQuery, type RegValue, winInetSettings } from '../src/platform/windows.js';
 import type { Evidence, Remediation } from '../src/result.js';
 import { evidence, fix, pass, warn } from '../src/result.js';
+import { withoutCredentials } from '../src/redact.js';
 
 const INTERNET_SETTINGS = 'Software\\Microsoft\\Windows\\CurrentVersion\\Internet Settings';
 const POLICY_KEY = 'HKLM\\Software\\Policies\\Microsoft\\Windows\\CurrentVersion\\Internet Settings';
@@ -202,7 +203,10 @@ export const proxyConfig = defineCheck({
     const plan: ProxyPlan = { machine, routes };
 
     const facts: Evidence[] = [];
-    for (const variable of machine.environment.variables) facts.push(evidence(`Variable ${variable.name}`, variable.value));
+    for (const variable of machine.environment.variables) {
+      const shown = withoutCredentials(variable.value);
+      facts.push(evidence(`Variable ${variable.name}`, shown === variable.value ? shown : `${shown} (with credentials, not shown)`));
+    }
     for (const settings of [machine.wininet, machine.winhttp, machine.macos, machine.gnome]) {
       if (settings) facts.push(evidence(`Settings: ${settings.source}`, describeSettings(settings)));
     }

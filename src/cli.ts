@@ -4,20 +4,44 @@
  */
 import { Command, CommanderError } from 'commander';
 import { addDiagnoseOptions, type DiagnoseOptions, environmentHelp, normalizeOptions } from './options.js';
-import { Redactor } from './redact.js';
+import { proxyCredentials, Redactor } from './redact.js';
 import { VERSION } from './version.js';
-
-const EXIT_CODES_HELP = `
-Exit codes:
-  0    nothing failed (warnings allowed, unless --fail-on warn)
-  1    at least one check failed
-  2    usage error (bad arguments)
-  3    the doctor itself broke, or a check could not run
-  130  interrupted (Ctrl-C)`;
+import { EXIT, exitCodesHelp, UsageError } from './exit.js';
 
 const DESCRIPTION = `Finds out why Exchange Online PowerShell (Connect-ExchangeOnline) will not connect, and says how to fix it.`;
 
-function buildProgram(): Command {
+/** Options whose value is a secret, and the environment variables that can hold one. */
+const SECRET_OPTIONS = ['--client-secret', '--access-token', '--proxy'];
+const SECRET_VARIABLES = ['EXO_DOCTOR_CLIENT_SECRET', 'EXO_DOCTOR_ACCESS_TOKEN'];
+const PROXY_VARIABLES = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy', 'ALL_PROXY', 'all_proxy'];
+
+/**
+ * What every message the command line prints goes through, before a context exists: the secrets given
+ * as options are known by value, everything else by shape. {@link addEnvironmentSecrets} adds those of
+ * the environment where a message could hold one.
+ */
+export function argumentRedactor(argv: readonly string[]): Redactor {
+  const redactor = new Redactor(true);
+  argv.forEach((arg, i) => {
+    const [flag, inline] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    if (!SECRET_OPTIONS.includes(flag)) return;
+    const value = inline ?? argv[i + 1];
+    if (value === undefined) return;
+    if (flag === '--proxy') for (const secret of proxyCredentials(value)) redactor.addSecret(secret);
+    else redactor.addSecret(value);
+  });
+  return redactor;
+}
+
+/** The secrets the environment holds (EXO_DOCTOR_*, proxy credentials). Loaded only when an error is printed. */
+async function addEnvironmentSecrets(redactor: Redactor): Promise<Redactor> {
+  const env = (await import('./context.js')).processEnvironment();
+  for (const name of SECRET_VARIABLES) redactor.addSecret(env[name]);
+  for (const name of PROXY_VARIABLES) for (const secret of proxyCredentials(env[name])) redactor.addSecret(secret);
+  return redactor;
+}
+
+function buildProgram(redactor: Redactor): Command {
   const program = new Command('exo-doctor')
     .description(DESCRIPTION)
     .version(VERSION, '-V, --version', 'print the version and exit')
@@ -26,7 +50,7 @@ function buildProgram(): Command {
     .showSuggestionAfterError()
     .allowExcessArguments(true)
     .exitOverride()
-    .configureOutput({ outputError: (message, write) => write(`${oneLine(message)}\n`) });
+    .configureOutput({ outputError: (message, write) => write(`${redactor.apply(oneLine(message))}\n`) });
 
   addDiagnoseOptions(program).action(async (options: Parameters<typeof normalizeOptions>[0], command: Command) => {
     const [extra] = command.args;
@@ -52,7 +76,7 @@ function buildProgram(): Command {
     .option('--file <file>', 'read the error text from this file')
     .option('--json', 'print one JSON document: {signals, causes: [{category, title, confidence, matched, fix, checks}]}')
     .action((words: string[], options: { file?: string; json?: boolean }) => runExplainCommand(words, options));
-  program.addHelpText('after', `${environmentHelp()}\n${EXIT_CODES_HELP}`);
+  program.addHelpText('after', `${environmentHelp()}\n\n${exitCodesHelp()}`);
   return program;
 }
 
@@ -161,27 +185,32 @@ async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
 }
 
 async function main(argv: readonly string[]): Promise<void> {
+  const redactor = argumentRedactor(argv);
   // A reader that goes away (`exo-doctor | head`) is not an error worth a stack trace.
   process.stdout.on('error', (err: NodeJS.ErrnoException) => {
     if (err.code === 'EPIPE') process.exit();
     throw err;
   });
   try {
-    await buildProgram().parseAsync([...argv]);
+    await buildProgram(redactor).parseAsync([...argv]);
   } catch (err) {
     if (err instanceof CommanderError) {
       // Help and version exit 0; every usage mistake exits 2.
-      process.exitCode = err.exitCode === 0 ? 0 : 2;
-      return;
+      process.exitCode = err.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    } else if (err instanceof UsageError) {
+      await addEnvironmentSecrets(redactor);
+      await new Promise((done) => process.stderr.write(redactor.apply(`exo-doctor: ${err.message}\n`), done));
+      process.exitCode = EXIT.usage;
+    } else {
+      const verbose = argv.includes('--verbose');
+      const message = err instanceof Error ? err.message : String(err);
+      // `explain` has no --verbose: its stack is the whole story.
+      const hint = argv[2] === 'explain' ? 'This is a bug in exo-doctor: please report it with the text you gave (secrets removed).' : 'Run it again with --verbose to see where.';
+      const text = `exo-doctor broke: ${message}\n${verbose && err instanceof Error && err.stack ? `${err.stack}\n` : `${hint}\n`}`;
+      await addEnvironmentSecrets(redactor);
+      await new Promise((done) => process.stderr.write(redactor.apply(text), done));
+      process.exitCode = EXIT.incomplete;
     }
-    const verbose = argv.includes('--verbose');
-    const message = err instanceof Error ? err.message : String(err);
-    const text =
-      `exo-doctor broke: ${message}\n` +
-      (verbose && err instanceof Error && err.stack ? `${err.stack}\n` : 'Run it again with --verbose to see where.\n');
-    // Only the shapes of secrets are known here, which is enough: an error must never print one.
-    await new Promise((done) => process.stderr.write(new Redactor(true).apply(text), done));
-    process.exitCode = 3;
   }
   // Exit now: a check abandoned after a timeout may still hold a socket, and must not keep us alive.
   // An empty write calls back once what was written before it (the help text, say) has been flushed.

@@ -17,7 +17,7 @@ import os from 'node:os';
 import tls from 'node:tls';
 import type { buildConnector, Dispatcher } from 'undici';
 import type { EnvironmentName } from './clouds.js';
-import { Redactor } from './redact.js';
+import { proxyCredentials, Redactor } from './redact.js';
 import { VERSION } from './version.js';
 import { loadUndici } from './net/undici.js';
 
@@ -223,6 +223,11 @@ export interface CreateContextOptions {
   readonly world?: WorldOverrides;
 }
 
+/** This process's environment variables, for the command line's own use before a context exists. */
+export function processEnvironment(): Readonly<Record<string, string | undefined>> {
+  return process.env;
+}
+
 /** The real context: this machine, its network and its clock, unless a world is given. */
 export function createContext(options: CreateContextOptions): Context {
   const env = { ...(options.world?.env ?? process.env) };
@@ -231,16 +236,16 @@ export function createContext(options: CreateContextOptions): Context {
   const accessToken = options.config.accessToken ?? (env['EXO_DOCTOR_ACCESS_TOKEN'] || undefined);
   const config: Config = { ...options.config, ...(clientSecret ? { clientSecret } : {}), ...(accessToken ? { accessToken } : {}) };
   const redactor = new Redactor(config.showSensitive);
-  redactor.addIdentifier(config.upn);
-  redactor.addIdentifier(config.target);
+  redactor.addIdentifier(config.upn, 'admin');
+  redactor.addIdentifier(config.target, 'target');
   for (const secret of [config.accessToken, config.clientSecret, env['EXO_DOCTOR_ACCESS_TOKEN'], env['EXO_DOCTOR_CLIENT_SECRET']]) redactor.addSecret(secret);
   // Proxy credentials (in --proxy or the environment) are secrets wherever they might surface.
   for (const url of [config.proxy, env['HTTPS_PROXY'], env['https_proxy'], env['HTTP_PROXY'], env['http_proxy'], env['ALL_PROXY'], env['all_proxy']]) {
-    for (const secret of credentialsOf(url)) redactor.addSecret(secret);
+    for (const secret of proxyCredentials(url)) redactor.addSecret(secret);
   }
-  redactor.addIdentifier(config.tenant);
-  redactor.addIdentifier(os.hostname());
-  redactor.addIdentifier(currentUserName());
+  redactor.addIdentifier(config.tenant, 'tenant');
+  redactor.addIdentifier(os.hostname(), 'machine-host');
+  redactor.addIdentifier(currentUserName(), 'machine-user');
   const log = createLogger(config.verbose, options.writeLog ?? ((line) => process.stderr.write(line)), redactor);
 
   const readFileOrUndefined = async (path: string): Promise<string | undefined> => {
@@ -319,20 +324,6 @@ export function createContext(options: CreateContextOptions): Context {
       return startTls(socket, handshake, await secureContext);
     },
   };
-}
-
-/** `user`, `password` and `user:password` of a URL with credentials. */
-function credentialsOf(url: string | undefined): string[] {
-  if (!url) return [];
-  try {
-    const parsed = new URL(url);
-    const user = decodeURIComponent(parsed.username);
-    const password = decodeURIComponent(parsed.password);
-    return password ? [password, `${user}:${password}`] : [];
-  } catch {
-    // Not a URL: nothing to protect in it.
-    return [];
-  }
 }
 
 /** Rejects with an error that has a Node-style `code`. */

@@ -6,7 +6,7 @@ import type { AnyCheck } from './check.js';
 import type { Config, Context } from './context.js';
 import { diagnose, type Output, write } from './diagnose.js';
 import type { DiagnoseOptions } from './options.js';
-import { EXIT } from './report/document.js';
+import { EXIT } from './exit.js';
 import { builtInScenarioNames, loadScenario } from './sim/load.js';
 import { type Scenario, ScenarioError } from './sim/scenario.js';
 import { simulatedBrowser } from './sim/browser.js';

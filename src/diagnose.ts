@@ -5,7 +5,8 @@
 import type { AnyCheck } from './check.js';
 import type { Context } from './context.js';
 import type { DiagnoseOptions } from './options.js';
-import { buildDocument, EXIT } from './report/document.js';
+import { EXIT } from './exit.js';
+import { buildDocument } from './report/document.js';
 import { chooseProgressMode, createProgress } from './report/progress.js';
 import { colorEnabled, createStyle } from './report/style.js';
 import { renderText } from './report/text.js';
@@ -40,7 +41,7 @@ export async function diagnose({ registry, ctx, options, output, signal, simulat
     }
   })();
   if (plan instanceof SelectionError) {
-    output.stderr.write(`exo-doctor: ${plan.message}\n`);
+    output.stderr.write(ctx.redactor.apply(`exo-doctor: ${plan.message}\n`));
     return EXIT.usage;
   }
 

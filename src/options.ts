@@ -91,7 +91,8 @@ export function parseProxyUrl(text: string): string {
   try {
     url = new URL(text.includes('://') ? text : `http://${text}`);
   } catch {
-    throw new InvalidArgumentError('expected a proxy URL such as http://proxy.contoso.com:8080.');
+    const hint = text.includes('@') ? ' Characters such as / : @ in a user name or password must be percent-encoded (/ is %2F).' : '';
+    throw new InvalidArgumentError(`expected a proxy URL such as http://proxy.contoso.com:8080.${hint}`);
   }
   if (url.protocol !== 'http:') throw new InvalidArgumentError(`only http:// proxies are supported (got ${url.protocol}//).`);
   if (!url.port) throw new InvalidArgumentError('the proxy URL needs a port, e.g. http://proxy.contoso.com:8080.');

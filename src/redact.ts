@@ -3,32 +3,54 @@
  * and error messages.
  *
  * Two classes of value:
- * - secrets (tokens, passwords, client secrets, proxy credentials): always replaced, both by value when
- *   the doctor knows them and by shape (a JWT, a `Bearer` header, `password=`, URL credentials);
- * - identifiers (UPN, tenant id and domain, host names of the admin's machine): masked unless the user
- *   asked for `--show-sensitive`.
+ * - secrets (tokens, passwords, client secrets, proxy credentials): always removed, both by value when
+ *   the doctor knows them and by shape (a JWT, a `Bearer` header, `password=`, URL credentials, a
+ *   PowerShell `-ClientSecret` or `ConvertTo-SecureString` argument);
+ * - identifiers (UPNs, tenant ids and domains, the machine's host and user name, people's names): masked
+ *   unless the user asked for `--show-sensitive`. Only the identifying value is masked, as a whole token,
+ *   never a part of another word; in commands it becomes a readable placeholder (`<admin UPN>`), since a
+ *   masked command could not be pasted anyway.
  */
 
 export const REDACTED = '[redacted]';
 
+/** The value between `ConvertTo-SecureString` and the end of its command, with every string in it. */
+function secureStringArguments(segment: string): string {
+  return segment
+    .replace(/"[^"]*"|'[^']*'/g, REDACTED)
+    .replace(/(-String\s+)(?![$("'[-])\S+/gi, `$1${REDACTED}`);
+}
+
+/** Names of fields, parameters and variables whose value is a secret. */
+const SECRET_KEY =
+  'client[_-]?secret|client[_-]?assertion|access[_-]?token|refresh[_-]?token|id[_-]?token|password|passwd|pwd|secret|device[_-]?code|code[_-]?verifier|assertion|api[_-]?key|app[_-]?secret|account[_-]?key|shared[_-]?access[_-]?key|sig';
+
 /** Shapes of secrets that must never be printed, whatever check or library produced the text. */
-const SECRET_PATTERNS: readonly [RegExp, string][] = [
+const SECRET_PATTERNS: readonly [RegExp, string | ((match: string, ...groups: string[]) => string)][] = [
   // JSON Web Tokens (access, id and refresh tokens in JWT form, client assertions).
   [/\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g, REDACTED],
-  // Authorization / Proxy-Authorization header values.
+  // Authorization / Proxy-Authorization / Cookie header values.
   [/\b((?:proxy-)?authorization\s*[:=]\s*)(?:"[^"]*"|'[^']*'|(?:bearer|basic|negotiate|ntlm|digest)\s+[^\s,;"']+|[^\s,;"']+)/gi, `$1${REDACTED}`],
+  [/\b((?:set-)?cookie\s*:\s*)[^\r\n]+/gi, `$1${REDACTED}`],
   [/\b(Bearer|Basic|Negotiate|NTLM)\s+(?=[A-Za-z0-9._~+/=-]*[0-9+/=])[A-Za-z0-9._~+/=-]{16,}/g, `$1 ${REDACTED}`],
-  // key=value and "key": "value" pairs whose key names a secret.
+  // A password handed to PowerShell in clear text: every string given to ConvertTo-SecureString.
+  [/\bConvertTo-SecureString\b[^;|\r\n)}]*/gi, (segment) => secureStringArguments(segment)],
+  // PowerShell parameters that take a secret (-ClientSecret, -Password, -CertificatePassword, …). A
+  // variable or a sub-expression is not the secret itself and stays readable.
   [
-    /\b((?:client_secret|client_assertion|access_token|refresh_token|id_token|password|passwd|pwd|secret|device_code|code_verifier|assertion)"?\s*[:=]\s*"?)([^"&\s,;}]+)/gi,
+    /((?<![\w-])-(?:ClientSecret|AppSecret|Secret|Password|CertificatePassword|CertificateFilePassword|AccessToken|Token|Pwd)\s+)("[^"]*"|'[^']*'|(?![$(@-])[^\s;|)]+)/gi,
     `$1${REDACTED}`,
   ],
-  // Credentials in URLs (scheme://user:password@host): the user name goes too, it is half of them.
-  [/\b([a-z][a-z0-9+.-]*:\/\/)[^/\s@]+@/gi, `$1${REDACTED}@`],
+  // key=value, key: value and "key": "value" pairs whose key names a secret; quoted values whole.
+  [new RegExp(`(\\b(?:${SECRET_KEY})["']?\\s*[:=]\\s*)("[^"]*"|'[^']*')`, 'gi'), `$1"${REDACTED}"`],
+  [new RegExp(`(\\b(?:${SECRET_KEY})["']?\\s*[:=]\\s*)(?!"${escapeRegExp(REDACTED)})([^"'&\\s,;}]+)`, 'gi'), `$1${REDACTED}`],
+  // Credentials in URLs (scheme://user:password@host): the user name goes too, it is half of them. A
+  // password may hold a slash; a port followed by a path may not be read as one.
+  [/\b([a-z][a-z0-9+.-]*:\/\/)[^\s@/"'<>]+(?::(?!\d+(?:[/?#"'\s]|$))[^\s@"'<>]*)?@/gi, `$1${REDACTED}@`],
+  // A proxy variable written without a scheme: HTTPS_PROXY=user:password@host:port.
+  [/\b((?:https?|all|ftp)_proxy\s*=\s*["']?)(?![a-z][a-z0-9+.-]*:\/\/)[^\s"'@]+@/gi, `$1${REDACTED}@`],
   // Entra client secrets (the current format carries "Q~" after its first characters).
   [/\b[A-Za-z0-9_.-]{3}\dQ~[A-Za-z0-9_.~-]{31,34}/g, REDACTED],
-  // A password handed to PowerShell in clear text.
-  [/\b(ConvertTo-SecureString\s+(?:-String\s+)?)("[^"]*"|'[^']*')/gi, `$1${REDACTED}`],
   // PEM private keys.
   [/-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----/g, REDACTED],
 ];
@@ -36,11 +58,26 @@ const SECRET_PATTERNS: readonly [RegExp, string][] = [
 /** Values that look like identifiers but name nobody: masking them would only hide meaning. */
 const NAMES_NOBODY = new Set(['common', 'organizations', 'consumers', 'localhost', 'onmicrosoft.com']);
 
+/** Whose value an identifier is: sets the placeholder a command shows instead. */
+export type IdentifierRole = 'admin' | 'target' | 'tenant' | 'machine-host' | 'machine-user';
+
+type Shape = 'email' | 'guid' | 'domain' | 'word' | 'phrase';
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function shapeOf(value: string): Shape {
+  if (/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(value)) return 'email';
+  if (GUID.test(value)) return 'guid';
+  if (/^[a-z0-9-]+(\.[a-z0-9-]+)+$/i.test(value)) return 'domain';
+  if (/^[^\s]+$/.test(value)) return 'word';
+  return 'phrase';
+}
+
 /** Masks an identifier so that its owner still recognises it: `admin@contoso.com` → `a•••@c•••.com`. */
 export function maskIdentifier(value: string): string {
   const at = value.lastIndexOf('@');
   if (at > 0) return `${maskWord(value.slice(0, at))}@${maskDomain(value.slice(at + 1))}`;
-  if (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value)) return `${value.slice(0, 4)}••••-…-••••${value.slice(-4)}`;
+  if (GUID.test(value)) return `${value.slice(0, 4)}••••-…-••••${value.slice(-4)}`;
   if (/^[a-z0-9-]+(\.[a-z0-9-]+)+$/i.test(value)) return maskDomain(value);
   return maskWord(value);
 }
@@ -57,9 +94,53 @@ function maskDomain(domain: string): string {
   return dot <= 0 ? maskWord(domain) : `${maskWord(domain.slice(0, dot))}${domain.slice(dot)}`;
 }
 
+function placeholderFor(shape: Shape, role: IdentifierRole | undefined): string {
+  switch (shape) {
+    case 'email':
+      return role === 'admin' ? '<admin UPN>' : role === 'target' ? '<target UPN>' : '<user UPN>';
+    case 'guid':
+      return role === 'tenant' ? '<tenant id>' : '<object id>';
+    case 'domain':
+      return role === 'machine-host' ? '<machine name>' : '<tenant domain>';
+    default:
+      return role === 'machine-user' ? '<user name>' : role === 'machine-host' ? '<machine name>' : '<name>';
+  }
+}
+
+interface Identifier {
+  readonly mask: string;
+  readonly placeholder: string;
+  /** Matches the value where it identifies someone. */
+  readonly pattern: RegExp;
+}
+
+/**
+ * Where a value is matched. Addresses, ids, domains and names of several words are matched as whole
+ * tokens anywhere. A single plain word (a login name such as `admin`, a host name such as `exchange`)
+ * is an ordinary word too, so it is matched only where it names the account or machine: in a profile
+ * path, as `DOMAIN\user`, `user@host` or `\\host\`, unless its shape (a digit, a hyphen, an underscore)
+ * sets it apart from words.
+ */
+function patternFor(value: string, shape: Shape): RegExp {
+  const escaped = escapeRegExp(value);
+  const whole = `(?<![A-Za-z0-9_.-])${escaped}(?![A-Za-z0-9_@-]|\\.[A-Za-z0-9])`;
+  if (shape === 'domain') return new RegExp(`(?<![A-Za-z0-9_-])${escaped}(?![A-Za-z0-9_@-]|\\.[A-Za-z0-9])`, 'gi');
+  if (shape !== 'word' || /[0-9_-]/.test(value)) return new RegExp(whole, 'gi');
+  const contexts = [
+    `(?<=[\\\\/](?:Users|home|Documents and Settings)[\\\\/])${escaped}(?=[\\\\/'"\\s]|$)`,
+    `(?<=\\b[A-Za-z][A-Za-z0-9-]{0,14}\\\\)${escaped}\\b(?![\\\\/])`,
+    `(?<=\\\\\\\\)${escaped}(?=\\\\)`,
+    // A home directory at the top of the tree (root's is /root).
+    `(?<=(?:^|[\\s'"=(:])/)${escaped}(?=/)`,
+    `(?<![A-Za-z0-9_.-])${escaped}(?=@[A-Za-z0-9-]+(?![A-Za-z0-9.-]*\\.[a-z]{2,}))`,
+  ];
+  return new RegExp(contexts.join('|'), 'gi');
+}
+
 export class Redactor {
   private readonly secrets = new Set<string>();
-  private readonly identifiers = new Map<string, string>();
+  private readonly identifiers = new Map<string, Identifier>();
+  private ordered: [string, Identifier][] | undefined;
 
   constructor(private readonly showIdentifiers = false) {}
 
@@ -68,16 +149,44 @@ export class Redactor {
     if (value && value.length >= 4) this.secrets.add(value);
   }
 
-  /** A personal identifier: masked unless `--show-sensitive`. */
-  addIdentifier(value: string | undefined): void {
+  /**
+   * A personal identifier: masked unless `--show-sensitive`. `role` says whose it is, for the
+   * placeholder in commands (`<admin UPN>`, `<tenant id>`).
+   */
+  addIdentifier(raw: string | undefined, role?: IdentifierRole): void {
+    const value = raw?.trim();
     if (!value || value.length < 3 || this.showIdentifiers || NAMES_NOBODY.has(value.toLowerCase())) return;
-    this.identifiers.set(value, maskIdentifier(value));
+    if (value.includes('•••') || /^<[^>]+>$/.test(value)) return;
+    const key = value.toLowerCase();
+    const existing = this.identifiers.get(key);
+    // A value already known keeps its first role, unless a later one is more specific.
+    if (existing && role === undefined) return;
+    const shape = shapeOf(value);
+    const mask = maskIdentifier(value);
+    const placeholder = placeholderFor(shape, role);
+    this.identifiers.set(key, { mask, placeholder, pattern: patternFor(value, shape) });
     // As it appears in URLs too (login_hint=admin%40contoso.com).
     const encoded = encodeURIComponent(value);
-    if (encoded !== value) this.identifiers.set(encoded, maskIdentifier(value));
-    const at = value.lastIndexOf('@');
+    if (encoded !== value && shape === 'email') {
+      this.identifiers.set(encoded.toLowerCase(), { mask, placeholder, pattern: new RegExp(escapeRegExp(encoded), 'gi') });
+    }
+    this.ordered = undefined;
     // The domain of a UPN names the tenant too.
-    if (at > 0) this.addIdentifier(value.slice(at + 1));
+    if (shape === 'email') this.addIdentifier(value.slice(value.lastIndexOf('@') + 1), 'tenant');
+  }
+
+  /** The identifying values in a text that is itself sensitive (evidence marked so): addresses, ids, domains, profile paths. */
+  addIdentifiersIn(text: string): void {
+    if (this.showIdentifiers) return;
+    const trimmed = text.trim();
+    const shape = shapeOf(trimmed);
+    if (shape !== 'phrase' && !/[\\/]/.test(trimmed)) {
+      this.addIdentifier(trimmed);
+      return;
+    }
+    for (const email of text.match(/[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+/g) ?? []) this.addIdentifier(email);
+    for (const guid of text.match(/\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi) ?? []) this.addIdentifier(guid);
+    for (const [, user] of text.matchAll(/[\\/](?:Users|home)[\\/]([^\\/\s'";:]+)/gi)) this.addIdentifier(user, 'machine-user');
   }
 
   /** Whether identifiers are shown in full. */
@@ -85,18 +194,45 @@ export class Redactor {
     return this.showIdentifiers;
   }
 
-  /** The masked form of one value, for evidence marked sensitive. */
-  maskValue(value: string): string {
-    if (this.showIdentifiers || NAMES_NOBODY.has(value.toLowerCase())) return this.apply(value);
-    return maskIdentifier(this.apply(value));
+  /** Whether any identifier is being masked. */
+  get masksIdentifiers(): boolean {
+    return !this.showIdentifiers && this.identifiers.size > 0;
   }
 
-  /** Applies every rule to a text. */
+  /** The masked form of a value that names someone (evidence marked sensitive). */
+  maskValue(value: string): string {
+    return this.apply(value);
+  }
+
+  /** Applies every rule to a text: secrets removed, identifiers masked. */
   apply(text: string): string {
+    return this.replaceIdentifiers(this.removeSecrets(text), 'mask');
+  }
+
+  /** The same for a command: identifiers become placeholders (`<admin UPN>`) instead of masks. */
+  applyCommand(text: string): string {
+    return this.replaceIdentifiers(this.removeSecrets(text), 'placeholder');
+  }
+
+  /** Removes secrets only, whatever `--show-sensitive` says. */
+  removeSecrets(text: string): string {
     let out = text;
-    for (const secret of longestFirst(this.secrets)) out = out.split(secret).join(REDACTED);
-    for (const [pattern, replacement] of SECRET_PATTERNS) out = out.replace(pattern, replacement);
-    for (const value of longestFirst(this.identifiers.keys())) out = replaceIgnoreCase(out, value, this.identifiers.get(value) as string);
+    for (const secret of longestFirst(this.secrets)) if (out.includes(secret)) out = out.split(secret).join(REDACTED);
+    for (const [pattern, replacement] of SECRET_PATTERNS) {
+      out = typeof replacement === 'string' ? out.replace(pattern, replacement) : out.replace(pattern, replacement);
+    }
+    return out;
+  }
+
+  private replaceIdentifiers(text: string, form: 'mask' | 'placeholder'): string {
+    if (this.showIdentifiers || this.identifiers.size === 0) return text;
+    this.ordered ??= [...this.identifiers.entries()].sort((a, b) => b[0].length - a[0].length);
+    let out = text;
+    const lower = text.toLowerCase();
+    for (const [key, identifier] of this.ordered) {
+      if (!lower.includes(key)) continue;
+      out = out.replace(identifier.pattern, form === 'mask' ? identifier.mask : identifier.placeholder);
+    }
     return out;
   }
 }
@@ -105,11 +241,41 @@ function longestFirst(values: Iterable<string>): string[] {
   return [...values].sort((a, b) => b.length - a.length);
 }
 
-/**
- * Replaces whole occurrences only: `admin` is masked in `CONTOSO\admin` but not inside
- * `admin@contoso.com`, and `contoso.com` is masked in `adfs.contoso.com` but not in `contoso.com.au`.
- */
-function replaceIgnoreCase(text: string, value: string, replacement: string): string {
-  const escaped = value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  return text.replace(new RegExp(`(?<![A-Za-z0-9_-])${escaped}(?![A-Za-z0-9_@-]|\\.[A-Za-z0-9])`, 'gi'), replacement);
+function escapeRegExp(value: string): string {
+  return value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** The credentials in a proxy setting, however it is written: `user:pass@host:port`, with or without a scheme, a slash in the password. */
+export function proxyCredentials(value: string | undefined): string[] {
+  const userinfo = proxyUserinfo(value);
+  if (!userinfo) return [];
+  const colon = userinfo.indexOf(':');
+  const decode = (s: string) => {
+    try {
+      return decodeURIComponent(s);
+    } catch {
+      return s;
+    }
+  };
+  const user = colon < 0 ? userinfo : userinfo.slice(0, colon);
+  const password = colon < 0 ? '' : userinfo.slice(colon + 1);
+  const secrets = [userinfo, decode(userinfo)];
+  if (password) secrets.push(password, decode(password), `${decode(user)}:${decode(password)}`);
+  return [...new Set(secrets.filter((s) => s.length >= 4 || s === password))];
+}
+
+function proxyUserinfo(value: string | undefined): string | undefined {
+  if (!value) return undefined;
+  const rest = value.trim().replace(/^["']|["']$/g, '').replace(/^[a-z][a-z0-9+.-]*:\/\//i, '');
+  const at = rest.lastIndexOf('@');
+  return at > 0 ? rest.slice(0, at) : undefined;
+}
+
+/** A proxy setting without its credentials: `http://[redacted]@proxy:8080`. */
+export function withoutCredentials(value: string): string {
+  const userinfo = proxyUserinfo(value);
+  if (!userinfo) return value;
+  const at = value.lastIndexOf('@');
+  const start = value.indexOf(userinfo);
+  return `${value.slice(0, start)}${REDACTED}${value.slice(at)}`;
 }

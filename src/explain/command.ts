@@ -3,7 +3,7 @@
  * signals found and up to three ranked causes, or one JSON document with `--json`. Loaded only when the
  * command runs.
  */
-import { EXIT } from '../report/document.js';
+import { EXIT } from '../exit.js';
 import type { Style } from '../report/style.js';
 import { ACTOR_LABEL } from '../result.js';
 import { type Explanation, explain } from './explain.js';

@@ -59,10 +59,12 @@ export const NOT_RECOGNISED: ExplainedCause = {
 const LEGACY_HINTS = ['new-exopssession', 'connect-exopssession', 'userpssession', '-userpssession', 'microsoft.exchange.management.exoppowershellmodule', 'exopowershellmodule', 'wsman', 'winrm'];
 
 /** Explains a text. Pure and synchronous: nothing leaves the process. */
-export function explain(text: string): Explanation {
+export function explain(raw: string): Explanation {
+  // Secrets go before anything is read, so no quote can cut a label from its value.
+  const redactor = new Redactor(true);
+  const text = redactor.removeSecrets(raw);
   const prepared = prepare(focus(text));
   const signals = extractSignals(prepared, text);
-  const redactor = new Redactor(true);
   const legacyHints = LEGACY_HINTS.some((hint) => prepared.squashed.includes(hint)) || (signals.module !== undefined && majorOf(signals.module.version) < 3);
   const currentModule = signals.module !== undefined && majorOf(signals.module.version) >= 3;
 
@@ -71,7 +73,7 @@ export function explain(text: string): Explanation {
     const entry = describeAadsts(code);
     const known = entry.name !== `AADSTS${code}`;
     const score = entry.benign ? 0.05 : Math.max(0.5, (known ? 0.92 : 0.6) - index * 0.04);
-    candidates.push(fromAadsts(entry, score, quote(prepared, new RegExp(`AADSTS ?${code}`, 'i'), redactor)));
+    candidates.push(fromAadsts(entry, score, quote(prepared, new RegExp(`AADSTS ?${code}`, 'i'))));
   });
 
   for (const error of KNOWN_ERRORS) {
@@ -82,7 +84,7 @@ export function explain(text: string): Explanation {
     let score = error.likelihood + 0.12 * Math.min(boosts, 2) + 0.04 * Math.min(hits.length - 1, 2);
     if (error.legacy && currentModule && !legacyHints) score -= 0.2;
     if (error.legacy && legacyHints) score += 0.08;
-    candidates.push(fromKnown(error, Math.min(score, 0.99), hits.slice(0, 2).map((hit) => redactor.apply(hit.quote))));
+    candidates.push(fromKnown(error, Math.min(score, 0.99), hits.slice(0, 2).map((hit) => hit.quote)));
   }
 
   const ranked = candidates
@@ -165,9 +167,9 @@ function literalOf(pattern: RegExp): string | undefined {
   return literal ?? undefined;
 }
 
-function quote(text: PreparedText, pattern: RegExp, redactor: Redactor): string | undefined {
+function quote(text: PreparedText, pattern: RegExp): string | undefined {
   const match = pattern.exec(text.spaced);
-  return match ? redactor.apply(around(text.spaced, match.index, match[0].length + 110)) : undefined;
+  return match ? around(text.spaced, match.index, match[0].length + 110) : undefined;
 }
 
 /** The match with a little context, cut at word boundaries, at most about 160 characters. */

@@ -106,11 +106,15 @@ export function describeProxyOutcome(outcome: ProxyOutcome): { code: string; mes
 
 /** A proxy URL as it may be shown: no credentials. */
 export function displayProxy(url: string): string {
+  // Credentials go first, however the URL is written (no scheme, a slash in the password).
+  const scheme = /^[a-z][a-z0-9+.-]*:\/\//i.exec(url.trim())?.[0] ?? '';
+  const rest = url.trim().slice(scheme.length);
+  const bare = `${scheme || 'http://'}${rest.slice(rest.lastIndexOf('@') + 1)}`;
   try {
-    const u = new URL(url);
+    const u = new URL(bare);
     return `${u.protocol}//${u.host}`;
   } catch {
-    return url.replace(/\/\/[^@/]*@/, '//');
+    return bare.replace(/\/+$/, '');
   }
 }
 

@@ -14,6 +14,7 @@
  *   Windows and macOS). On Windows variable names are case-insensitive, so only one spelling can exist
  *   and the lowercase-first order changes nothing. NO_PROXY is split on commas only.
  */
+import { withoutCredentials } from '../redact.js';
 import { parseProxyAddress, type ProxyServer, type ProxySettings } from './proxy-settings.js';
 
 /** Proxy environment variables as set, both cases, with which name each stack reads. */
@@ -56,7 +57,7 @@ function nodeSettings(env: Env, notes: string[]): ProxySettings {
   const nodeServer = (name: string, value: string | undefined): ProxyServer | undefined => {
     if (!value) return undefined;
     const server = parseProxyAddress(value);
-    if (!server) notes.push(`${name} "${redact(value)}" is not a proxy address Node can use`);
+    if (!server) notes.push(`${name} "${withoutCredentials(value)}" is not a proxy address Node can use`);
     else if (!hasScheme(value)) notes.push(`${name} has no scheme; undici's EnvHttpProxyAgent throws on it (write http://${server.host.includes(':') ? `[${server.host}]` : server.host}:${server.port})`);
     return server;
   };
@@ -83,10 +84,6 @@ function dotnetSettings(env: Env, notes: string[]): ProxySettings | undefined {
   return { source: 'environment', ...(http && { http }), ...(https && { https }), bypass, bypassSimpleNames: false, autoDetect: false, notes: [] };
 }
 
-/** A value with any `user:pass@` replaced, for notes. */
-function redact(value: string): string {
-  return value.replace(/^((?:[a-z][a-z0-9+.-]*:\/\/)?)[^/@]*@/i, '$1[credentials]@');
-}
 
 /**
  * The proxy variables of `env`, and what Node and .NET make of them. ProxyServer never holds

@@ -7,6 +7,7 @@ import type { Redactor } from '../redact.js';
 import type { Actor, Status } from '../result.js';
 import type { RunReport } from '../runner.js';
 import type { ErrorAnalysis } from '../explain/verdict.js';
+import { EXIT } from '../exit.js';
 
 export const SCHEMA_VERSION = 1;
 
@@ -63,14 +64,6 @@ export interface ReportDocument {
   readonly checks: readonly ReportCheck[];
 }
 
-/** Exit codes, as documented in the README. */
-export const EXIT = {
-  ok: 0,
-  problems: 1,
-  usage: 2,
-  broken: 3,
-  interrupted: 130,
-} as const;
 
 export type FailOn = 'fail' | 'warn';
 
@@ -82,7 +75,7 @@ export function exitCodeFor(run: Pick<RunReport, 'checks' | 'interrupted'>, fail
   const has = (status: Status) => run.checks.some((c) => c.status === status);
   if (has('fail') || (failOn === 'warn' && has('warn'))) return EXIT.problems;
   if (run.interrupted) return EXIT.interrupted;
-  if (has('error')) return EXIT.broken;
+  if (has('error')) return EXIT.incomplete;
   return EXIT.ok;
 }
 
@@ -102,8 +95,11 @@ export interface DocumentMeta {
 }
 
 export function buildDocument(run: RunReport, meta: DocumentMeta, redactor: Redactor): ReportDocument {
-  // Sensitive evidence names an identifier: mask it wherever else it appears too (summaries, commands).
-  for (const check of run.checks) for (const item of check.evidence) if (item.sensitive) redactor.addIdentifier(item.value);
+  // The run's own account and tenant first, so commands name them by role (<admin UPN>); then every
+  // identifier named by sensitive evidence, masked wherever else it appears too (summaries, commands).
+  redactor.addIdentifier(meta.upn, 'admin');
+  redactor.addIdentifier(meta.tenant, 'tenant');
+  for (const check of run.checks) for (const item of check.evidence) if (item.sensitive) redactor.addIdentifiersIn(item.value);
   const text = (value: string) => redactor.apply(value);
   const counts: Record<Status, number> = { pass: 0, warn: 0, fail: 0, skip: 0, error: 0 };
   for (const check of run.checks) counts[check.status] += 1;
@@ -151,7 +147,7 @@ export function buildDocument(run: RunReport, meta: DocumentMeta, redactor: Reda
       remediation: check.remediation.map((step) => ({
         summary: text(step.summary),
         runBy: step.runBy,
-        commands: step.commands.map(text),
+        commands: step.commands.map((command) => redactor.applyCommand(command)),
         links: [...step.links],
       })),
       blockedBy: check.blockedBy ?? null,

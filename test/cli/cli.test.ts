@@ -136,3 +136,30 @@ describe('exo-doctor output on pipes and terminals', () => {
     expect(stdout).not.toContain(ESC);
   });
 });
+
+describe('exo-doctor never echoes a secret in a command-line error', () => {
+  const jwt = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.c2lnbmF0dXJlLXNlY3JldA';
+  it.each([
+    [['demo', '--proxy', 'https://user:Secret123@127.0.0.1:8443'], 'Secret123'],
+    [['demo', '--proxy', 'http://user:Sec/ret123@127.0.0.1:8443'], 'ret123'],
+    [[jwt], 'c2lnbmF0dXJlLXNlY3JldA'],
+    [['--client-secret', 'plainSecretValue', '--bogus'], 'plainSecretValue'],
+    [['--only', 'plainSecretValue', '--client-secret', 'plainSecretValue'], 'plainSecretValue'],
+  ])('%j', (args, secret) => {
+    const { code, stdout, stderr } = runCli(args);
+    expect(code).toBe(2);
+    expect(stderr).not.toBe('');
+    expect(stdout + stderr).not.toContain(secret);
+  });
+
+  it('explain removes a password given to ConvertTo-SecureString before quoting the text around its error', () => {
+    const text = "$pw = ConvertTo-SecureString -AsPlainText -Force -String 'Pw!123'; AADSTS50126: Error validating credentials due to invalid username or password.";
+    const plain = runCli(['explain', text]);
+    const json = runCli(['explain', '--json', text]);
+    for (const out of [plain, json]) {
+      expect(out.code).toBe(0);
+      expect(out.stdout + out.stderr).not.toContain('Pw!123');
+    }
+    expect(plain.stdout).toContain('AADSTS50126');
+  });
+});

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { registry } from '../../checks/index.js';
 import type { AnyCheck } from '../../src/check.js';
-import { EXIT } from '../../src/report/document.js';
+import { EXIT } from '../../src/exit.js';
 
 const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
 

@@ -27,6 +27,29 @@ describe('Redactor secrets', () => {
     expect(redactor.apply('$p = ConvertTo-SecureString "Hunter2!" -AsPlainText -Force')).toBe(`$p = ConvertTo-SecureString ${REDACTED} -AsPlainText -Force`);
   });
 
+  it.each([
+    ['a password for ConvertTo-SecureString after its switches', "$pw = ConvertTo-SecureString -AsPlainText -Force -String 'Pw!123'; next", 'Pw!123'],
+    ['a positional password for ConvertTo-SecureString', 'ConvertTo-SecureString "Pw!123" -AsPlainText -Force', 'Pw!123'],
+    ['a -ClientSecret parameter', 'Connect-MgGraph -ClientSecret abcDEF123xyz -TenantId t', 'abcDEF123xyz'],
+    ['a quoted -Password parameter', "New-Thing -Password 'Pw!123 with space'", 'Pw!123 with space'],
+    ['a -CertificatePassword parameter', 'Connect-ExchangeOnline -CertificateFilePath c.pfx -CertificatePassword S3cret!x', 'S3cret!x'],
+    ['a JSON clientSecret', '{"clientSecret": "zz9Secret-value", "x": 1}', 'zz9Secret-value'],
+    ['a refresh_token form field', 'grant_type=refresh_token&refresh_token=0.AAAAsecretRT&x=1', '0.AAAAsecretRT'],
+    ['a PowerShell variable holding a password', '$Password = "Pw!123"', 'Pw!123'],
+    ['a connection string password', 'Server=db;User Id=sa;Password=Pw!123;', 'Pw!123'],
+    ['a proxy variable without a scheme', 'HTTPS_PROXY=user:Pw1@127.0.0.1:18081', 'Pw1'],
+    ['a slash in a proxy password', 'http://user:pa/ss@proxy.contoso.com:8080', 'pa/ss'],
+    ['a cookie header', 'Cookie: ESTSAUTH=abcdefSecret; other=1', 'abcdefSecret'],
+  ])('removes %s', (_name, input, secret) => {
+    expect(redactor.apply(input)).not.toContain(secret);
+  });
+
+  it('keeps a port and path, a variable and a sub-expression readable', () => {
+    expect(redactor.apply('http://proxy.contoso.com:8080/path/user@contoso.com')).toBe('http://proxy.contoso.com:8080/path/user@contoso.com');
+    expect(redactor.apply('Connect-ExchangeOnline -AccessToken $token')).toBe('Connect-ExchangeOnline -AccessToken $token');
+    expect(redactor.apply('-Password (Get-Secret x)')).toBe('-Password (Get-Secret x)');
+  });
+
   it('leaves ordinary prose alone', () => {
     const prose = [
       'The WinRM client cannot process the request. Basic authentication is currently disabled in the client configuration.',
@@ -59,9 +82,42 @@ describe('Redactor identifiers', () => {
 
   it('masks whole values only', () => {
     const r = new Redactor(false);
-    r.addIdentifier('admin');
+    r.addIdentifier('admin', 'machine-user');
     r.addIdentifier('contoso.com');
     expect(r.apply('CONTOSO\\admin tried admin@example.com and contoso.com.au')).toBe('CONTOSO\\a••• tried admin@example.com and contoso.com.au');
+  });
+
+  it('masks a login name that is an ordinary word only where it names the account', () => {
+    const r = new Redactor(false);
+    r.addIdentifier('root', 'machine-user');
+    r.addIdentifier('admin', 'machine-user');
+    r.addIdentifier('exchange', 'machine-host');
+    const prose = 'DigiCert Global Root G2 issued it; Exchange admin center; Microsoft Exchange REST API Based Powershell';
+    expect(r.apply(prose)).toBe(prose);
+    expect(r.apply('/root/.config and /home/admin/x and C:\\Users\\admin\\Documents')).toBe('/r•••/.config and /home/a•••/x and C:\\Users\\a•••\\Documents');
+  });
+
+  it('masks a host name inside a longer name only as a whole label, keeping the rest readable', () => {
+    const r = new Redactor(false);
+    r.addIdentifier('megan@contoso.com', 'admin');
+    expect(r.apply('federation server adfs.contoso.com (sts.contoso.com.au stays)')).toBe('federation server adfs.c•••.com (sts.contoso.com.au stays)');
+  });
+
+  it('puts readable placeholders into commands, and masks in prose', () => {
+    const r = new Redactor(false);
+    r.addIdentifier('megan@contoso.com', 'admin');
+    r.addIdentifier('9188040d-6c67-4c5b-b112-36a304b66dad', 'tenant');
+    expect(r.applyCommand('Set-User -Identity megan@contoso.com -EXOModuleEnabled $true')).toBe('Set-User -Identity <admin UPN> -EXOModuleEnabled $true');
+    expect(r.applyCommand('exo-doctor --tenant 9188040d-6c67-4c5b-b112-36a304b66dad --upn OTHER_ADMIN@contoso.com')).toBe('exo-doctor --tenant <tenant id> --upn OTHER_ADMIN@<tenant domain>');
+    expect(r.apply('signed in as megan@contoso.com')).toBe('signed in as m•••@c•••.com');
+  });
+
+  it('masks each identifying value inside sensitive evidence, not the whole line', () => {
+    const r = new Redactor(false);
+    r.addIdentifiersIn('TLS handshake with adfs.fabrikam.com failed for megan@fabrikam.com in C:\\Users\\megan\\x');
+    expect(r.apply('TLS handshake with adfs.fabrikam.com failed for megan@fabrikam.com in C:\\Users\\megan\\x')).toBe(
+      'TLS handshake with adfs.f•••.com failed for m•••@f•••.com in C:\\Users\\m•••\\x',
+    );
   });
 
   it('shows identifiers with --show-sensitive', () => {

@@ -139,3 +139,17 @@ describe('proxy-config on Linux', () => {
     expect(routesOf(result.output)).toEqual({ doctor: 'http://proxy.contoso.com:3128', pwsh7: 'direct' });
   });
 });
+
+describe('proxy-config never shows proxy credentials', () => {
+  it.each([
+    ['without a scheme', 'user:Pw1secret@127.0.0.1:18081'],
+    ['with a slash in the password', 'http://user:Pw1/secret@127.0.0.1:18081'],
+    ['quoted, with a scheme', 'http://CONTOSO%5Cmegan:Pw1secret@proxy.contoso.com:8080'],
+  ])('in a proxy variable written %s', async (_form, value) => {
+    const result = await runCheck(proxyConfig, machine({ env: { HTTPS_PROXY: value } }));
+    // The plan handed to the network checks keeps the credentials, to use them; nothing shown does.
+    const shown = JSON.stringify({ summary: result.summary, evidence: result.evidence, remediation: 'remediation' in result ? result.remediation : [] });
+    expect(shown).not.toContain('Pw1');
+    expect(result.evidence.find((e) => e.label === 'Variable HTTPS_PROXY')?.value).toMatch(/\(with credentials, not shown\)$/);
+  });
+});

@@ -32,7 +32,8 @@ describe('buildDocument', () => {
     expect(json).not.toContain('hunter2secret');
     const access = doc.checks.find((c) => c.id === 'exo-user-access');
     expect(access?.evidence[0]).toEqual({ label: 'Account', value: 'm•••@c•••.com', sensitive: true });
-    expect(access?.remediation[0]?.commands[0]).toBe('Set-User -Identity m•••@c•••.com -EXOModuleEnabled $true');
+    // A masked command could not be pasted: it names the account by role, and --show-sensitive prints it whole.
+    expect(access?.remediation[0]?.commands[0]).toBe('Set-User -Identity <admin UPN> -EXOModuleEnabled $true');
     expect(doc.environment.upn).toBe('m•••@c•••.com');
   });
 
