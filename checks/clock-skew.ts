@@ -3,11 +3,12 @@
  * validity times and certificate sign-in signs an assertion that Entra accepts only within a few
  * minutes of its own clock (AADSTS700024).
  */
+import { CAUSE } from '../src/causes.js';
 import { defineCheck } from '../src/check.js';
 import { type Endpoint, endpointsFor } from '../src/knowledge/endpoints.js';
 import { doctorHops } from '../src/net/routes.js';
 import { probeRoute } from '../src/net/probes.js';
-import { evidence, fail, fix, pass, skip, warn } from '../src/result.js';
+import { couldNotCheck, evidence, fail, fix, pass, warn } from '../src/result.js';
 import { proxyConfig } from './proxy-config.js';
 
 /** Beyond these, sign-in starts to break (Entra forgives about five minutes on assertions). */
@@ -32,7 +33,7 @@ export const clockSkew = defineCheck({
     const http = route.chosen?.http;
     const date = http?.date ? new Date(http.date) : undefined;
     if (!http || !date || Number.isNaN(date.getTime())) {
-      return skip(`Could not read the time from ${host}: it did not answer over HTTPS (the endpoints check says why).`);
+      return couldNotCheck(`Could not read the time from ${host}: it did not answer over HTTPS.`, { explainedBy: ['proxy-health', 'endpoints'] });
     }
     // The server stamped the answer somewhere between our request and its arrival: take the middle.
     const local = (http.sentAt.getTime() + http.receivedAt.getTime()) / 2;
@@ -53,8 +54,8 @@ export const clockSkew = defineCheck({
     });
     const consequence =
       'Certificate (app-only) sign-in fails with AADSTS700024 and token lifetimes are misjudged: Entra ID accepts a client assertion only within about five minutes of its own clock.';
-    if (size > SKEW_FAIL_SECONDS) return fail(`The clock is ${describeSkew(skew)}. ${consequence}`, { evidence: facts, remediation });
-    return warn(`The clock is ${describeSkew(skew)}; past 5 minutes sign-in starts to fail.`, { evidence: facts, remediation });
+    if (size > SKEW_FAIL_SECONDS) return fail(`The clock is ${describeSkew(skew)}. ${consequence}`, { cause: CAUSE.clockSkew, evidence: facts, remediation });
+    return warn(`The clock is ${describeSkew(skew)}; past 5 minutes sign-in starts to fail.`, { cause: CAUSE.clockSkew, evidence: facts, remediation });
   },
 });
 

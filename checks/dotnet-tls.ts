@@ -18,7 +18,7 @@
  */
 import { defineCheck } from '../src/check.js';
 import { dwordOf, readRegistry, type RegistryRead } from '../src/platform/registry.js';
-import { error, evidence, type Evidence, fail, fix, pass, type Remediation, skip, warn } from '../src/result.js';
+import { type Evidence, type Remediation, error, evidence, fail, fix, notApplicable, pass, warn } from '../src/result.js';
 import { powershellClient } from './powershell-client.js';
 
 const NDP_KEY = 'HKLM\\SOFTWARE\\Microsoft\\NET Framework Setup\\NDP\\v4\\Full';
@@ -58,10 +58,10 @@ export const dotnetTls = defineCheck({
   dependsOn: [],
   uses: [powershellClient],
   async run(ctx, deps) {
-    if (ctx.platform !== 'win32') return skip(`Not applicable: Windows PowerShell 5.1 and the .NET Framework exist only on Windows, and this machine runs ${ctx.platform}.`);
+    if (ctx.platform !== 'win32') return notApplicable(`Not applicable: Windows PowerShell 5.1 and the .NET Framework exist only on Windows, and this machine runs ${ctx.platform}.`);
     const client = deps['powershell-client'];
     if (client && !client.editions.some((e) => e.edition === 'Desktop')) {
-      return skip('Not applicable: powershell-client found no Windows PowerShell 5.1 here; PowerShell 7 runs on .NET, which needs no .NET Framework setting.');
+      return notApplicable('Not applicable: powershell-client found no Windows PowerShell 5.1 here; PowerShell 7 runs on .NET, which needs no .NET Framework setting.');
     }
     ctx.step('reading the .NET Framework version and TLS settings');
     const [ndp, native, wow] = await Promise.all([readRegistry(ctx, NDP_KEY, 'Release'), readRegistry(ctx, NETFX_KEY), readRegistry(ctx, NETFX_WOW_KEY)]);

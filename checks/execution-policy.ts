@@ -25,7 +25,7 @@ import { win32 } from 'node:path';
 import { defineCheck, type CheckContext } from '../src/check.js';
 import type { PowerShellClient, PowerShellEditionName } from '../src/powershell.js';
 import { dwordOf, expandEnvironment, readRegistry, type RegistryRead, stringOf, windowsEnv } from '../src/platform/registry.js';
-import { evidence, type Evidence, fail, fix, pass, type Remediation, sensitive, skip, warn } from '../src/result.js';
+import { type Evidence, type Remediation, evidence, fail, fix, notApplicable, pass, sensitive, warn } from '../src/result.js';
 import { powershellClient } from './powershell-client.js';
 
 const POLICY_DOC = 'https://learn.microsoft.com/powershell/module/microsoft.powershell.core/about/about_execution_policies';
@@ -60,7 +60,7 @@ export const executionPolicy = defineCheck({
   uses: [powershellClient],
   async run(ctx, deps) {
     if (ctx.platform !== 'win32') {
-      return skip(`Not applicable: execution policies are enforced only on Windows; on ${ctx.platform} PowerShell runs every script.`);
+      return notApplicable(`Not applicable: execution policies are enforced only on Windows; on ${ctx.platform} PowerShell runs every script.`);
     }
     ctx.step('reading the execution policy settings');
     const client = deps['powershell-client'];

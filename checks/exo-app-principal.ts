@@ -5,11 +5,12 @@
  * Both are read through Microsoft Graph (servicePrincipals, appRoleAssignedTo).
  * See ../shared/docs/domain.md section 8.2.
  */
+import { CAUSE } from '../src/causes.js';
 import { defineCheck } from '../src/check.js';
 import { GraphClient, graphPath, quoted, withGraph } from '../src/graph/client.js';
 import { GRAPH_PERMISSIONS } from '../src/graph/permissions.js';
 import { EXO_POWERSHELL_APP_ID } from '../src/graph/conditional-access.js';
-import { type CheckResult, type Evidence, evidence, fail, fix, pass, sensitive, skip } from '../src/result.js';
+import { type CheckResult, type Evidence, evidence, fail, fix, notChecked, pass, sensitive } from '../src/result.js';
 import { graphToken } from './graph-token.js';
 import { proxyConfig } from './proxy-config.js';
 
@@ -52,7 +53,7 @@ export const exoAppPrincipal = defineCheck({
         graphPath('/v1.0/servicePrincipals', { $filter: `appId eq ${quoted(EXO_POWERSHELL_APP_ID)}`, $select: 'id,appId,displayName,accountEnabled,appRoleAssignmentRequired' }),
         GRAPH_PERMISSIONS.servicePrincipals,
       );
-      if (!found.ok) return skip(`The enterprise app could not be looked up: ${found.denial.reason}.`, { evidence: who, remediation: found.denial.remediation });
+      if (!found.ok) return notChecked(`The enterprise app could not be looked up: ${found.denial.reason}.`, { evidence: who, remediation: found.denial.remediation });
       const sp = found.value[0];
       if (!sp) {
         return pass(
@@ -71,6 +72,7 @@ export const exoAppPrincipal = defineCheck({
         return fail(
           `${APP_NAME} is disabled in this tenant: every Connect-ExchangeOnline stops at AADSTS7000112, for every admin. Someone most likely disabled it on purpose to block Exchange Online PowerShell.`,
           {
+            cause: CAUSE.exoAppDisabled,
             evidence: facts,
             remediation: fix({
               summary: `Talk to whoever disabled it first. To allow PowerShell again, an Application Administrator (or Global Administrator) turns "Enabled for users to sign in" back on (Entra admin centre → Enterprise applications → ${APP_NAME} → Properties), or runs:`,
@@ -93,7 +95,7 @@ export const exoAppPrincipal = defineCheck({
 /** Whether the account is assigned, directly or through a group it is a direct member of. */
 async function assignment(graph: GraphClient, spId: string, subject: { id: string; upn: string }, facts: Evidence[], output: ExoAppPrincipal): Promise<CheckResult<ExoAppPrincipal>> {
   const assigned = await graph.readList<Assignment>(`/v1.0/servicePrincipals/${encodeURIComponent(spId)}/appRoleAssignedTo`, GRAPH_PERMISSIONS.servicePrincipals, { max: 5000 });
-  if (!assigned.ok) return skip(`${APP_NAME} requires assignment, and who is assigned could not be read: ${assigned.denial.reason}.`, { evidence: facts, remediation: assigned.denial.remediation });
+  if (!assigned.ok) return notChecked(`${APP_NAME} requires assignment, and who is assigned could not be read: ${assigned.denial.reason}.`, { evidence: facts, remediation: assigned.denial.remediation });
   const id = subject.id.toLowerCase();
   const direct = assigned.value.some((a) => a.principalId?.toLowerCase() === id);
   const groupIds = assigned.value.filter((a) => a.principalType === 'Group').map((a) => a.principalId?.toLowerCase());
@@ -102,10 +104,11 @@ async function assignment(graph: GraphClient, spId: string, subject: { id: strin
   if (groupIds.length > 0) {
     // Assignment through a group counts for its direct members only (nested groups do not).
     const memberOf = await graph.readList<{ id?: string }>(graphPath(`/v1.0/users/${encodeURIComponent(subject.id)}/memberOf/microsoft.graph.group`, { $select: 'id' }), GRAPH_PERMISSIONS.groupMembership, { max: 2000 });
-    if (!memberOf.ok) return skip(`${APP_NAME} requires assignment; the account is not assigned directly, and its groups could not be read: ${memberOf.denial.reason}.`, { evidence: facts, remediation: memberOf.denial.remediation });
+    if (!memberOf.ok) return notChecked(`${APP_NAME} requires assignment; the account is not assigned directly, and its groups could not be read: ${memberOf.denial.reason}.`, { evidence: facts, remediation: memberOf.denial.remediation });
     if (memberOf.value.some((g) => groupIds.includes(g.id?.toLowerCase()))) return pass(`${APP_NAME} requires assignment, and the account is assigned through a group.`, { evidence: facts, output });
   }
   return fail(`${APP_NAME} requires assignment and the account is not assigned: Connect-ExchangeOnline stops at AADSTS50105.`, {
+    cause: CAUSE.exoAppNotAssigned,
     evidence: facts,
     remediation: fix({
       summary: `An Application Administrator (or Global Administrator) assigns the account, or a group it is a direct member of, to the app (Entra admin centre → Enterprise applications → ${APP_NAME} → Users and groups → Add user/group), or runs:`,

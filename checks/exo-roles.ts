@@ -7,6 +7,7 @@
  * included: an eligible role that was never activated gives no rights.
  * See ../shared/docs/domain.md sections 1.4 and 4.5.
  */
+import { CAUSE } from '../src/causes.js';
 import { defineCheck, type CheckContext } from '../src/check.js';
 import type { ExoSession, GraphSession } from '../src/identity.js';
 import { EXCHANGE_APP_ONLY_ROLES, roleByTemplateId } from '../src/knowledge/entra-roles.js';
@@ -15,8 +16,9 @@ import { HttpFailure } from '../src/net/http.js';
 import type { ProxyPlan } from '../src/net/routes.js';
 import { serviceRoute } from '../src/net/service-route.js';
 import type { Evidence, Remediation } from '../src/result.js';
-import { evidence, fail, fix, pass, sensitive, skip } from '../src/result.js';
-import { appRoleFix, exchangeRolesIn, exchangeTimeLimit, exoConnection, MANAGE_AS_APP, manageAsAppFix, personRoleFixes } from './exo-connection.js';
+import { evidence, fail, fix, notChecked, pass, sensitive } from '../src/result.js';
+import { appRoleFix, exchangeRolesIn, exchangeTimeLimit, MANAGE_AS_APP, manageAsAppFix, personRoleFixes } from '../src/exo/findings.js';
+import { exoConnection } from './exo-connection.js';
 import { exoToken } from './exo-token.js';
 import { graphToken } from './graph-token.js';
 import { proxyConfig } from './proxy-config.js';
@@ -67,6 +69,7 @@ async function appRoles(session: ExoSession, connected: boolean, lookUp: LookUp)
   const facts = [evidence('Application permissions in the token', permissions.join(', ') || 'none')];
   if (!permissions.includes(MANAGE_AS_APP.value)) {
     return fail(`${app} lacks the application permission ${MANAGE_AS_APP.value} of Office 365 Exchange Online (or admin consent for it), so Exchange Online refuses its tokens.`, {
+      cause: CAUSE.appNoManageAsApp,
       evidence: facts,
       remediation: manageAsAppFix(session),
     });
@@ -80,7 +83,7 @@ async function appRoles(session: ExoSession, connected: boolean, lookUp: LookUp)
   if (held.length > 0) return pass(`${app} has ${MANAGE_AS_APP.value} and the Entra role ${held.join(', ')}.`, { evidence: facts, output: { roles: held } });
   if (connected) return pass(`${app} has ${MANAGE_AS_APP.value}; Exchange ran Get-OrganizationConfig for it, so an Exchange role group gives it its permissions.`, { evidence: facts, output: { roles: [] } });
   if (!inToken && !lookup?.ok) {
-    return skip(`Cannot tell whether ${app} holds an Entra role Exchange accepts: its token does not list its roles and Microsoft Graph ${lookup ? 'did not answer' : 'was not available'}.`, {
+    return notChecked(`Cannot tell whether ${app} holds an Entra role Exchange accepts: its token does not list its roles and Microsoft Graph ${lookup ? 'did not answer' : 'was not available'}.`, {
       evidence: facts,
       remediation: fix({
         summary: "List the directory roles of the app's service principal.",
@@ -90,6 +93,7 @@ async function appRoles(session: ExoSession, connected: boolean, lookUp: LookUp)
     });
   }
   return fail(`${app} has ${MANAGE_AS_APP.value} but none of the Entra roles Exchange Online accepts for app-only sign-in (${EXCHANGE_ROLE_NAMES}).`, {
+    cause: CAUSE.appNoExchangeRole,
     evidence: facts,
     remediation: appRoleFix(session.clientId),
   });
@@ -123,7 +127,7 @@ async function targetRoles(subject: string, upn: string, graph: GraphSession | u
     : !target
       ? `Microsoft Graph did not resolve ${subject}`
       : `Microsoft Graph did not answer (${lookup && !lookup.ok ? lookup.reason : 'no answer'})`;
-  return skip(`Cannot tell which roles ${subject} holds: the Exchange token lists the roles of ${upn}, not of ${subject}, and ${why}.`, {
+  return notChecked(`Cannot tell which roles ${subject} holds: the Exchange token lists the roles of ${upn}, not of ${subject}, and ${why}.`, {
     evidence: facts,
     remediation: fix({
       summary: `Let the doctor sign in to Microsoft Graph with RoleManagement.Read.Directory (graph-token), or list the roles of ${subject} yourself.`,
@@ -150,12 +154,14 @@ function verdict(upn: string, principalId: string | undefined, lookup: Lookup | 
   const eligible = lookup?.ok ? lookup.eligible.filter((a) => a.exchange) : [];
   if (eligible.length > 0 && principalId) {
     return fail(`${upn} is only eligible for ${eligible.map((a) => a.name).join(', ')} in Privileged Identity Management: until the role is activated it gives no rights in Exchange Online.`, {
+      cause: CAUSE.noExchangeRole,
       evidence: all,
       remediation: activationFix(upn, principalId, eligible[0] as Assignment, activator),
     });
   }
   const unseen = activator === 'another-admin' ? ' (membership of an Exchange role group is not visible from Graph)' : '';
   return fail(`${upn} holds none of the Entra roles that give Exchange admin permissions (${EXCHANGE_ROLE_NAMES}) and Exchange did not confirm a role group${unseen}, so admin cmdlets are refused.`, {
+    cause: CAUSE.noExchangeRole,
     evidence: all,
     remediation: personRoleFixes(upn, principalId),
   });

@@ -6,12 +6,13 @@
  * See ../shared/docs/domain.md sections 1.1, 1.4 and 9.
  */
 import { decodeJwt } from '../src/auth/jwt.js';
+import { doctorCommand } from '../src/invocation.js';
 import { chooseMode, failureEvidence, failureFinding } from '../src/auth/findings.js';
 import { defineCheck } from '../src/check.js';
 import type { ExoSession, SignInMode } from '../src/identity.js';
 import { serviceRoute } from '../src/net/service-route.js';
 import { displayProxy } from '../src/net/probes.js';
-import { type CheckResult, evidence, fail, fix, pass, sensitive, skip } from '../src/result.js';
+import { type CheckResult, evidence, fail, fix, notChecked, pass, sensitive } from '../src/result.js';
 import { inputs } from './inputs.js';
 import { proxyConfig } from './proxy-config.js';
 import { tenantDiscovery } from './tenant-discovery.js';
@@ -32,12 +33,12 @@ export const exoToken = defineCheck({
     const tenant = deps['tenant-discovery'];
     const cloud = tenant.cloud;
     const choice = chooseMode(ctx.config, ctx.terminal);
-    if ('none' in choice) return skip(`${choice.none} The checks that need a token are not run.`, { remediation: choice.fixes });
+    if ('none' in choice) return notChecked(`${choice.none} The checks that need a token are not run.`, { remediation: choice.fixes });
     const { mode } = choice;
     const upn = deps.inputs.upn;
     const target = ctx.config.target;
 
-    if (mode === 'access-token') return fromGivenToken(ctx.config.accessToken as string, tenant.tenantId, cloud, target);
+    if (mode === 'access-token') return fromGivenToken(ctx, ctx.config.accessToken as string, tenant.tenantId, cloud, target);
 
     const { loadCertificate, signIn, SIGN_IN_LABEL } = await import('../src/auth/sign-in.js');
     const appOnly = mode === 'certificate' || mode === 'secret';
@@ -107,9 +108,15 @@ export const exoToken = defineCheck({
         what: appOnly ? 'App-only sign-in to Exchange Online' : 'Sign-in to Exchange Online',
         deviceLoginUrl: cloud.deviceLoginUrl,
         ...(upn ? { upn } : {}),
+        config: ctx.config,
       });
-      const federated = outcome.failure.kind === 'expired' && tenant.federation ? ` The domain is federated to ${tenant.federation.host}: a federation server that does not answer keeps the browser from finishing.` : '';
-      return fail(`${finding.summary}${federated}`, { evidence: [...facts, ...failureEvidence(outcome.failure)], remediation: finding.remediation });
+      const federated = finding.explainedBy?.includes('federation') && tenant.federation ? ` The domain is federated to ${tenant.federation.host}: a federation server that does not answer keeps the browser from finishing.` : '';
+      return fail(`${finding.summary}${federated}`, {
+        evidence: [...facts, ...failureEvidence(outcome.failure)],
+        remediation: finding.remediation,
+        ...(finding.cause ? { cause: finding.cause } : {}),
+        ...(finding.explainedBy ? { explainedBy: finding.explainedBy } : {}),
+      });
     }
 
     const { token } = outcome;
@@ -151,14 +158,14 @@ function stringClaim(claims: Readonly<Record<string, unknown>>, name: string): s
 }
 
 /** `--access-token`: the token is used as given; token-claims judges it. */
-function fromGivenToken(accessToken: string, tenantId: string, cloud: ExoSession['cloud'], target: string | undefined): CheckResult<ExoSession> {
+function fromGivenToken(ctx: { readonly config: { readonly invocation?: string; readonly upn?: string } }, accessToken: string, tenantId: string, cloud: ExoSession['cloud'], target: string | undefined): CheckResult<ExoSession> {
   const decoded = decodeJwt(accessToken);
   if (!decoded) {
     return fail('The token given with --access-token is not a JSON Web Token (three base64url parts separated by dots).', {
       remediation: fix({
         summary: 'Give the access token itself (it starts with "eyJ"), for example from Get-MsalToken or from the session of Connect-ExchangeOnline, without "Bearer ".',
         runBy: 'admin',
-        commands: ['exo-doctor --upn admin@contoso.com --access-token "$env:EXO_TOKEN"'],
+        commands: [doctorCommand(ctx.config, `${ctx.config.upn ? `--upn ${ctx.config.upn} ` : ''}--access-token "$env:EXO_TOKEN"`)],
         links: [CONNECT_DOC],
       }),
     });

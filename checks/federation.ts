@@ -13,7 +13,7 @@ import { defineCheck } from '../src/check.js';
 import { type EndpointProbe, probeRoute, type StageFailure } from '../src/net/probes.js';
 import { doctorHops } from '../src/net/routes.js';
 import type { Remediation } from '../src/result.js';
-import { evidence, fail, fix, pass, sensitive, skip } from '../src/result.js';
+import { couldNotCheck, evidence, fail, fix, notApplicable, pass, sensitive } from '../src/result.js';
 import { describeProbe } from './endpoints.js';
 import { proxyConfig } from './proxy-config.js';
 import { tenantDiscovery } from './tenant-discovery.js';
@@ -51,8 +51,11 @@ export const federation = defineCheck({
       );
     }
     if (tenant.namespace === 'Managed') return pass('The domain is managed: sign-in happens at Entra ID; no federation server is involved.', { evidence: [evidence('Sign-in', 'Managed')] });
-    if (tenant.namespace === 'Unknown') return skip('How the account signs in is not known (no --upn, or Entra ID did not say): there is no federation server to check.');
-    if (!tenant.federation) return skip('The domain is federated, but Entra ID named no sign-in server to check (tenant-discovery says more).');
+    if (tenant.namespace === 'Unknown' && !ctx.config.upn) return notApplicable('No account was given (--tenant only), so there is no sign-in domain whose federation server to check.');
+    if (tenant.namespace === 'Unknown') {
+      return couldNotCheck('How the account signs in is not known: Entra ID did not say, so a federation server could not be checked.', { explainedBy: ['tenant-discovery'] });
+    }
+    if (!tenant.federation) return couldNotCheck('The domain is federated, but Entra ID named no sign-in server to check.', { explainedBy: ['tenant-discovery'] });
 
     const { host, authUrl } = tenant.federation;
     const url = new URL(authUrl);

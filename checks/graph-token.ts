@@ -12,7 +12,9 @@ import type { GraphSession } from '../src/identity.js';
 import { HttpClient, HttpFailure } from '../src/net/http.js';
 import { displayProxy } from '../src/net/probes.js';
 import { serviceRoute } from '../src/net/service-route.js';
-import { type CheckResult, evidence, fix, pass, sensitive, skip } from '../src/result.js';
+import { type CheckResult, couldNotCheck, evidence, fail, fix, notChecked, pass, sensitive } from '../src/result.js';
+import { CAUSE } from '../src/causes.js';
+import { doctorCommand } from '../src/invocation.js';
 import { exoToken } from './exo-token.js';
 import { inputs } from './inputs.js';
 import { proxyConfig } from './proxy-config.js';
@@ -43,10 +45,10 @@ export const graphToken = defineCheck({
     const tenant = deps['tenant-discovery'];
     const cloud = tenant.cloud;
     const choice = chooseMode(ctx.config, ctx.terminal);
-    if ('none' in choice) return skip(`${choice.none} The Graph checks (MFA, enterprise app, sign-in log) are not run.`, { remediation: choice.fixes });
+    if ('none' in choice) return notChecked(`${choice.none} The Graph checks (MFA, enterprise app, sign-in log) are not run.`, { remediation: choice.fixes });
     if (choice.mode === 'access-token') {
-      return skip('With --access-token the doctor has no Graph token, so the MFA, enterprise app and sign-in log checks are not run.', {
-        remediation: fix({ summary: 'Let the doctor sign in itself to read them.', runBy: 'admin', commands: [`exo-doctor --upn ${deps.inputs.upn ?? 'admin@contoso.com'} --sign-in device-code`] }),
+      return notChecked('With --access-token the doctor has no Graph token, so the MFA, enterprise app and sign-in log checks are not run.', {
+        remediation: fix({ summary: 'Let the doctor sign in itself to read them.', runBy: 'admin', commands: [doctorCommand(ctx.config, `${deps.inputs.upn ? `--upn ${deps.inputs.upn} ` : ''}--sign-in device-code`)] }),
       });
     }
     const { mode } = choice;
@@ -55,7 +57,7 @@ export const graphToken = defineCheck({
     let method: import('../src/auth/sign-in.js').SignInMethod;
     if (mode === 'certificate') {
       const loaded = await loadCertificate(ctx, ctx.config.certificateFile as string);
-      if (!loaded.ok) return skip(`The certificate cannot be used (${loaded.problem}); exo-token says more.`);
+      if (!loaded.ok) return couldNotCheck(`The certificate cannot be used (${loaded.problem}).`, { explainedBy: ['exo-token'] });
       method = { kind: 'certificate', certificate: loaded.certificate };
     } else if (mode === 'secret') {
       method = { kind: 'secret', secret: ctx.config.clientSecret as string };
@@ -88,7 +90,7 @@ export const graphToken = defineCheck({
     if (!outcome.ok) {
       const failure = outcome.failure;
       if (failure.code === 65001 || failure.subError === 'consent_required') {
-        return skip(
+        return notChecked(
           `Microsoft Graph Command Line Tools has no consent for the read scopes the doctor needs (AADSTS65001), so the Graph checks are not run.`,
           {
             evidence: [...facts, ...failureEvidence(failure)],
@@ -107,8 +109,13 @@ export const graphToken = defineCheck({
         what: 'Sign-in to Microsoft Graph',
         deviceLoginUrl: cloud.deviceLoginUrl,
         ...(upn ? { upn } : {}),
+        config: ctx.config,
       });
-      return skip(`${finding.summary} The Graph checks are not run.`, { evidence: [...facts, ...failureEvidence(failure)], remediation: finding.remediation });
+      return notChecked(`${finding.summary} The Graph checks are not run.`, {
+        evidence: [...facts, ...failureEvidence(failure)],
+        remediation: finding.remediation,
+        explainedBy: [...(finding.explainedBy ?? []), 'exo-token'],
+      });
     }
 
     const accessToken = outcome.token.accessToken;
@@ -128,15 +135,16 @@ export const graphToken = defineCheck({
     if (subjectUpn) {
       const found = await lookUpUser(ctx, cloud.graphHost, accessToken, graphRoute.proxy, subjectUpn, !ctx.config.target && !appOnly);
       if (found.kind === 'missing') {
-        return skip(`${subjectUpn} is not a user of this tenant in Microsoft Graph, so the Graph checks have no one to look at.`, {
+        return fail(`${subjectUpn} is not a user of this tenant: Microsoft Graph does not find it.`, {
+          cause: CAUSE.accountNotFound,
           evidence: facts,
-          remediation: fix({ summary: 'Check the user principal name given with --target (or --upn).', runBy: 'admin', commands: [`Get-MgUser -UserId ${subjectUpn}`] }),
+          remediation: fix({ summary: 'Check the user principal name given with --target (or --upn): it must be the sign-in name of a user of this tenant.', runBy: 'admin', commands: [`Get-MgUser -UserId ${subjectUpn}`] }),
         });
       }
       if (found.kind === 'unreadable') {
-        return skip(`Microsoft Graph did not answer the lookup of ${subjectUpn} (${found.reason}), so the Graph checks are not run.`, {
+        return couldNotCheck(`Microsoft Graph did not answer the lookup of ${subjectUpn} (${found.reason}), so the Graph checks are not run.`, {
           evidence: facts,
-          remediation: fix({ summary: 'Check the route to Microsoft Graph (the endpoints check) and run again.', runBy: 'admin' }),
+          explainedBy: ['proxy-health', 'endpoints', 'tls-inspection'],
         });
       }
       subject = found.user;

@@ -5,9 +5,10 @@
  *
  * UPN rules: https://learn.microsoft.com/entra/identity/authentication/concept-sspr-policy#userprincipalname-policies-that-apply-to-all-user-accounts
  */
+import { doctorCommand } from '../src/invocation.js';
 import { defineCheck } from '../src/check.js';
 import type { Evidence } from '../src/result.js';
-import { evidence, fail, fix, pass, sensitive, skip } from '../src/result.js';
+import { evidence, fail, fix, notChecked, pass, sensitive } from '../src/result.js';
 
 const UPN_POLICY =
   'https://learn.microsoft.com/entra/identity/authentication/concept-sspr-policy#userprincipalname-policies-that-apply-to-all-user-accounts';
@@ -112,12 +113,12 @@ export const inputs = defineCheck({
     if (tenant !== undefined) facts.splice(upn === undefined ? 0 : 1, 0, sensitive('Tenant', tenant));
 
     if (!upn && !tenant) {
-      return skip('No account given: the tenant, sign-in and account checks need --upn (or --tenant).', {
+      return notChecked('No account given: the tenant, sign-in and account checks need --upn (or --tenant).', {
         evidence: facts,
         remediation: fix({
           summary: 'Run the doctor again with the account that cannot connect.',
           runBy: 'admin',
-          commands: ['exo-doctor --upn admin@contoso.com'],
+          commands: [doctorCommand(ctx.config, '--upn <admin UPN>')],
         }),
       });
     }
@@ -130,7 +131,7 @@ export const inputs = defineCheck({
           summary:
             'Give the sign-in name of the account, as Connect-ExchangeOnline -UserPrincipalName takes it: name@domain, where domain is verified in the tenant.',
           runBy: 'admin',
-          commands: [`exo-doctor --upn ${upnIssue.suggestion ?? 'admin@contoso.com'}`],
+          commands: [doctorCommand(ctx.config, `--upn ${upnIssue.suggestion ?? '<admin UPN>'}`)],
           links: [UPN_POLICY],
         }),
       });
@@ -145,7 +146,7 @@ export const inputs = defineCheck({
         remediation: fix({
           summary: 'Give the sign-in name of the account to diagnose, name@domain.',
           runBy: 'admin',
-          commands: [`exo-doctor --upn ${upn ?? 'admin@contoso.com'} --target ${targetIssue.suggestion ?? 'user@contoso.com'}`],
+          commands: [doctorCommand(ctx.config, `--upn ${upn ?? '<admin UPN>'} --target ${targetIssue.suggestion ?? '<target UPN>'}`)],
           links: [UPN_POLICY],
         }),
       });
@@ -158,7 +159,7 @@ export const inputs = defineCheck({
         remediation: fix({
           summary: 'Give the tenant as its id (a GUID) or one of its verified domains, such as contoso.onmicrosoft.com.',
           runBy: 'admin',
-          commands: [`exo-doctor --tenant ${tenantIssue.suggestion ?? 'contoso.onmicrosoft.com'}`],
+          commands: [doctorCommand(ctx.config, `--tenant ${tenantIssue.suggestion ?? '<tenant domain>'}`)],
         }),
       });
     }

@@ -14,7 +14,7 @@ import { GRAPH_PERMISSIONS } from '../src/graph/permissions.js';
 import { mentions, policiesFor, type PolicyMatch } from '../src/graph/conditional-access.js';
 import type { ExoSession, GraphSession, SignInMode } from '../src/identity.js';
 import { ENTRA_ROLES, roleByTemplateId } from '../src/knowledge/entra-roles.js';
-import { type CheckResult, type Evidence, evidence, fix, type NonEmpty, type Remediation, sensitive, skip } from '../src/result.js';
+import { type CheckResult, type Evidence, type NonEmpty, type Remediation, couldNotCheck, evidence, fix, notApplicable, notChecked, sensitive } from '../src/result.js';
 import { exoToken } from './exo-token.js';
 import { graphToken } from './graph-token.js';
 import { proxyConfig } from './proxy-config.js';
@@ -95,9 +95,7 @@ export const mfaState = defineCheck({
     const session = deps['graph-token'];
     const subject = session.subject;
     if (!subject) {
-      return skip('There is no account to look at: the sign-in is app-only and no --target names the admin whose MFA matters.', {
-        remediation: fix({ summary: 'Name the account to diagnose.', runBy: 'admin', commands: ['exo-doctor --app-id <app-id> --certificate cert.pem --tenant contoso.onmicrosoft.com --target admin@contoso.com'] }),
-      });
+      return notApplicable('There is no account to look at: the sign-in is app-only and no --target names an admin whose MFA matters.');
     }
     const who: Evidence[] = [sensitive('Account', subject.upn), ...(subject.displayName ? [sensitive('Name', subject.displayName)] : [])];
     return withGraph(ctx, deps['proxy-config'], session, who, async (graph) => {
@@ -233,7 +231,9 @@ export function judge(g: Gathered, who: readonly Evidence[]): CheckResult<MfaSta
     case 'pass':
       return { status: 'pass', summary: lead.summary, evidence: facts, output };
     case 'skip':
-      return skip(lead.summary, { evidence: facts, ...(remediation.length > 0 ? { remediation: remediation as unknown as NonEmpty<Remediation> } : {}) });
+      return remediation.length > 0
+        ? notChecked(lead.summary, { evidence: facts, remediation: remediation as unknown as NonEmpty<Remediation> })
+        : couldNotCheck(lead.summary, { evidence: facts, explainedBy: ['graph-token'] });
     case 'warn':
       return { status: 'warn', summary: lead.summary, evidence: facts, remediation: remediation as unknown as NonEmpty<Remediation>, output };
     default:

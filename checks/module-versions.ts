@@ -11,7 +11,7 @@ import { NEWEST_EXCHANGE_MODULE } from '../src/knowledge/module-versions.js';
 import { loadedModule } from '../src/powershell/discovery.js';
 import { editionLabel, judgeModules, linksOf, type ModuleFinding, type ModuleJudgement } from '../src/powershell/module-verdicts.js';
 import type { InstalledModule, PowerShellClient } from '../src/powershell.js';
-import { type Evidence, evidence, fail, fix, type NonEmpty, pass, type Remediation, sensitive, skip, warn } from '../src/result.js';
+import { type Evidence, type NonEmpty, type Remediation, evidence, fail, fix, notApplicable, pass, sensitive, warn } from '../src/result.js';
 import { powershellClient } from './powershell-client.js';
 
 const EXO = 'ExchangeOnlineManagement';
@@ -26,11 +26,11 @@ export const moduleVersions = defineCheck({
   async run(ctx, deps) {
     const client = deps['powershell-client'];
     if (!client.modules.some((module) => module.name === EXO)) {
-      return skip(`${EXO} is not installed, so there is no module version to judge (powershell-client says where to install it).`);
+      return notApplicable(`${EXO} is not installed, so there is no module version to judge (powershell-client says where to install it).`);
     }
     const judgement = judgeModules(client, ctx.platform);
     if (judgement.loaded.length === 0) {
-      return skip(`${EXO} is installed, but in no module folder of an installed PowerShell edition, so no edition loads it.`, {
+      return notApplicable(`${EXO} is installed, but in no module folder of an installed PowerShell edition, so no edition loads it (powershell-client says more).`, {
         evidence: installedEvidence(client),
       });
     }

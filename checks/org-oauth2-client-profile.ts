@@ -7,7 +7,7 @@
  * See ../shared/docs/domain.md section 5.
  */
 import { defineCheck } from '../src/check.js';
-import { evidence, fix, pass, skip, warn } from '../src/result.js';
+import { error, evidence, fix, pass, warn } from '../src/result.js';
 import { exoConnection } from './exo-connection.js';
 
 const MODERN_AUTH_DOC = 'https://learn.microsoft.com/exchange/clients-and-mobile-in-exchange-online/enable-or-disable-modern-authentication-in-exchange-online';
@@ -19,7 +19,7 @@ export const orgOauth2ClientProfile = defineCheck({
   async run(_ctx, deps) {
     const value = deps['exo-connection'].organization['OAuth2ClientProfileEnabled'];
     if (typeof value !== 'boolean') {
-      return skip('Get-OrganizationConfig did not return OAuth2ClientProfileEnabled, so the setting could not be read. It does not affect PowerShell either way.', {
+      return error('Get-OrganizationConfig did not return OAuth2ClientProfileEnabled, so the setting could not be read. It does not affect PowerShell either way.', {
         evidence: [evidence('OAuth2ClientProfileEnabled', value === undefined ? 'absent' : JSON.stringify(value))],
       });
     }

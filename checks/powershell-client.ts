@@ -9,11 +9,10 @@
  * the checks after this one judge what it found (module versions, WinRM Basic, execution policy, TLS).
  */
 import { defineCheck } from '../src/check.js';
-import { MINIMUM_NODE } from '../src/knowledge/node-releases.js';
 import type { InstalledModule, PowerShellClient, PowerShellEdition, PowerShellEditionName } from '../src/powershell.js';
 import { type Discovery, discoverPowerShell, loadedModule, MODULE_NAMES, placesSearched } from '../src/powershell/discovery.js';
 import type { Evidence, Remediation } from '../src/result.js';
-import { evidence, fix, pass, sensitive, skip, warn } from '../src/result.js';
+import { evidence, fix, notApplicable, pass, sensitive, warn } from '../src/result.js';
 
 const EXO = 'ExchangeOnlineManagement';
 const MODULE_DOC = 'https://learn.microsoft.com/powershell/exchange/exchange-online-powershell-v2';
@@ -30,16 +29,10 @@ export const powershellClient = defineCheck({
     const facts = describe(found, ctx.platform);
 
     if (client.editions.length === 0) {
-      return skip(
-        "No PowerShell is installed on this machine, so there is no PowerShell client to check: run the doctor on the computer where Connect-ExchangeOnline fails, where these checks read that machine's PowerShell, modules and registry.",
-        {
-          evidence: [evidence('Looked for PowerShell in', placesSearched(ctx.platform)), ...facts],
-          remediation: fix({
-            summary: `On the computer where Connect-ExchangeOnline fails, install Node.js ${MINIMUM_NODE} or later and run the doctor there, as the admin who connects.`,
-            runBy: 'admin',
-            commands: ['npx exo-doctor --upn <your admin UPN>'],
-          }),
-        },
+      // Nothing to check on this machine; where Connect-ExchangeOnline fails, the doctor runs there.
+      return notApplicable(
+        "No PowerShell is installed on this machine, so there is no PowerShell client to check. Run the doctor on the computer where Connect-ExchangeOnline fails: there these checks read that machine's PowerShell, modules and registry.",
+        { evidence: [evidence('Looked for PowerShell in', placesSearched(ctx.platform)), ...facts] },
       );
     }
 

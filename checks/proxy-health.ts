@@ -3,13 +3,14 @@
  * under the doctor's own timer tells refused, black hole, hang-up, 407 (and which schemes the proxy
  * offers), other refusals and a working tunnel apart. Credentials in a proxy URL are used, never shown.
  */
+import { doctorCommand } from '../src/invocation.js';
 import { defineCheck } from '../src/check.js';
 import { CLOUDS } from '../src/clouds.js';
 import { M365_ENDPOINTS_DOC } from '../src/knowledge/endpoints.js';
 import { connectThroughProxy, describeProxyOutcome, displayProxy, type ProxyProbe } from '../src/net/probes.js';
 import { describeHop, type StackName, type StackRoute, STACK_LABEL } from '../src/net/routes.js';
 import type { Remediation } from '../src/result.js';
-import { evidence, fail, fix, pass, skip, warn } from '../src/result.js';
+import { evidence, fail, fix, notApplicable, pass, warn } from '../src/result.js';
 import { proxyConfig } from './proxy-config.js';
 
 interface ProxyUse {
@@ -76,7 +77,7 @@ export const proxyHealth = defineCheck({
   timeout: (ms) => ms + 5000,
   async run(ctx, deps) {
     const uses = proxiesInUse(deps['proxy-config'].routes);
-    if (uses.length === 0) return skip('No client stack uses a proxy to reach Microsoft 365: nothing to check.');
+    if (uses.length === 0) return notApplicable('No client stack uses a proxy to reach Microsoft 365: nothing to check.');
     const target = { host: CLOUDS[ctx.config.environment].loginHost, port: 443 };
     ctx.step(`CONNECT ${target.host}:443 through ${uses.length} ${uses.length === 1 ? 'proxy' : 'proxies'}`);
     const probes = await Promise.all(
@@ -103,7 +104,7 @@ export const proxyHealth = defineCheck({
     const first = (blocking[0] ?? broken[0]) as (typeof broken)[number];
     const name = displayProxy(first.use.url);
     const stacks = [...first.use.stacks].map((s) => STACK_LABEL[s]).join(', ');
-    const remediation = remedies(first.probe, name, target.host, first.use.origins);
+    const remediation = remedies(first.probe, name, target.host, first.use.origins, ctx.config);
 
     if (blocking.length > 0) {
       return fail(`The proxy ${name}, used by ${stacks}, ${describeOutcome(first.probe, `${target.host}:443`)}.`, { evidence: facts, remediation });
@@ -129,10 +130,16 @@ const CORRECT_SETTING: Readonly<Partial<Record<StackRoute['origin'], string>>> =
   winhttp: 'netsh winhttp reset proxy   # or: netsh winhttp import proxy source=ie',
   macos: 'networksetup -setsecurewebproxystate Wi-Fi off   # or correct it in System Settings > Network > Details > Proxies',
   gnome: "gsettings set org.gnome.system.proxy mode 'none'",
-  override: 'exo-doctor   # run again without --proxy, or with a proxy that works',
+  override: '<run the doctor again without --proxy, or with a proxy that works>',
 };
 
-function remedies(probe: ProxyProbe, name: string, host: string, origins: ReadonlySet<StackRoute['origin']>): readonly [Remediation, ...Remediation[]] {
+function remedies(
+  probe: ProxyProbe,
+  name: string,
+  host: string,
+  origins: ReadonlySet<StackRoute['origin']>,
+  config: { readonly invocation?: string },
+): readonly [Remediation, ...Remediation[]] {
   const o = probe.outcome;
   if (o.kind === 'auth-required') {
     const windows = o.schemes.some((s) => WINDOWS_ONLY_SCHEMES.has(s.toLowerCase()));
@@ -151,7 +158,7 @@ function remedies(probe: ProxyProbe, name: string, host: string, origins: Readon
           ? `Run the doctor with credentials the proxy accepts (they are used, never printed).`
           : `Run the doctor with proxy credentials${windows ? ', through a proxy that accepts Basic' : ''} (they are used, never printed).`,
         runBy: 'admin',
-        commands: [`exo-doctor --proxy http://USER:PASSWORD@${name.replace(/^https?:\/\//, '')}`],
+        commands: [doctorCommand(config, `--proxy http://USER:PASSWORD@${name.replace(/^https?:\/\//, '')}`)],
       }),
       fix({
         summary: 'Exempt Microsoft 365 endpoints from proxy authentication, as Microsoft recommends.',

@@ -4,12 +4,13 @@
  * and what it means), and which Conditional Access policies applied with what result. Evidence for the
  * other findings, from the tenant's own record. See ../shared/docs/domain.md section 6.5.
  */
+import { causeOfAadsts } from '../src/causes.js';
 import { defineCheck } from '../src/check.js';
 import { graphPath, quoted, withGraph } from '../src/graph/client.js';
 import { GRAPH_PERMISSIONS } from '../src/graph/permissions.js';
 import { EXO_POWERSHELL_APP_ID } from '../src/graph/conditional-access.js';
 import { describeAadsts } from '../src/knowledge/aadsts.js';
-import { type CheckResult, type Evidence, evidence, fix, pass, sensitive, skip, warn } from '../src/result.js';
+import { type CheckResult, type Evidence, evidence, fix, notApplicable, notChecked, pass, sensitive, warn } from '../src/result.js';
 import { graphToken } from './graph-token.js';
 import { proxyConfig } from './proxy-config.js';
 
@@ -43,9 +44,7 @@ export const signInLog = defineCheck({
     const session = deps['graph-token'];
     const subject = session.subject;
     if (!subject) {
-      return skip('There is no account whose sign-ins to read: the sign-in is app-only and no --target names the admin.', {
-        remediation: fix({ summary: 'Name the account to diagnose.', runBy: 'admin', commands: ['exo-doctor --app-id <app-id> --certificate cert.pem --tenant contoso.onmicrosoft.com --target admin@contoso.com'] }),
-      });
+      return notApplicable('There is no account whose sign-ins to read: the sign-in is app-only and no --target names an admin.');
     }
     const who: Evidence[] = [sensitive('Account', subject.upn)];
     return withGraph(ctx, deps['proxy-config'], session, who, async (graph) => {
@@ -55,7 +54,7 @@ export const signInLog = defineCheck({
       const read = await graph.readList<SignIn>(path, GRAPH_PERMISSIONS.signIns, { max: LATEST });
       if (!read.ok) {
         const licence = read.denial.error.unlicensed ? ' The sign-in log in Graph needs Microsoft Entra ID P1.' : '';
-        return skip(`The sign-in log could not be read: ${read.denial.reason}.${licence}`, { evidence: who, remediation: read.denial.remediation });
+        return notChecked(`The sign-in log could not be read: ${read.denial.reason}.${licence}`, { evidence: who, remediation: read.denial.remediation });
       }
       const signIns = read.value.map(summarise);
       const facts = [...who, ...signIns.map((s, i) => evidence(`Sign-in ${i + 1}`, line(s)))];
@@ -69,6 +68,7 @@ export const signInLog = defineCheck({
       return warn(
         `The latest sign-in to Exchange Online PowerShell (${latest.at}) failed with AADSTS${latest.errorCode} (${entry.name}): ${entry.meaning.replace(/\.?$/, '.')}${policies.length > 0 ? ` Conditional Access policies that failed it: ${policies.join(', ')}.` : ''}`,
         {
+          cause: causeOfAadsts(latest.errorCode),
           evidence: [...facts, evidence('Likely cause', entry.cause)],
           remediation: [
             fix({ summary: entry.fix.summary, runBy: entry.fix.runBy, commands: entry.fix.commands, links: [entry.link] }),

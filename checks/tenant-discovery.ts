@@ -8,6 +8,7 @@
  * source fails or has a shape the doctor does not know, the other is used; what neither tells is reported
  * as "could not determine", never guessed. Field meanings: ../shared/docs/domain.md sections 2 and 3.
  */
+import { doctorCommand } from '../src/invocation.js';
 import { defineCheck } from '../src/check.js';
 import { type Cloud, CLOUDS, ENVIRONMENT_NAMES, type EnvironmentName } from '../src/clouds.js';
 import type { TenantInfo } from '../src/identity.js';
@@ -15,7 +16,7 @@ import { HttpClient } from '../src/net/http.js';
 import { displayProxy } from '../src/net/probes.js';
 import { serviceRoute } from '../src/net/service-route.js';
 import type { CheckResult, Evidence, Remediation } from '../src/result.js';
-import { evidence, fail, fix, pass, sensitive, skip, warn } from '../src/result.js';
+import { couldNotCheck, error, evidence, fail, fix, notApplicable, pass, sensitive, warn } from '../src/result.js';
 import {
   type Answer,
   ask,
@@ -50,12 +51,15 @@ interface Situation {
   readonly inputs: Inputs;
   readonly domain?: string;
   readonly tried: readonly Evidence[];
+  /** How the doctor was started, for the commands that run it again. */
+  readonly config: { readonly invocation?: string };
 }
 
 const label = (env: EnvironmentName) => `${CLOUDS[env].description} (${env})`;
 const connectCommand = (env: EnvironmentName, upn?: string) => `Connect-ExchangeOnline -ExchangeEnvironmentName ${env}${upn ? ` -UserPrincipalName ${upn}` : ''}`;
-function doctorCommand(env: EnvironmentName, given: Inputs): string {
-  return `exo-doctor --environment ${env}${given.upn ? ` --upn ${given.upn}` : ''}${given.tenantFrom === 'tenant option' ? ` --tenant ${given.tenant}` : ''}`;
+function rerunIn(env: EnvironmentName, s: Situation): string {
+  const given = s.inputs;
+  return doctorCommand(s.config, `--environment ${env}${given.upn ? ` --upn ${given.upn}` : ''}${given.tenantFrom === 'tenant option' ? ` --tenant ${given.tenant}` : ''}`);
 }
 
 export const tenantDiscovery = defineCheck({
@@ -67,7 +71,7 @@ export const tenantDiscovery = defineCheck({
   async run(ctx, deps): Promise<CheckResult<TenantInfo>> {
     const given = deps.inputs;
     const query = given.tenant;
-    if (!query) return skip('No tenant to look up: give --upn or --tenant.');
+    if (!query) return notApplicable('No tenant to look up: no --upn or --tenant was given.');
     const configured = CLOUDS[ctx.config.environment];
     const host = configured.loginHost;
     const route = await serviceRoute(ctx, deps['proxy-config'], host);
@@ -87,10 +91,11 @@ export const tenantDiscovery = defineCheck({
     tried.splice(1, 0, evidence('OpenID configuration', describeAnswer(openId)));
 
     if (openId.kind === 'unreachable' && (realm === undefined || realm.kind === 'unreachable')) {
-      return skip(`Could not reach ${host} (${openId.failure.message}); the endpoints check shows why.`, { evidence: tried });
+      return couldNotCheck(`Could not reach ${host} (${openId.failure.message}).`, { evidence: tried, explainedBy: ['proxy-health', 'endpoints', 'tls-inspection'] });
     }
+    if (openId.kind === 'service' && realm?.kind !== 'read') return serviceTrouble(openId, host, tried, ctx.config);
     const at = given.upn?.lastIndexOf('@') ?? -1;
-    const situation: Situation = { configured, query, inputs: given, ...(given.upn && at >= 0 ? { domain: given.upn.slice(at + 1) } : {}), tried };
+    const situation: Situation = { config: ctx.config, configured, query, inputs: given, ...(given.upn && at >= 0 ? { domain: given.upn.slice(at + 1) } : {}), tried };
     if (openId.kind === 'read') return fromOpenId(situation, openId.value, realm);
     if (openId.kind === 'entra-error') {
       const { codes } = openId.error;
@@ -218,7 +223,7 @@ function cloudGap(s: Situation, why: string, candidates: readonly EnvironmentNam
     fix: fix({
       summary: 'If sign-in fails, confirm which cloud the tenant is in (a US Government tenant is managed at portal.azure.us) and run the doctor, and Connect-ExchangeOnline, with that environment.',
       runBy: 'admin',
-      commands: options.map((e) => doctorCommand(e, s.inputs)),
+      commands: options.map((e) => rerunIn(e, s)),
       links: [CONNECT_DOC],
     }),
   };
@@ -230,7 +235,7 @@ function tenantIdGap(s: Situation, why: string): Gap {
     fix: fix({
       summary: "If sign-in fails, find the tenant id on the Overview page of the Microsoft Entra admin centre and give it to the doctor.",
       runBy: 'admin',
-      commands: [`exo-doctor --tenant <tenant-id>${s.inputs.upn ? ` --upn ${s.inputs.upn}` : ''}`],
+      commands: [doctorCommand(s.config, `--tenant <tenant id>${s.inputs.upn ? ` --upn ${s.inputs.upn}` : ''}`)],
       links: [FIND_TENANT_DOC],
     }),
   };
@@ -283,7 +288,7 @@ function wrongCloud(s: Situation, found: readonly EnvironmentName[], facts: read
         fix({
           summary: `Connect to ${CLOUDS[e].description} with -ExchangeEnvironmentName ${e}, and run the doctor against the same cloud.`,
           runBy: 'admin',
-          commands: [connectCommand(e, s.inputs.upn), doctorCommand(e, s.inputs)],
+          commands: [connectCommand(e, s.inputs.upn), rerunIn(e, s)],
           links: [CONNECT_DOC],
         }),
       ) as [Remediation, ...Remediation[]],
@@ -319,10 +324,35 @@ function unknownTenant(s: Situation, error: EntraError | undefined, openIdProble
         fix({
           summary: `If the tenant is a US Government or China tenant, it is not in ${env}: run the doctor against the other clouds.`,
           runBy: 'admin',
-          commands: others.map((e) => doctorCommand(e, s.inputs)),
+          commands: others.map((e) => rerunIn(e, s)),
           links: [CONNECT_DOC, ...(error ? [`https://login.microsoftonline.com/error?code=${TENANT_NOT_FOUND}`] : [])],
         }),
       ],
+    },
+  );
+}
+
+/**
+ * Entra ID answered 429 or 5xx: it is throttling, or failing on Microsoft's side. Nothing can be
+ * concluded about the tenant, and nothing on this machine or in the tenant needs changing.
+ */
+function serviceTrouble(answer: Extract<Answer<unknown>, { kind: 'service' }>, host: string, tried: Evidence[], config: { readonly invocation?: string }): CheckResult<TenantInfo> {
+  const throttled = answer.status === 429;
+  const wait = answer.retryAfterSeconds !== undefined ? `${answer.retryAfterSeconds} seconds` : 'a few minutes';
+  return error(
+    throttled
+      ? `${host} is throttling this machine: it answered HTTP 429 (Too Many Requests)${answer.retryAfterSeconds !== undefined ? ` with Retry-After ${answer.retryAfterSeconds} s` : ''}, so the tenant could not be looked up.`
+      : `${host} is failing on Microsoft's side: it answered HTTP ${answer.status}, so the tenant could not be looked up. Nothing on this machine or in the tenant causes this.`,
+    {
+      evidence: [...tried, ...(answer.requestId ? [evidence('Request id', answer.requestId)] : [])],
+      remediation: fix({
+        summary: throttled
+          ? `Wait ${wait} and run the doctor again; if it keeps happening, look for scripts signing in in a loop from this address.`
+          : 'Run the doctor again in a few minutes; if it persists, check Microsoft Entra in the Microsoft 365 service health and quote the request id to Microsoft support.',
+        runBy: 'admin',
+        commands: [doctorCommand(config, '--only tenant-discovery')],
+        links: ['https://admin.microsoft.com/#/servicehealth'],
+      }),
     },
   );
 }

@@ -3,6 +3,7 @@
  * every route a client uses (direct, and through each proxy)? A TLS-inspecting proxy swaps them for its
  * own; Node, .NET and Windows then trust or refuse the swap depending on their own CA stores.
  */
+import { doctorCommand } from '../src/invocation.js';
 import { defineCheck } from '../src/check.js';
 import type { CertificateSummary } from '../src/context.js';
 import { issuedByMicrosoft, issuingCertificate, TLS_INSPECTION_DOC } from '../src/knowledge/microsoft-tls.js';
@@ -10,7 +11,7 @@ import { endpointsFor } from '../src/knowledge/endpoints.js';
 import { type EndpointProbe, sharedProbe } from '../src/net/probes.js';
 import { distinctHops } from '../src/net/routes.js';
 import type { Evidence } from '../src/result.js';
-import { evidence, fail, fix, pass, skip, warn } from '../src/result.js';
+import { couldNotCheck, evidence, fail, fix, pass, warn } from '../src/result.js';
 import { proxyConfig } from './proxy-config.js';
 
 interface Interception {
@@ -43,7 +44,7 @@ export const tlsInspection = defineCheck({
     );
     const seen = probes.filter((p): p is EndpointProbe & { tls: NonNullable<EndpointProbe['tls']> } => p.tls !== undefined);
     if (seen.length === 0) {
-      return skip('No route reached Microsoft 365 over TLS, so there was no certificate to inspect (the endpoints check says where it stops).');
+      return couldNotCheck('No route reached Microsoft 365 over TLS, so there was no certificate to inspect.', { explainedBy: ['proxy-health', 'endpoints'] });
     }
 
     const facts: Evidence[] = seen.map((p) => evidence(`${p.host} (${p.route})`, `${describeChain(p.tls.chain)}${p.tls.authorized ? '' : ` — not trusted: ${p.tls.authorizationError}`}`));
@@ -78,7 +79,7 @@ export const tlsInspection = defineCheck({
           summary:
             "Meanwhile, let the doctor trust the inspecting CA, exported as a PEM file, to see past it (PowerShell uses the Windows certificate store and may already trust it). Never turn verification off.",
           runBy: 'admin',
-          commands: ['exo-doctor --ca corporate-root.pem', 'NODE_EXTRA_CA_CERTS=corporate-root.pem exo-doctor'],
+          commands: [doctorCommand(ctx.config, '--ca corporate-root.pem'), `NODE_EXTRA_CA_CERTS=corporate-root.pem ${doctorCommand(ctx.config)}`],
         }),
       ] as const;
       // Trusted through an added CA: connections work, but Microsoft advises against the inspection.

@@ -5,6 +5,8 @@
  * tells whether MFA was done. Claim reference:
  * https://learn.microsoft.com/entra/identity-platform/access-token-claims-reference
  */
+import { doctorCommand } from '../src/invocation.js';
+import { CAUSE } from '../src/causes.js';
 import { defineCheck } from '../src/check.js';
 import { ENTRA_ROLES, EXCHANGE_APP_ONLY_ROLES, roleByTemplateId } from '../src/knowledge/entra-roles.js';
 import { type Evidence, evidence, fail, fix, pass, sensitive, warn } from '../src/result.js';
@@ -92,7 +94,7 @@ export const tokenClaims = defineCheck({
         remediation: fix({
           summary: `Get a token for the Exchange resource, scope ${expected}/.default (Connect-ExchangeOnline -AccessToken needs exactly that), or let the doctor sign in itself.`,
           runBy: 'admin',
-          commands: [`exo-doctor --upn ${session.upn ?? 'admin@contoso.com'} --sign-in device-code`],
+          commands: [doctorCommand(ctx.config, `${session.upn ? `--upn ${session.upn} ` : ''}--sign-in device-code`)],
           links: [CLAIMS_DOC],
         }),
       });
@@ -104,7 +106,7 @@ export const tokenClaims = defineCheck({
         remediation: fix({
           summary: 'Sign in to the right tenant: a guest account signs in to its home tenant unless the tenant is named (Connect-ExchangeOnline -Organization or -DelegatedOrganization).',
           runBy: 'admin',
-          commands: [`Connect-ExchangeOnline -UserPrincipalName ${session.upn ?? 'admin@contoso.com'} -Organization ${tenant.query}`],
+          commands: [`Connect-ExchangeOnline ${session.upn ? `-UserPrincipalName ${session.upn} ` : ''}-Organization ${tenant.query}`],
           links: [CLAIMS_DOC],
         }),
       });
@@ -112,7 +114,7 @@ export const tokenClaims = defineCheck({
     if (exp && exp.getTime() <= now.getTime()) {
       return fail(`The token expired ${describeLeft(exp.getTime() - now.getTime())}: Exchange refuses it with 401.`, {
         evidence: facts,
-        remediation: fix({ summary: 'Get a new token (they last about an hour), or let the doctor sign in itself.', runBy: 'admin', commands: [`exo-doctor --upn ${session.upn ?? 'admin@contoso.com'} --sign-in device-code`] }),
+        remediation: fix({ summary: 'Get a new token (they last about an hour), or let the doctor sign in itself.', runBy: 'admin', commands: [doctorCommand(ctx.config, `${session.upn ? `--upn ${session.upn} ` : ''}--sign-in device-code`)] }),
       });
     }
     const output: TokenFacts = { roles: roleNames, ...(amr ? { mfaPerformed: amr.includes('mfa') || amr.includes('ngcmfa') } : {}) };
@@ -123,13 +125,14 @@ export const tokenClaims = defineCheck({
         `The token is for Exchange Online in the right tenant, but ${who} holds no Entra role that Exchange maps to admin permissions (wids: ${roleNames.join(', ') || 'none'}). ` +
           'Cmdlets will be refused unless Exchange role groups grant them directly, or a PIM-eligible role is activated first.',
         {
+          cause: session.appOnly ? CAUSE.appNoExchangeRole : CAUSE.noExchangeRole,
           evidence: facts,
           output,
           remediation: fix({
             summary: `Another admin assigns ${who} a role such as Exchange Administrator (or, for a person, activates an eligible role in Privileged Identity Management), then sign in again.`,
             runBy: 'another-admin',
             commands: session.appOnly
-              ? [`New-MgRoleManagementDirectoryRoleAssignment -PrincipalId <service principal object id> -RoleDefinitionId ${ENTRA_ROLES.exchangeAdministrator.templateId} -DirectoryScopeId "/"`]
+              ? [`New-MgRoleManagementDirectoryRoleAssignment -PrincipalId (Get-MgServicePrincipal -Filter "appId eq '${session.clientId}'").Id -RoleDefinitionId ${ENTRA_ROLES.exchangeAdministrator.templateId} -DirectoryScopeId "/"`]
               : [`New-MgRoleManagementDirectoryRoleAssignment -PrincipalId (Get-MgUser -UserId ${session.upn ?? '<upn>'}).Id -RoleDefinitionId ${ENTRA_ROLES.exchangeAdministrator.templateId} -DirectoryScopeId "/"`],
             links: [ROLES_DOC],
           }),

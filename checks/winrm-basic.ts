@@ -15,7 +15,7 @@ import type { InstalledModule, PowerShellClient, PowerShellEditionName } from '.
 import { loadedModule } from '../src/powershell/discovery.js';
 import { readRegistry, windowsEnv } from '../src/platform/registry.js';
 import { parseScQueryState, type ServiceState, WINRM_CLIENT_KEY, WINRM_POLICY_KEY, type WinRmBasic, winRmBasic } from '../src/platform/winrm.js';
-import { error, evidence, fail, fix, pass, type Remediation, sensitive, skip, warn } from '../src/result.js';
+import { type Remediation, error, evidence, fail, fix, notApplicable, pass, sensitive, warn } from '../src/result.js';
 import { powershellClient } from './powershell-client.js';
 
 const MODULE_DOC = 'https://learn.microsoft.com/powershell/exchange/exchange-online-powershell-v2';
@@ -45,7 +45,7 @@ export const winrmBasic = defineCheck({
   uses: [powershellClient],
   async run(ctx, deps) {
     if (ctx.platform !== 'win32') {
-      return skip(`Not applicable: WinRM Basic authentication matters only to the legacy Remote PowerShell connection on Windows, and this machine runs ${ctx.platform}.`);
+      return notApplicable(`Not applicable: WinRM Basic authentication matters only to the legacy Remote PowerShell connection on Windows, and this machine runs ${ctx.platform}.`);
     }
     ctx.step('reading the WinRM client settings');
     const [policy, local, service, rpsHistory] = await Promise.all([

@@ -85,8 +85,9 @@ function oneLine(message: string): string {
 }
 
 /** The parsed options as the doctor's configuration (the context adds secrets given in the environment). */
-function configOf(options: DiagnoseOptions) {
+function configOf(options: DiagnoseOptions, invocation: string) {
   return {
+    invocation,
     ...(options.upn !== undefined ? { upn: options.upn } : {}),
     ...(options.tenant !== undefined ? { tenant: options.tenant } : {}),
     environment: options.environment,
@@ -117,7 +118,7 @@ function interruptSignal(): AbortSignal {
 }
 
 async function runDiagnosis(options: DiagnoseOptions): Promise<void> {
-  const [{ diagnose, listChecks }, { createContext }, { registry }] = await Promise.all([
+  const [{ diagnose, listChecks }, { createContext, detectInvocation }, { registry }] = await Promise.all([
     import('./diagnose.js'),
     import('./context.js'),
     import('../checks/index.js'),
@@ -127,19 +128,19 @@ async function runDiagnosis(options: DiagnoseOptions): Promise<void> {
     process.exitCode = await listChecks(registry, options.json, output);
     return;
   }
-  const ctx = createContext({ config: configOf(options) });
+  const ctx = createContext({ config: configOf(options, detectInvocation()) });
   process.exitCode = await diagnose({ registry, ctx, options, output, signal: interruptSignal() });
 }
 
 async function runDemo(options: DiagnoseOptions, scenario: string, list: boolean, environmentGiven: boolean): Promise<void> {
-  const [{ demo, listScenarios }, { listChecks }, { createContext }, { registry }] = await Promise.all([
+  const [{ demo, listScenarios }, { listChecks }, { createContext, detectInvocation }, { registry }] = await Promise.all([
     import('./demo.js'),
     import('./diagnose.js'),
     import('./context.js'),
     import('../checks/index.js'),
   ]);
   const output = { stdout: process.stdout, stderr: process.stderr };
-  const machine = createContext({ config: configOf(options) });
+  const machine = createContext({ config: configOf(options, detectInvocation()) });
   if (list) {
     process.exitCode = await listScenarios(machine, options.json, output);
     return;
@@ -165,7 +166,7 @@ async function runExplainCommand(words: readonly string[], options: { file?: str
     import('./context.js'),
     import('./report/style.js'),
   ]);
-  const ctx = createContext({ config: configOf(normalizeOptions({ environment: 'O365Default', timeout: 15_000, failOn: 'fail' })) });
+  const ctx = createContext({ config: configOf(normalizeOptions({ environment: 'O365Default', timeout: 15_000, failOn: 'fail' }), 'exo-doctor') });
   const write = (stream: 'stdout' | 'stderr', text: string) => new Promise<void>((done) => process[stream].write(text, () => done()));
   process.exitCode = await runExplain({
     words,

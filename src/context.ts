@@ -10,7 +10,8 @@
 import { execFile } from 'node:child_process';
 import { lookup } from 'node:dns/promises';
 import { chmod, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { basename, dirname } from 'node:path';
+import { createRequire } from 'node:module';
 import { connect as netConnect, isIP } from 'node:net';
 import type { Duplex } from 'node:stream';
 import os from 'node:os';
@@ -19,6 +20,7 @@ import type { buildConnector, Dispatcher } from 'undici';
 import type { EnvironmentName } from './clouds.js';
 import { proxyCredentials, Redactor } from './redact.js';
 import { VERSION } from './version.js';
+import { invocationFrom } from './invocation.js';
 import { loadUndici } from './net/undici.js';
 
 /** What the user asked for, already parsed. */
@@ -48,6 +50,8 @@ export interface Config {
   readonly target?: string;
   readonly verbose: boolean;
   readonly showSensitive: boolean;
+  /** How the doctor was started (`npx exo-doctor`), for the commands it suggests; `exo-doctor` by default. */
+  readonly invocation?: string;
 }
 
 export interface ExecOptions {
@@ -221,6 +225,24 @@ export interface CreateContextOptions {
   /** Where diagnostics go; stderr by default. */
   readonly writeLog?: (line: string) => void;
   readonly world?: WorldOverrides;
+}
+
+/** How this process was started, for the commands the doctor suggests (src/invocation.ts). */
+export function detectInvocation(): string {
+  let singleExecutable = false;
+  try {
+    singleExecutable = (createRequire(import.meta.url)('node:sea') as { isSea(): boolean }).isSea();
+  } catch {
+    // Node before 20.12 has no node:sea: not a single executable.
+  }
+  return invocationFrom({
+    env: process.env,
+    ...(process.argv[1] ? { script: process.argv[1] } : {}),
+    singleExecutable,
+    executableName: basename(process.execPath),
+    platform: process.platform,
+    cwd: process.cwd(),
+  });
 }
 
 /** This process's environment variables, for the command line's own use before a context exists. */

@@ -49,7 +49,7 @@ export async function demo(run: DemoRun): Promise<number> {
   const world = await startWorld(scenario);
   try {
     const { options } = run;
-    const ctx = demoContext(world, options, run.explicit.environment);
+    const ctx = demoContext(world, options, { environment: run.explicit.environment, invocation: `${run.machine.config.invocation ?? 'exo-doctor'} demo --scenario ${run.scenario}` });
     await write(
       run.output.stderr,
       `Simulated tenant "${scenario.name}" on 127.0.0.1:${world.port}: ${scenario.description}\n` +
@@ -65,7 +65,11 @@ export async function demo(run: DemoRun): Promise<number> {
  * The doctor's context inside a running world, configured as the scenario says the admin runs it
  * (its account, cloud and sign-in), with the user's explicit options winning.
  */
-export function demoContext(world: World, options: DiagnoseOptions, explicitEnvironment: boolean): Context {
+export function demoContext(
+  world: World,
+  options: DiagnoseOptions,
+  explicit: { readonly environment: boolean; readonly invocation?: string } = { environment: false },
+): Context {
   const scenario = world.scenario;
   const upn = options.upn ?? scenario.signIn.upn;
   const signIn = scenario.signIn;
@@ -82,7 +86,9 @@ export function demoContext(world: World, options: DiagnoseOptions, explicitEnvi
   const config: Config = {
     ...(upn && !('appId' in appOnly) ? { upn } : {}),
     ...(options.tenant !== undefined ? { tenant: options.tenant } : upn && !('appId' in appOnly) ? {} : { tenant: scenario.tenant.domains[0] as string }),
-    environment: explicitEnvironment ? options.environment : scenario.signIn.environment,
+    environment: explicit.environment ? options.environment : scenario.signIn.environment,
+    // Commands the report suggests stay in this simulated world.
+    invocation: explicit.invocation ?? `exo-doctor demo --scenario ${scenario.name}`,
     timeoutMs: options.timeout,
     verbose: options.verbose,
     showSensitive: options.showSensitive,

@@ -35,3 +35,43 @@ export class UsageError extends Error {
   override readonly name = 'UsageError';
 }
 
+/** How a run ended, in one word: the JSON's `outcome.verdict` and the report's last line follow it. */
+export type Verdict = 'ok' | 'problems' | 'incomplete' | 'interrupted';
+
+/** What the verdict needs of each check. */
+export interface VerdictInput {
+  readonly id: string;
+  readonly status: 'pass' | 'warn' | 'fail' | 'skip' | 'error';
+  readonly skipKind?: string | null;
+  readonly blockedBy?: string | null;
+}
+
+/**
+ * The checks that leave a cause unchecked, as the roots that explain them: a check that could not run
+ * (`error`), or one skipped as not checked (sign-in turned off, a permission missing). Checks blocked by
+ * a failure are not among them: the failure is the finding.
+ */
+export function uncheckedRoots<C extends VerdictInput>(checks: readonly C[]): C[] {
+  return checks.filter((c) => c.status === 'error' || (c.status === 'skip' && c.skipKind === 'not-checked' && !c.blockedBy));
+}
+
+/** The checks a run did not check for a reason other than a failure: the roots and what they blocked. */
+export function uncheckedCount(checks: readonly VerdictInput[]): number {
+  const errors = new Set(checks.filter((c) => c.status === 'error').map((c) => c.id));
+  return checks.filter((c) => c.status === 'error' || (c.status === 'skip' && (c.skipKind === 'not-checked' || (c.blockedBy && errors.has(c.blockedBy))))).length;
+}
+
+/**
+ * 1 when a check failed (or warned, with `--fail-on warn`); else 3 when the diagnosis is incomplete (a
+ * check could not run, or a cause was left unchecked); else 0. 130 when interrupted without a failure.
+ * "No problems found" is said only with 0.
+ */
+export function verdictOf(run: { readonly checks: readonly VerdictInput[]; readonly interrupted: boolean }, failOn: 'fail' | 'warn'): { verdict: Verdict; exitCode: ExitCode } {
+  const has = (status: VerdictInput['status']) => run.checks.some((c) => c.status === status);
+  const failed = has('fail') || (failOn === 'warn' && has('warn'));
+  if (failed) return { verdict: 'problems', exitCode: EXIT.problems };
+  if (run.interrupted) return { verdict: 'interrupted', exitCode: EXIT.interrupted };
+  if (uncheckedRoots(run.checks).length > 0) return { verdict: 'incomplete', exitCode: EXIT.incomplete };
+  if (has('warn')) return { verdict: 'problems', exitCode: EXIT.ok };
+  return { verdict: 'ok', exitCode: EXIT.ok };
+}

@@ -181,12 +181,19 @@ export class Redactor {
     const trimmed = text.trim();
     const shape = shapeOf(trimmed);
     if (shape !== 'phrase' && !/[\\/]/.test(trimmed)) {
+      // A host in a domain already known (adfs.contoso.com) is masked through that domain, and stays readable.
+      if (shape === 'domain' && this.knownDomainOf(trimmed)) return;
       this.addIdentifier(trimmed);
       return;
     }
     for (const email of text.match(/[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+/g) ?? []) this.addIdentifier(email);
     for (const guid of text.match(/\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi) ?? []) this.addIdentifier(guid);
     for (const [, user] of text.matchAll(/[\\/](?:Users|home)[\\/]([^\\/\s'";:]+)/gi)) this.addIdentifier(user, 'machine-user');
+  }
+
+  private knownDomainOf(host: string): boolean {
+    const lower = host.toLowerCase();
+    return [...this.identifiers.keys()].some((key) => lower.endsWith(`.${key}`) && shapeOf(key) === 'domain');
   }
 
   /** Whether identifiers are shown in full. */

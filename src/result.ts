@@ -39,29 +39,57 @@ interface ResultBase {
   readonly evidence: readonly Evidence[];
 }
 
+/** What a warning or failure can add, so that one root cause makes one finding. */
+interface FindingLinks {
+  /**
+   * A stable name for the root cause (`no-exchange-role`): findings of several checks with the same cause
+   * are reported once, led by the first, the others as corroboration.
+   */
+  readonly cause?: string;
+  /** Checks upstream whose failure this one is a consequence of, when they failed (the report says so). */
+  readonly explainedBy?: readonly string[];
+}
+
 export interface PassResult<O> extends ResultBase {
   readonly status: 'pass';
   readonly output: O;
 }
 
 /** A warning is a pass with advice: dependents still run and receive the output. */
-export interface WarnResult<O> extends ResultBase {
+export interface WarnResult<O> extends ResultBase, FindingLinks {
   readonly status: 'warn';
   readonly remediation: NonEmpty<Remediation>;
   readonly output: O;
 }
 
-export interface FailResult extends ResultBase {
+export interface FailResult extends ResultBase, FindingLinks {
   readonly status: 'fail';
   readonly remediation: NonEmpty<Remediation>;
 }
 
+/**
+ * Why a check did not reach a verdict, stated by the check, never guessed from other fields:
+ * - `not-applicable`: nothing to check here (not Windows, no proxy in use, no federation server);
+ * - `not-checked`: a cause that was not ruled out (sign-in turned off, a permission the signed-in
+ *   account lacks). A run with one of these is incomplete, and says what would complete it.
+ */
+export type SkipKind = 'not-applicable' | 'not-checked';
+
 export interface SkipResult extends ResultBase {
   readonly status: 'skip';
+  readonly kind: SkipKind;
   /** Set by the runner: the check whose failure kept this one from running. */
   readonly blockedBy?: string;
-  /** Optional next step, e.g. the option that would let the check run. */
+  /** The step that would let the check run (an option, a permission): required when not checked. */
   readonly remediation?: NonEmpty<Remediation>;
+  /**
+   * Checks whose failure would explain this one: when one of them failed (or could not run, or warned),
+   * the runner reports this check as blocked by it. When none did, a check that could not do its job
+   * for an unexplained reason becomes an `error` ({@link couldNotCheck}).
+   */
+  readonly explainedBy?: readonly string[];
+  /** Without an explaining failure, this is an error, not a skip. */
+  readonly errorUnlessExplained?: boolean;
 }
 
 export interface ErrorResult extends ResultBase {
@@ -91,14 +119,16 @@ export function pass<O>(summary: string, options: Common & { readonly output?: O
   return { status: 'pass', summary, evidence: options.evidence ?? [], output: options.output };
 }
 
-export function warn(summary: string, options: Common & { readonly remediation: OneOrMore<Remediation> }): WarnResult<undefined>;
+type Links = Common & FindingLinks;
+
+export function warn(summary: string, options: Links & { readonly remediation: OneOrMore<Remediation> }): WarnResult<undefined>;
 export function warn<O>(
   summary: string,
-  options: Common & { readonly remediation: OneOrMore<Remediation>; readonly output: O },
+  options: Links & { readonly remediation: OneOrMore<Remediation>; readonly output: O },
 ): WarnResult<O>;
 export function warn<O>(
   summary: string,
-  options: Common & { readonly remediation: OneOrMore<Remediation>; readonly output?: O },
+  options: Links & { readonly remediation: OneOrMore<Remediation>; readonly output?: O },
 ): WarnResult<O | undefined> {
   return {
     status: 'warn',
@@ -106,19 +136,61 @@ export function warn<O>(
     evidence: options.evidence ?? [],
     remediation: toList(options.remediation),
     output: options.output,
+    ...links(options),
   };
 }
 
-export function fail(summary: string, options: Common & { readonly remediation: OneOrMore<Remediation> }): FailResult {
-  return { status: 'fail', summary, evidence: options.evidence ?? [], remediation: toList(options.remediation) };
+export function fail(summary: string, options: Links & { readonly remediation: OneOrMore<Remediation> }): FailResult {
+  return { status: 'fail', summary, evidence: options.evidence ?? [], remediation: toList(options.remediation), ...links(options) };
 }
 
-export function skip(summary: string, options: Common & { readonly remediation?: OneOrMore<Remediation> } = {}): SkipResult {
+function links(options: FindingLinks): FindingLinks {
+  return {
+    ...(options.cause ? { cause: options.cause } : {}),
+    ...(options.explainedBy && options.explainedBy.length > 0 ? { explainedBy: options.explainedBy } : {}),
+  };
+}
+
+/** Nothing to check here: not this platform, no proxy in use, no federation server. */
+export function notApplicable(summary: string, options: Common = {}): SkipResult {
+  return { status: 'skip', kind: 'not-applicable', summary, evidence: options.evidence ?? [] };
+}
+
+/**
+ * A cause left unchecked (sign-in turned off, a permission the signed-in account lacks), with the step
+ * that would check it. `explainedBy`: checks whose failure is the reason, when they failed.
+ */
+export function notChecked(
+  summary: string,
+  options: Common & { readonly remediation: OneOrMore<Remediation>; readonly explainedBy?: readonly string[] },
+): SkipResult {
   return {
     status: 'skip',
+    kind: 'not-checked',
+    summary,
+    evidence: options.evidence ?? [],
+    remediation: toList(options.remediation),
+    ...(options.explainedBy && options.explainedBy.length > 0 ? { explainedBy: options.explainedBy } : {}),
+  };
+}
+
+/**
+ * The check could not do its job (its host did not answer, an answer could not be read). When one of
+ * `explainedBy` failed, that failure is the finding and this check is reported as blocked by it; when
+ * none did, nothing explains it and it is reported as an error with this summary.
+ */
+export function couldNotCheck(
+  summary: string,
+  options: Common & { readonly explainedBy: readonly string[]; readonly remediation?: OneOrMore<Remediation> },
+): SkipResult {
+  return {
+    status: 'skip',
+    kind: 'not-checked',
     summary,
     evidence: options.evidence ?? [],
     ...(options.remediation ? { remediation: toList(options.remediation) } : {}),
+    explainedBy: options.explainedBy,
+    errorUnlessExplained: true,
   };
 }
 

@@ -8,6 +8,13 @@ import type { AnyCheck, CheckContext, Timeout } from './check.js';
 import type { Context } from './context.js';
 import type { CheckResult, Evidence, Remediation, Status } from './result.js';
 import { fix } from './result.js';
+import { doctorCommand } from './invocation.js';
+
+/**
+ * Why a check reported `skip`: not applicable here, a cause left unchecked, blocked by a check that
+ * failed or could not run (the failure is the finding), left out with `--skip`, or interrupted.
+ */
+export type ReportSkipKind = 'not-applicable' | 'not-checked' | 'blocked' | 'left-out' | 'interrupted';
 
 /** One check's outcome as the report shows it. */
 export interface CheckReport {
@@ -19,9 +26,17 @@ export interface CheckReport {
   readonly remediation: readonly Remediation[];
   /** The check whose failure kept this one from running (the root of the chain). */
   readonly blockedBy?: string;
+  /** For `skip`: why. */
+  readonly skipKind?: ReportSkipKind;
+  /** For `warn` and `fail`: the root cause's name, shared by the checks that see the same one. */
+  readonly cause?: string;
+  /** For `warn` and `fail`: the upstream check whose failure this one follows from. */
+  readonly consequenceOf?: string;
   /** Internals behind an `error` (a stack trace): shown only with `--verbose`. */
   readonly detail?: string;
   readonly durationMs: number;
+  /** When the check started, in milliseconds from the start of the run (absent when it never ran). */
+  readonly startedMs?: number;
   /** What the check handed to its dependents. Never rendered. */
   readonly output?: unknown;
 }
@@ -161,12 +176,40 @@ export async function runChecks(registry: readonly AnyCheck[], ctx: Context, opt
     return report;
   };
 
+  // The checks a result names as its possible explanation, when they are part of this run and come
+  // before it in the pipeline (so no two checks can wait for each other).
+  const position = new Map(plan.map((c, i) => [c.id, i]));
+  const explainers = async (report: CheckReport & { explainedBy?: readonly string[] }, check: AnyCheck): Promise<CheckReport[]> => {
+    const ids = (report.explainedBy ?? []).filter((id) => (position.get(id) ?? Infinity) < (position.get(check.id) as number));
+    return Promise.all(ids.map((id) => reports.get(id) as Promise<CheckReport>));
+  };
+  const explain = async (report: CheckReport & { explainedBy?: readonly string[]; errorUnlessExplained?: boolean }, by: readonly CheckReport[], check: AnyCheck): Promise<CheckReport> => {
+    const { explainedBy: _named, errorUnlessExplained, ...rest } = report;
+    const culprit = by.find((c) => c.status === 'fail' || c.status === 'error' || c.status === 'warn');
+    const root = culprit ? (culprit.blockedBy ? (finished.get(culprit.blockedBy) ?? culprit) : culprit) : undefined;
+    if (rest.status === 'skip' && root) return { ...rest, skipKind: 'blocked', blockedBy: root.id };
+    if (rest.status === 'skip' && errorUnlessExplained) {
+      // Nothing that failed explains why the check could not do its job: that is an error in its own right.
+      const { skipKind: _kind, ...error } = rest;
+      return {
+        ...error,
+        status: 'error',
+        remediation:
+          rest.remediation.length > 0
+            ? rest.remediation
+            : [fix({ summary: 'Run this check again with --verbose to see each step; if it keeps failing, something between this machine and Microsoft cuts the answers short.', runBy: 'admin', commands: [doctorCommand(ctx.config, `--only ${check.id} --verbose`)] })],
+      };
+    }
+    if ((rest.status === 'fail' || rest.status === 'warn') && root) return { ...rest, consequenceOf: root.id };
+    return rest;
+  };
+
   for (const check of plan) {
     const report = (async (): Promise<CheckReport> => {
-      if (leftOut.has(check.id)) return settle(check, skipped(check, 'Left out with --skip.'));
+      if (leftOut.has(check.id)) return settle(check, skipped(check, 'Left out with --skip.', 'left-out'));
       const deps = await Promise.all(check.dependsOn.map((dep: AnyCheck) => reports.get(dep.id) as Promise<CheckReport>));
       const used = await Promise.all((check.uses ?? []).flatMap((dep: AnyCheck) => reports.get(dep.id) ?? []));
-      if (options.signal?.aborted) return settle(check, skipped(check, 'Not run: the run was interrupted.'));
+      if (options.signal?.aborted) return settle(check, skipped(check, 'Not run: the run was interrupted.', 'interrupted'));
       const blocker = deps.find((dep) => dep.status !== 'pass' && dep.status !== 'warn');
       if (blocker) return settle(check, blocked(check, blocker, finished));
       const outputs = Object.fromEntries([
@@ -174,7 +217,8 @@ export async function runChecks(registry: readonly AnyCheck[], ctx: Context, opt
         ...used.filter((dep) => dep.status === 'pass' || dep.status === 'warn').map((dep) => [dep.id, dep.output]),
         ...deps.map((dep) => [dep.id, dep.output]),
       ]);
-      return settle(check, await runOne(check, ctx, outputs, options, elapsed, emit));
+      const report = await runOne(check, ctx, outputs, options, elapsed, emit, start);
+      return settle(check, await explain(report, await explainers(report, check), check));
     })();
     reports.set(check.id, report);
   }
@@ -188,15 +232,31 @@ export async function runChecks(registry: readonly AnyCheck[], ctx: Context, opt
   };
 }
 
-function skipped(check: AnyCheck, summary: string): CheckReport {
-  return { id: check.id, title: check.title, status: 'skip', summary, evidence: [], remediation: [], durationMs: 0 };
+function skipped(check: AnyCheck, summary: string, skipKind: ReportSkipKind): CheckReport {
+  return { id: check.id, title: check.title, status: 'skip', skipKind, summary, evidence: [], remediation: [], durationMs: 0 };
 }
 
+/**
+ * A check whose dependency did not pass. It inherits why from the root of the chain: blocked by a failure
+ * (the failure is the finding), not applicable because its prerequisite is not, not checked because its
+ * prerequisite was not, or left out with it.
+ */
 function blocked(check: AnyCheck, dependency: CheckReport, finished: ReadonlyMap<string, CheckReport>): CheckReport {
   const rootId = dependency.blockedBy ?? dependency.id;
   const root = finished.get(rootId) ?? dependency;
-  const what = root.status === 'fail' ? 'failed' : root.status === 'error' ? 'could not run' : 'was skipped';
-  return { ...skipped(check, `Not run: “${root.title}” ${what}.`), blockedBy: rootId };
+  const kind: ReportSkipKind = root.status === 'skip' ? (root.skipKind === 'blocked' ? 'blocked' : (root.skipKind ?? 'not-checked')) : 'blocked';
+  const what =
+    root.status === 'fail'
+      ? 'failed'
+      : root.status === 'error'
+        ? 'could not run'
+        : kind === 'not-applicable'
+          ? 'does not apply here'
+          : kind === 'left-out'
+            ? 'was left out'
+            : 'was not checked';
+  const summary = kind === 'not-applicable' ? `Not applicable: “${root.title}” ${what}.` : `Not run: “${root.title}” ${what}.`;
+  return { ...skipped(check, summary, kind), blockedBy: rootId };
 }
 
 type Outcome =
@@ -212,6 +272,7 @@ async function runOne(
   options: RunOptions,
   elapsed: () => number,
   emit: (event: RunEvent) => void,
+  runStart: number,
 ): Promise<CheckReport> {
   const timeoutMs = resolveTimeout(check.timeout, options.timeoutMs);
   const controller = new AbortController();
@@ -251,18 +312,18 @@ async function runOne(
       });
   });
   const durationMs = elapsed() - start;
-  const base = { id: check.id, title: check.title, durationMs };
+  const base = { id: check.id, title: check.title, durationMs, startedMs: start - runStart };
 
   switch (outcome.kind) {
     case 'result':
-      return { ...base, ...fromResult(outcome.result, check.id) };
+      return { ...base, ...fromResult(outcome.result, check.id, ctx.config) };
     case 'crash':
       return {
         ...base,
         status: 'error',
         summary: `The check broke: ${describeError(outcome.error)}`,
         evidence: [],
-        remediation: [reportBug(check.id)],
+        remediation: [reportBug(check.id, ctx.config)],
         detail: outcome.error instanceof Error && outcome.error.stack ? outcome.error.stack : String(outcome.error),
       };
     case 'timeout':
@@ -275,24 +336,32 @@ async function runOne(
           fix({
             summary: 'Run this check again with more time; add --verbose to see each step.',
             runBy: 'admin',
-            commands: [`exo-doctor --only ${check.id} --timeout ${Math.max(timeoutMs * 2, 30_000)} --verbose`],
+            commands: [doctorCommand(ctx.config, `--only ${check.id} --timeout ${Math.max(timeoutMs * 2, 30_000)} --verbose`)],
           }),
         ],
       };
     case 'interrupted':
-      return { ...base, status: 'skip', summary: 'Interrupted before it finished.', evidence: [], remediation: [] };
+      return { ...base, status: 'skip', skipKind: 'interrupted', summary: 'Interrupted before it finished.', evidence: [], remediation: [] };
   }
 }
 
 /** Turns what a check returned into a report, guarding against results the types would have refused. */
-function fromResult(result: CheckResult, id: string): Omit<CheckReport, 'id' | 'title' | 'durationMs'> {
+function fromResult(result: CheckResult, id: string, config: { readonly invocation?: string }): Omit<CheckReport, 'id' | 'title' | 'durationMs'> & { explainedBy?: readonly string[]; errorUnlessExplained?: boolean } {
   const remediation = 'remediation' in result && result.remediation ? result.remediation : [];
   if ((result.status === 'warn' || result.status === 'fail') && remediation.length === 0) {
     return {
       status: 'error',
       summary: `The check returned "${result.status}" without saying how to fix it (${result.summary})`,
       evidence: result.evidence,
-      remediation: [reportBug(id)],
+      remediation: [reportBug(id, config)],
+    };
+  }
+  if (result.status === 'skip' && result.kind === 'not-checked' && remediation.length === 0 && !result.errorUnlessExplained) {
+    return {
+      status: 'error',
+      summary: `The check left a cause unchecked without saying what would check it (${result.summary})`,
+      evidence: result.evidence,
+      remediation: [reportBug(id, config)],
     };
   }
   return {
@@ -302,14 +371,23 @@ function fromResult(result: CheckResult, id: string): Omit<CheckReport, 'id' | '
     remediation,
     ...(result.status === 'error' && result.detail ? { detail: result.detail } : {}),
     ...(result.status === 'pass' || result.status === 'warn' ? { output: result.output } : {}),
+    ...(result.status === 'skip'
+      ? {
+          skipKind: result.kind,
+          ...(result.explainedBy ? { explainedBy: result.explainedBy } : {}),
+          ...(result.errorUnlessExplained ? { errorUnlessExplained: true } : {}),
+        }
+      : {}),
+    ...((result.status === 'fail' || result.status === 'warn') && result.cause ? { cause: result.cause } : {}),
+    ...((result.status === 'fail' || result.status === 'warn') && result.explainedBy ? { explainedBy: result.explainedBy } : {}),
   };
 }
 
-function reportBug(id: string): Remediation {
+function reportBug(id: string, config: { readonly invocation?: string } = {}): Remediation {
   return fix({
     summary: 'This is a bug in exo-doctor. Run the check again with --verbose and send the output (it is redacted) to the exo-doctor maintainers.',
     runBy: 'admin',
-    commands: [`exo-doctor --only ${id} --verbose`],
+    commands: [doctorCommand(config, `--only ${id} --verbose`)],
   });
 }
 

@@ -9,10 +9,13 @@ import { TransportError, type LastResponse } from './network-client.js';
 
 export interface EntraFailure {
   /**
-   * `aadsts`: Entra refused, with a code. `transport`: no usable answer. `expired`/`cancelled`/`timeout`:
-   * the device code ran out, the run was stopped, or the time limit came first. `other`: anything else.
+   * `aadsts`: Entra refused, with a code. `transport`: no usable answer. `service`: Entra answered 5xx
+   * (Microsoft's side) or 429 (throttling) without a code. `expired`/`cancelled`/`timeout`: the device
+   * code ran out, the run was stopped, or the time limit came first. `other`: anything else.
    */
-  readonly kind: 'aadsts' | 'transport' | 'expired' | 'cancelled' | 'timeout' | 'other';
+  readonly kind: 'aadsts' | 'transport' | 'service' | 'expired' | 'cancelled' | 'timeout' | 'other';
+  /** For `service`: the HTTP status, `Retry-After` in seconds, and the request ids of the answer. */
+  readonly http?: { readonly status: number; readonly retryAfterSeconds?: number; readonly requestId?: string; readonly url: string };
   /** The AADSTS number. */
   readonly code?: number;
   /** The OAuth `error` (`invalid_grant`, `authorization_declined`, …) or MSAL's own error code. */
@@ -112,6 +115,8 @@ export function entraFailure(err: unknown, last?: LastResponse, state: { cancell
   if (errorCode === 'device_code_expired') return { kind: 'expired', error: errorCode };
   if (errorCode === 'device_code_polling_cancelled') return { kind: 'cancelled', error: errorCode };
   if (errorCode === 'user_timeout_reached') return { kind: 'timeout', error: errorCode };
+  if (fromLast && fromLast.kind === 'aadsts') return fromLast;
+  if (last && (last.status === 429 || last.status >= 500)) return serviceFailure(last, fromLast);
   if (fromLast) return fromLast;
   const message = str(e.errorMessage) ?? str(e.message) ?? '';
   const fields = traceFields(message);
@@ -131,5 +136,22 @@ export function entraFailure(err: unknown, last?: LastResponse, state: { cancell
     ...(traceId ? { traceId } : {}),
     ...(correlationId ? { correlationId } : {}),
     ...(timestamp ? { timestamp } : {}),
+  };
+}
+
+/** Entra answered 429 or 5xx without an AADSTS code: throttling, or trouble on Microsoft's side. */
+function serviceFailure(last: LastResponse, body: EntraFailure | undefined): EntraFailure {
+  const retry = last.headers['retry-after'];
+  const seconds = retry !== undefined && /^\d+$/.test(retry.trim()) ? Number(retry) : retry !== undefined && !Number.isNaN(Date.parse(retry)) ? Math.max(0, Math.round((Date.parse(retry) - Date.now()) / 1000)) : undefined;
+  const requestId = last.headers['x-ms-request-id'] ?? last.headers['request-id'];
+  const correlationId = body?.correlationId ?? last.headers['client-request-id'];
+  return {
+    kind: 'service',
+    ...(body?.error ? { error: body.error } : {}),
+    ...(body?.description ? { description: body.description } : {}),
+    ...(correlationId ? { correlationId } : {}),
+    ...(body?.traceId ? { traceId: body.traceId } : {}),
+    ...(body?.timestamp ? { timestamp: body.timestamp } : {}),
+    http: { status: last.status, url: last.url.split('?')[0] as string, ...(seconds !== undefined ? { retryAfterSeconds: seconds } : {}), ...(requestId ? { requestId } : {}) },
   };
 }

@@ -5,6 +5,8 @@
  */
 import type { Config, Terminal } from '../context.js';
 import type { SignInMode } from '../identity.js';
+import { CAUSE, causeOfAadsts } from '../causes.js';
+import { doctorCommand } from '../invocation.js';
 import { describeAadsts } from '../knowledge/aadsts.js';
 import { displayProxy } from '../net/probes.js';
 import { type Evidence, evidence, fix, type NonEmpty, type Remediation } from '../result.js';
@@ -20,23 +22,23 @@ export function chooseMode(config: Config, terminal: Terminal): ModeChoice {
   const runAgain = fix({
     summary: 'Sign in as the account that cannot connect, with a device code shown here (completed in any browser).',
     runBy: 'admin',
-    commands: [`exo-doctor --upn ${config.upn ?? 'admin@contoso.com'} --sign-in device-code`],
+    commands: [doctorCommand(config, `--upn ${config.upn ?? '<admin UPN>'} --sign-in device-code`)],
   });
   const appOnly = fix({
     summary: 'Or, for automation, sign in as the application with its certificate.',
     runBy: 'admin',
-    commands: [`exo-doctor --app-id <app-id> --certificate cert.pem --tenant ${config.tenant ?? 'contoso.onmicrosoft.com'}`],
+    commands: [doctorCommand(config, `--app-id <app-id> --certificate cert.pem --tenant ${config.tenant ?? (config.upn?.split('@')[1] ?? '<tenant domain>')}`)],
   });
   if (config.certificateFile && !config.appId) {
     return {
       none: '--certificate was given without --app-id, so the doctor does not know which application signs in.',
-      fixes: [fix({ summary: 'Name the application the certificate belongs to.', runBy: 'admin', commands: [`exo-doctor --app-id <app-id> --certificate ${config.certificateFile} --tenant ${config.tenant ?? 'contoso.onmicrosoft.com'}`] })],
+      fixes: [fix({ summary: 'Name the application the certificate belongs to.', runBy: 'admin', commands: [doctorCommand(config, `--app-id <app-id> --certificate ${config.certificateFile} --tenant ${config.tenant ?? '<tenant domain>'}`)] })],
     };
   }
   if (config.appId) {
     return {
       none: '--app-id was given without --certificate or --client-secret, so there is no way to sign in as the application.',
-      fixes: [fix({ summary: 'Give the certificate (a PEM file with its private key) the application signs in with.', runBy: 'admin', commands: [`exo-doctor --app-id ${config.appId} --certificate cert.pem --tenant ${config.tenant ?? 'contoso.onmicrosoft.com'}`] })],
+      fixes: [fix({ summary: 'Give the certificate (a PEM file with its private key) the application signs in with.', runBy: 'admin', commands: [doctorCommand(config, `--app-id ${config.appId} --certificate cert.pem --tenant ${config.tenant ?? '<tenant domain>'}`)] })],
     };
   }
   if (config.signIn === 'none') return { none: 'Sign-in was turned off (--sign-in none).', fixes: [runAgain, appOnly] };
@@ -52,6 +54,9 @@ export function failureEvidence(failure: EntraFailure): Evidence[] {
     ...(failure.error ? [evidence('OAuth error', failure.subError ? `${failure.error} (${failure.subError})` : failure.error)] : []),
     ...(failure.description ? [evidence('Entra ID said', failure.description)] : []),
     ...(failure.transport ? [evidence('Network error', `${failure.transport.code}: ${failure.transport.message}`)] : []),
+    ...(failure.http ? [evidence('HTTP status', `${failure.http.status} from ${failure.http.url}`)] : []),
+    ...(failure.http?.retryAfterSeconds !== undefined ? [evidence('Retry-After', `${failure.http.retryAfterSeconds} s`)] : []),
+    ...(failure.http?.requestId ? [evidence('Request id', failure.http.requestId)] : []),
     ...(failure.correlationId ? [evidence('Correlation ID', failure.correlationId)] : []),
     ...(failure.traceId ? [evidence('Trace ID', failure.traceId)] : []),
     ...(failure.timestamp ? [evidence('Timestamp', failure.timestamp)] : []),
@@ -61,18 +66,36 @@ export function failureEvidence(failure: EntraFailure): Evidence[] {
 export interface FailureFinding {
   readonly summary: string;
   readonly remediation: NonEmpty<Remediation>;
+  /** The root cause's name, when another check names it too (src/causes.ts). */
+  readonly cause?: string;
+  /** Upstream checks whose failure this one follows from, when they failed. */
+  readonly explainedBy?: readonly string[];
 }
+
+/** AADSTS codes a device-code sign-in ends with when the person never finished in the browser. */
+const CODE_EXPIRED = new Set([70019, 70020, 70016]);
 
 /** A failed sign-in as a finding: what it means, why, and who fixes it how. */
 export function failureFinding(
   failure: EntraFailure,
-  context: { readonly loginHost: string; readonly proxy?: string; readonly what: string; readonly deviceLoginUrl: string; readonly upn?: string },
+  context: {
+    readonly loginHost: string;
+    readonly proxy?: string;
+    readonly what: string;
+    readonly deviceLoginUrl: string;
+    readonly upn?: string;
+    /** How the doctor was started, for the commands that run it again. */
+    readonly config?: { readonly invocation?: string };
+  },
 ): FailureFinding {
   const support = 'Keep the correlation ID, trace ID and timestamp shown in the evidence: Microsoft support asks for all three.';
   switch (failure.kind) {
     case 'aadsts': {
       const entry = describeAadsts(failure.code as number);
       return {
+        cause: causeOfAadsts(entry.code),
+        // A code that was never entered may be the federation server's fault: the browser never came back.
+        ...(CODE_EXPIRED.has(entry.code) ? { explainedBy: ['federation'] } : {}),
         summary: `${context.what} was refused with AADSTS${entry.code} (${entry.name}): ${ensureStop(entry.meaning)} ${ensureStop(entry.cause)}`,
         remediation: [
           fix({
@@ -89,6 +112,7 @@ export function failureFinding(
     case 'transport': {
       const via = context.proxy ? ` through ${displayProxy(context.proxy)}` : '';
       return {
+        explainedBy: ['proxy-health', 'endpoints', 'tls-inspection'],
         summary: `${context.what} could not reach ${context.loginHost}${via}: ${networkWords(failure.transport?.code ?? 'EUNKNOWN')}. The network and proxy checks above show where the path breaks.`,
         remediation: [
           fix({
@@ -100,14 +124,36 @@ export function failureFinding(
         ],
       };
     }
+    case 'service': {
+      const http = failure.http as NonNullable<EntraFailure['http']>;
+      const throttled = http.status === 429;
+      const wait = http.retryAfterSeconds !== undefined ? ` and asked to wait ${http.retryAfterSeconds} s (Retry-After)` : '';
+      return {
+        cause: throttled ? CAUSE.entraThrottled : CAUSE.entraUnavailable,
+        summary: throttled
+          ? `${context.what} was throttled: Entra ID answered HTTP 429 (Too Many Requests)${wait}. This is Microsoft limiting requests from this tenant, app or address, not a setting of yours.`
+          : `${context.what} failed on Microsoft's side: Entra ID answered HTTP ${http.status}${failure.description ? ` ("${failure.description}")` : ''}. Nothing on this machine or in the tenant causes this.`,
+        remediation: [
+          fix({
+            summary: throttled
+              ? `Wait${http.retryAfterSeconds !== undefined ? ` ${http.retryAfterSeconds} seconds` : ' a few minutes'} and run again; if it persists, look for scripts signing in in a loop from this address or with this app.`
+              : 'Run again in a few minutes; if it persists, check the Microsoft 365 service health for Microsoft Entra and open a support request quoting the ids in the evidence.',
+            runBy: 'admin',
+            commands: [doctorCommand(context.config ?? {}, '--only exo-token')],
+            links: [throttled ? 'https://learn.microsoft.com/entra/identity-platform/reference-error-codes' : 'https://admin.microsoft.com/#/servicehealth'],
+          }),
+        ],
+      };
+    }
     case 'expired':
       return {
+        explainedBy: ['federation'],
         summary: `${context.what} did not finish: the device code expired before the sign-in was completed in the browser. When the browser shows an error page, that page names the real cause.`,
         remediation: [
           fix({
             summary: `Run again and complete the sign-in at ${context.deviceLoginUrl} within 15 minutes; if the browser shows an error, note its code (AADSTS…) and run exo-doctor explain on it.`,
             runBy: 'admin',
-            commands: ['exo-doctor --sign-in device-code'],
+            commands: [doctorCommand(context.config ?? {}, '--sign-in device-code')],
           }),
         ],
       };
@@ -120,7 +166,7 @@ export function failureFinding(
     default:
       return {
         summary: `${context.what} failed: ${failure.description ?? failure.error ?? 'MSAL gave no reason'}.`,
-        remediation: [fix({ summary: `Run again with --verbose to see MSAL's log. ${support}`, runBy: 'admin', commands: ['exo-doctor --verbose'] })],
+        remediation: [fix({ summary: `Run again with --verbose to see MSAL's log. ${support}`, runBy: 'admin', commands: [doctorCommand(context.config ?? {}, '--verbose')] })],
       };
   }
 }

@@ -125,7 +125,7 @@ export class GraphClient {
     try {
       return { ok: true, value: await call() };
     } catch (err) {
-      if (err instanceof GraphError && err.denied) return { ok: false, denial: explainDenial(err, permission, this.session, aboutOther) };
+      if (err instanceof GraphError && err.denied) return { ok: false, denial: explainDenial(err, permission, this.session, aboutOther, this.ctx.config) };
       throw err;
     }
   }

@@ -2,6 +2,7 @@
  * What each Graph read of the doctor needs (delegated scope, application permission, Entra role,
  * licence), and the explanation of a 403: which of them is missing and how to get it, for a `skip`.
  */
+import { doctorCommand } from '../invocation.js';
 import type { GraphSession } from '../identity.js';
 import { fix, type Remediation } from '../result.js';
 import type { GraphError } from './client.js';
@@ -113,7 +114,13 @@ export interface Denial {
 }
 
 /** Explains a 403 on a read: the licence, the missing permission (and how to consent), or the missing role. */
-export function explainDenial(error: GraphError, permission: GraphPermission, session: GraphSession, aboutOther = false): Denial {
+export function explainDenial(
+  error: GraphError,
+  permission: GraphPermission,
+  session: GraphSession,
+  aboutOther = false,
+  config: { readonly invocation?: string } = {},
+): Denial {
   const base = { permission, error };
   if (error.unlicensed) {
     return {
@@ -156,7 +163,7 @@ export function explainDenial(error: GraphError, permission: GraphPermission, se
       remediation: fix({
         summary: `Run the doctor signed in as an account with one of these roles: ${roles.join(', ')} (Global Reader reads everything the doctor needs and changes nothing), diagnosing the account with --target.`,
         runBy: 'another-admin',
-        commands: ['exo-doctor --upn reader@contoso.com --target admin@contoso.com'],
+        commands: [doctorCommand(config, `--upn <Global Reader UPN> --target ${session.subject?.upn ?? '<the account to diagnose>'}`)],
       }),
     };
   }

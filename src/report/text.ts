@@ -1,19 +1,21 @@
 /**
- * The terminal report: a summary table in pipeline order, then every finding worst first with its
- * evidence and the exact commands that fix it, then one line that sums it up. Pure: a document in,
+ * The terminal report: a summary table in pipeline order, then one finding per root cause, worst
+ * first, with its evidence, the checks that saw it too, and the exact commands that fix it; then the
+ * causes left unchecked with what would check them; then one line that sums it up. Pure: a document in,
  * a string out.
  */
 import Table from 'cli-table3';
-import { ACTOR_LABEL, SEVERITY } from '../result.js';
+import { ACTOR_LABEL } from '../result.js';
 import { formatDuration } from '../runner.js';
-import type { ReportCheck, ReportDocument } from './document.js';
+import type { ReportCheck, ReportDocument, ReportEvidence, ReportFinding, ReportRemediation, UncheckedCause } from './document.js';
 import type { Style } from './style.js';
 import { statusLabel, SYMBOL } from './style.js';
 
 export interface TextOptions {
   readonly style: Style;
-  /** Width to wrap the table at. */
+  /** Width to wrap at. */
   readonly width: number;
+  /** Every check as a row (not-applicable ones too), and the details of errors. */
   readonly verbose: boolean;
 }
 
@@ -25,28 +27,51 @@ export function renderText(doc: ReportDocument, options: TextOptions): string {
       (doc.environment.upn ? ` · ${doc.environment.upn}` : doc.environment.tenant ? ` · ${doc.environment.tenant}` : '') +
       (doc.simulation ? ` · ${style.yellow(`simulated tenant "${doc.simulation.scenario}"`)}` : ''),
     '',
-    renderTable(doc.checks, options),
   );
+  const notApplicable = doc.checks.filter((c) => c.skipKind === 'not-applicable');
+  const rows = options.verbose ? doc.checks : doc.checks.filter((c) => c.skipKind !== 'not-applicable');
+  out.push(renderTable(rows, options));
+  if (!options.verbose && notApplicable.length > 0) {
+    const where = doc.environment.os ? ` on ${platformName(doc.environment.os)}` : '';
+    out.push(
+      ...wrap(
+        style.dim(`${notApplicable.length} ${notApplicable.length === 1 ? 'check' : 'checks'} not applicable${where}: ${notApplicable.map((c) => c.id).join(', ')} (--verbose lists them).`),
+        options.width,
+        ' ',
+      ),
+    );
+  }
 
   if (doc.errorAnalysis) out.push('', ...renderErrorAnalysis(doc.errorAnalysis, style));
 
-  const findings = findingsWorstFirst(doc.checks);
-  if (findings.length > 0) {
+  if (doc.findings.length > 0) {
     out.push('', style.bold('Findings, worst first'));
-    for (const check of findings) out.push('', ...renderFinding(check, options));
+    for (const finding of doc.findings) out.push('', ...renderFinding(finding, doc.checks, options));
   }
 
-  const hints = doc.checks.filter((c) => c.status === 'skip' && c.blockedBy === null && c.remediation.length > 0);
-  if (hints.length > 0) {
-    out.push('', style.bold('Not checked'));
-    for (const check of hints) out.push('', ...renderFinding(check, options));
+  if (doc.unchecked.length > 0) {
+    out.push('', style.bold('Not checked: causes not ruled out'));
+    for (const cause of doc.unchecked) out.push('', ...renderUnchecked(cause, doc.checks, options));
   }
 
-  out.push('', summaryLine(doc, style));
+  out.push('', ...wrap(summaryLine(doc, style), options.width, ''));
+  const next = completion(doc);
+  // The command stays on a line of its own, unwrapped, so that it pastes.
+  if (next) out.push(`To complete it: ${style.cyan(next)}`);
   if (!doc.outcome.sensitiveShown && hasMasked(doc)) {
-    out.push(style.dim('Account and tenant names are masked; --show-sensitive shows them.'));
+    out.push(
+      ...wrap(
+        style.dim('Account, tenant and machine names are masked, and commands name them by role (<admin UPN>); --show-sensitive prints them ready to paste.'),
+        options.width,
+        '',
+      ),
+    );
   }
   return `${out.join('\n')}\n`;
+}
+
+function platformName(os: string): string {
+  return { linux: 'Linux', win32: 'Windows', darwin: 'macOS' }[os] ?? os;
 }
 
 function renderTable(checks: readonly ReportCheck[], { style, width }: TextOptions): string {
@@ -76,47 +101,114 @@ function renderTable(checks: readonly ReportCheck[], { style, width }: TextOptio
     .join('\n');
 }
 
-function renderFinding(check: ReportCheck, { style, verbose }: TextOptions): string[] {
-  const lines = [`${statusLabel(check.status, style)} ${style.bold(check.id)}: ${check.title}`, `  ${check.summary}`];
-  if (check.evidence.length > 0) {
-    const labelWidth = Math.max(...check.evidence.map((e) => e.label.length));
-    lines.push(style.dim('  Evidence'));
-    for (const item of check.evidence) lines.push(`    ${item.label.padEnd(labelWidth)}  ${item.value}`);
-  }
-  for (const step of check.remediation) {
-    lines.push(`  ${style.bold('Fix')} ${style.dim(`(run by ${ACTOR_LABEL[step.runBy]})`)}: ${step.summary}`);
-    for (const command of step.commands) lines.push(`    ${style.cyan(command)}`);
-    for (const link of step.links) lines.push(`    ${style.dim(link)}`);
-  }
-  if (verbose && check.detail) {
-    lines.push(style.dim('  Detail'), ...check.detail.split('\n').map((line) => style.dim(`    ${line}`)));
+function renderEvidence(evidence: readonly ReportEvidence[], { style, width }: TextOptions): string[] {
+  if (evidence.length === 0) return [];
+  const labelWidth = Math.min(Math.max(...evidence.map((e) => e.label.length)), 30);
+  const lines = [style.dim('  Evidence')];
+  for (const item of evidence) {
+    const label = item.label.padEnd(labelWidth);
+    lines.push(...wrap(`    ${label}  ${item.value}`, width, ' '.repeat(4 + Math.max(label.length, labelWidth) + 2)));
   }
   return lines;
 }
 
+function renderRemediation(steps: readonly ReportRemediation[], { style, width }: TextOptions): string[] {
+  const lines: string[] = [];
+  for (const step of steps) {
+    lines.push(...wrap(`  ${style.bold('Fix')} ${style.dim(`(run by ${ACTOR_LABEL[step.runBy]})`)}: ${step.summary}`, width, '    '));
+    // Commands are never wrapped: they must paste as one line.
+    for (const command of step.commands) lines.push(`    ${style.cyan(command)}`);
+    for (const link of step.links) lines.push(`    ${style.dim(link)}`);
+  }
+  return lines;
+}
+
+function renderFinding(finding: ReportFinding, checks: readonly ReportCheck[], options: TextOptions): string[] {
+  const { style, width, verbose } = options;
+  const lines = [`${statusLabel(finding.status, style)} ${style.bold(finding.checkId)}: ${finding.title}`, ...wrap(`  ${finding.summary}`, width, '  ')];
+  lines.push(...renderEvidence(finding.evidence, options));
+  if (finding.corroboratedBy.length > 0) {
+    lines.push(style.dim('  Also seen by'));
+    for (const other of finding.corroboratedBy) lines.push(...wrap(`    ${SYMBOL[other.status]} ${other.id}: ${other.summary}`, width, '      '));
+  }
+  if (finding.consequences.length > 0) {
+    lines.push(style.dim('  Follows from it'));
+    for (const other of finding.consequences) lines.push(...wrap(`    ${SYMBOL[other.status]} ${other.id}: ${other.summary}`, width, '      '));
+  }
+  lines.push(...renderRemediation(finding.remediation, options));
+  const detail = checks.find((c) => c.id === finding.checkId)?.detail;
+  if (verbose && detail) lines.push(style.dim('  Detail'), ...detail.split('\n').map((line) => style.dim(`    ${line}`)));
+  return lines;
+}
+
+function renderUnchecked(cause: UncheckedCause, checks: readonly ReportCheck[], options: TextOptions): string[] {
+  const { style, width } = options;
+  const check = checks.find((c) => c.id === cause.checkId);
+  const lines = [`${statusLabel(cause.status, style)} ${style.bold(cause.checkId)}: ${check?.title ?? ''}`, ...wrap(`  ${cause.summary}`, width, '  ')];
+  if (cause.blocks.length > 0) lines.push(...wrap(`  ${style.dim(`Not run because of it: ${cause.blocks.join(', ')}`)}`, width, '    '));
+  if (check) lines.push(...renderEvidence(check.evidence, options));
+  lines.push(...renderRemediation(cause.remediation, options));
+  if (options.verbose && check?.detail) lines.push(style.dim('  Detail'), ...check.detail.split('\n').map((line) => style.dim(`    ${line}`)));
+  return lines;
+}
+
 function summaryLine(doc: ReportDocument, style: Style): string {
-  const { counts } = doc.outcome;
+  const { counts, unchecked, notApplicable, leftOut } = doc.outcome;
   const total = doc.checks.length;
   const timing = `${total} ${total === 1 ? 'check' : 'checks'} in ${formatDuration(doc.durationMs)}`;
-  const parts = [
-    counts.fail && `${counts.fail} failed`,
-    counts.error && `${counts.error} could not run`,
-    counts.warn && `${counts.warn} ${counts.warn === 1 ? 'warning' : 'warnings'}`,
-  ].filter(Boolean);
-  const problems = counts.fail + counts.error + counts.warn;
-  const skipped = counts.skip ? `, ${counts.skip} skipped` : '';
+  const aside = [leftOut && `${leftOut} left out with --skip`, notApplicable && `${notApplicable} not applicable`].filter(Boolean).join(', ');
+  const scope = `(${timing}${aside ? `; ${aside}` : ''})`;
+  const couldNot = unchecked ? `${unchecked} ${unchecked === 1 ? 'check' : 'checks'} could not run` : '';
   if (doc.outcome.interrupted) {
-    const found = problems ? `; so far ${parts.join(', ')}` : '';
+    const found = doc.findings.length ? `; so far ${doc.findings.length} ${doc.findings.length === 1 ? 'problem' : 'problems'}` : '';
     return style.yellow(`Interrupted after ${formatDuration(doc.durationMs)}: the report shows what finished${found}.`);
   }
-  if (problems === 0) return style.green(`${SYMBOL.pass} No problems found (${timing}${skipped}).`);
+  const byStatus = (status: ReportFinding['status']) => doc.findings.filter((f) => f.status === status).length;
+  const parts = [byStatus('fail') && `${byStatus('fail')} failed`, byStatus('warn') && `${byStatus('warn')} ${byStatus('warn') === 1 ? 'warning' : 'warnings'}`].filter(Boolean);
+  const problems = doc.findings.length;
+  if (doc.outcome.verdict === 'incomplete' && counts.fail === 0) {
+    const warnings = byStatus('warn') ? `; ${byStatus('warn')} ${byStatus('warn') === 1 ? 'warning' : 'warnings'}` : '';
+    return style.yellow(`Incomplete: ${couldNot}${warnings} ${scope}, so this is not an all-clear.`);
+  }
+  if (problems === 0) {
+    return style.green(`${SYMBOL.pass} No problems found${leftOut ? ' in what ran' : ''} ${scope}.`);
+  }
   const headline = `${problems} ${problems === 1 ? 'problem' : 'problems'} found: ${parts.join(', ')}`;
-  const colour = counts.fail || counts.error ? style.red : style.yellow;
-  return colour(`${headline} (${timing}${skipped}).`);
+  const colour = counts.fail ? style.red : style.yellow;
+  return colour(`${headline}${couldNot ? `; ${couldNot}` : ''} ${scope}.`);
+}
+
+/** The command that would run what an incomplete run left out. */
+function completion(doc: ReportDocument): string | undefined {
+  if (doc.outcome.verdict !== 'incomplete' && doc.outcome.unchecked === 0) return undefined;
+  return doc.unchecked.flatMap((cause) => cause.remediation.flatMap((r) => r.commands))[0];
 }
 
 function hasMasked(doc: ReportDocument): boolean {
   return doc.environment.upn !== null || doc.environment.tenant !== null || doc.checks.some((c) => c.evidence.some((e) => e.sensitive));
+}
+
+/**
+ * Wraps a line at `width`, continuing with `indent`. Words longer than the width (URLs, commands) stay
+ * whole. Escape codes count for nothing.
+ */
+export function wrap(line: string, width: number, indent: string): string[] {
+  // eslint-disable-next-line no-control-regex -- colour codes are skipped when measuring
+  const visible = (text: string) => text.replace(/\u001b\[[0-9;]*m/g, '').length;
+  if (visible(line) <= width) return [line];
+  const lead = /^\s*/.exec(line)?.[0] ?? '';
+  const words = line.slice(lead.length).split(' ');
+  const lines: string[] = [];
+  let current = lead;
+  for (const word of words) {
+    const candidate = current.trim() === '' ? `${current}${word}` : `${current} ${word}`;
+    if (visible(candidate) > width && current.trim() !== '') {
+      lines.push(current);
+      current = `${indent}${word}`;
+    } else current = candidate;
+  }
+  lines.push(current);
+  return lines;
 }
 
 /**
@@ -125,10 +217,11 @@ function hasMasked(doc: ReportDocument): boolean {
  * depends on it).
  */
 export function findingsWorstFirst<C extends { readonly status: ReportCheck['status'] }>(checks: readonly C[]): C[] {
+  const severity = { fail: 3, error: 2, warn: 1, skip: 0, pass: 0 } as const;
   return checks
     .filter((c) => c.status === 'fail' || c.status === 'error' || c.status === 'warn')
     .map((check, order) => ({ check, order }))
-    .sort((a, b) => SEVERITY[b.check.status] - SEVERITY[a.check.status] || a.order - b.order)
+    .sort((a, b) => severity[b.check.status] - severity[a.check.status] || a.order - b.order)
     .map(({ check }) => check);
 }
 

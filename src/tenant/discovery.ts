@@ -182,7 +182,9 @@ export function readEntraError(body: unknown): EntraError | undefined {
 export type Answer<T> =
   | { readonly kind: 'read'; readonly value: T; readonly status: number }
   | { readonly kind: 'entra-error'; readonly error: EntraError; readonly status: number }
-  /** An answer the doctor cannot use: a server error, HTML, a shape it does not know. */
+  /** Throttled (429) or failing on Microsoft's side (5xx), without an Entra error code. */
+  | { readonly kind: 'service'; readonly status: number; readonly retryAfterSeconds?: number; readonly requestId?: string }
+  /** An answer the doctor cannot use: HTML, a shape it does not know. */
   | { readonly kind: 'unusable'; readonly reason: string }
   | { readonly kind: 'unreachable'; readonly failure: HttpFailure };
 
@@ -204,6 +206,17 @@ export async function ask<T>(client: Sender, url: string, read: (body: unknown) 
   if (value !== undefined) return { kind: 'read', value, status: response.status };
   const error = response.status >= 400 ? readEntraError(response.json) : undefined;
   if (error) return { kind: 'entra-error', error, status: response.status };
+  // Entra answers its own errors in JSON; an HTML page comes from something in between (a gateway, a proxy).
+  if ((response.status === 429 || response.status >= 500) && (response.json !== undefined || response.text === '')) {
+    const retry = response.headers['retry-after'];
+    const requestId = response.headers['x-ms-request-id'] ?? response.headers['request-id'];
+    return {
+      kind: 'service',
+      status: response.status,
+      ...(retry !== undefined && /^\d+$/.test(retry.trim()) ? { retryAfterSeconds: Number(retry) } : {}),
+      ...(requestId ? { requestId } : {}),
+    };
+  }
   const kind = response.json === undefined ? `${response.headers['content-type']?.split(';')[0] ?? 'a body'} that is not JSON` : `JSON that is not ${what}`;
   return { kind: 'unusable', reason: `HTTP ${response.status} with ${response.text === '' ? 'no body' : kind}` };
 }
@@ -215,6 +228,8 @@ export function describeAnswer(answer: Answer<unknown>): string {
       return `HTTP ${answer.status}, read`;
     case 'entra-error':
       return `HTTP ${answer.status}, ${answer.error.codes.map((c) => `AADSTS${c}`).join(', ') || answer.error.error}`;
+    case 'service':
+      return `HTTP ${answer.status} (${answer.status === 429 ? `throttled${answer.retryAfterSeconds !== undefined ? `, Retry-After ${answer.retryAfterSeconds} s` : ''}` : "failing on Microsoft's side"})${answer.requestId ? `, request id ${answer.requestId}` : ''}`;
     case 'unusable':
       return answer.reason;
     case 'unreachable':

@@ -88,3 +88,75 @@ describe('exo-doctor demo', () => {
     expect(stderr).toContain('There is no scenario "healthyish"; the built-in ones are: healthy,');
   });
 });
+
+describe('exo-doctor demo never gives an all-clear it did not earn', () => {
+  const scenarioFile = (faults: Record<string, unknown>) => {
+    const file = join(mkdtempSync(join(tmpdir(), 'exo-doctor-verdict-')), 'scenario.json');
+    writeFileSync(file, JSON.stringify({ extends: 'healthy', name: 't', description: 'd', faults }));
+    return file;
+  };
+
+  it('ends "Incomplete" and exits 3 when sign-in is turned off, with the command that completes the run', () => {
+    const { code, stdout } = runCli(['demo', '--scenario', 'powershell-disabled', '--sign-in', 'none']);
+    expect(code).toBe(3);
+    expect(stdout).not.toContain('No problems found');
+    expect(stdout).toMatch(/^Incomplete: \d+ checks could not run/m);
+    expect(stdout).toMatch(/^To complete it: .*demo --scenario powershell-disabled --upn <admin UPN> --sign-in device-code$/m);
+    const doc = JSON.parse(runCli(['demo', '--scenario', 'powershell-disabled', '--sign-in', 'none', '--json']).stdout);
+    expect(doc.outcome).toMatchObject({ verdict: 'incomplete', exitCode: 3 });
+    expect(doc.unchecked.map((u: { checkId: string }) => u.checkId)).toEqual(['exo-token', 'graph-token']);
+  });
+
+  it('turns a login host that cuts its answers short into an error, not a skip, while endpoints pass', () => {
+    const { code, stdout } = runCli(['demo', '--scenario', scenarioFile({ 'login.microsoftonline.com': { truncated: true } }), '--json']);
+    expect(code).toBe(3);
+    const doc = JSON.parse(stdout);
+    const byId = Object.fromEntries(doc.checks.map((c: { id: string }) => [c.id, c]));
+    expect(byId['endpoints'].status).toBe('pass');
+    expect(byId['tenant-discovery']).toMatchObject({ status: 'error', summary: expect.stringContaining('Could not reach login.microsoftonline.com') });
+    expect(doc.outcome.verdict).toBe('incomplete');
+  });
+
+  it("names Entra's 5xx and 429 as Microsoft's side or throttling, with the status and Retry-After", () => {
+    const failing = JSON.parse(runCli(['demo', '--scenario', scenarioFile({ 'login.microsoftonline.com': { serverError: { status: 503 } } }), '--json']).stdout);
+    expect(failing.outcome.verdict).toBe('incomplete');
+    expect(failing.unchecked[0]).toMatchObject({ checkId: 'tenant-discovery', summary: expect.stringContaining("failing on Microsoft's side: it answered HTTP 503") });
+    const throttled = JSON.parse(runCli(['demo', '--scenario', scenarioFile({ 'login.microsoftonline.com': { throttle: { retryAfterSeconds: 30 } } }), '--json']).stdout);
+    expect(throttled.unchecked[0].summary).toContain('HTTP 429 (Too Many Requests) with Retry-After 30 s');
+    expect(JSON.stringify(throttled)).not.toContain('MSAL gave no reason');
+  });
+
+  it('reads Exchange\'s own x-ms-diagnostics before blaming the account: a made-up token is a token problem', () => {
+    const b64 = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+    const claims = { aud: 'https://outlook.office365.com', upn: 'meganb@contoso.com', scp: 'AdminApi.AccessAsUser.All', exp: Math.floor(Date.now() / 1000) + 3600, wids: ['62e90394-69f5-4237-9190-012177145e10'] };
+    const token = `${b64({ alg: 'RS256', typ: 'JWT' })}.${b64(claims)}.bm90LWEtc2lnbmF0dXJl`;
+    const doc = JSON.parse(runCli(['demo', '--access-token', token, '--json']).stdout);
+    expect(doc.findings[0]).toMatchObject({ checkId: 'exo-connection', cause: 'token-rejected', summary: expect.stringContaining('Token validation failed: signature') });
+    expect(JSON.stringify(doc.findings)).not.toContain('PowerShell access (EXOModuleEnabled');
+  });
+
+  it.each([
+    ['no-exchange-role', 'exo-connection', ['exo-roles', 'token-claims']],
+    ['exo-app-disabled', 'exo-token', ['exo-app-principal', 'sign-in-log']],
+    ['app-only-no-role', 'exo-connection', ['exo-roles', 'token-claims']],
+    ['powershell-disabled', 'exo-connection', ['exo-user-access']],
+  ])('%s: one cause makes one finding, led by %s, the others corroborating it', (scenario, lead, others) => {
+    const doc = JSON.parse(runCli(['demo', '--scenario', scenario, '--json']).stdout);
+    expect(doc.findings).toHaveLength(1);
+    expect(doc.findings[0].checkId).toBe(lead);
+    expect(doc.findings[0].corroboratedBy.map((c: { id: string }) => c.id).sort()).toEqual([...others].sort());
+  });
+
+  it('attributes the expired device code to the federation server that did not answer', () => {
+    const doc = JSON.parse(runCli(['demo', '--scenario', 'federated-idp-unreachable', '--json']).stdout);
+    expect(doc.findings).toHaveLength(1);
+    expect(doc.findings[0].checkId).toBe('federation');
+    expect(doc.findings[0].consequences.map((c: { id: string }) => c.id)).toEqual(['exo-token']);
+  }, 40_000);
+
+  it('concludes PowerShell access is off from the refusal when signed in as that account', () => {
+    const doc = JSON.parse(runCli(['demo', '--scenario', 'powershell-disabled', '--json']).stdout);
+    const access = doc.checks.find((c: { id: string }) => c.id === 'exo-user-access');
+    expect(access).toMatchObject({ status: 'fail', cause: 'powershell-access-off' });
+  });
+});

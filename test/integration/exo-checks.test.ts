@@ -127,7 +127,7 @@ describe('powershell-disabled', () => {
       expect.arrayContaining([
         'Set-User -Identity meganb@contoso.com -EXOModuleEnabled $true',
         'Set-User -Identity meganb@contoso.com -RemotePowerShellEnabled $true',
-        'exo-doctor --upn OTHER_ADMIN@contoso.com --target meganb@contoso.com',
+        'exo-doctor --upn <other admin UPN> --target meganb@contoso.com',
       ]),
     );
     expect(connection.remediation[0]?.summary).toContain('15–20 minutes');

@@ -1,5 +1,6 @@
 // tenant-discovery and federation against the simulated world: real HTTPS, the doctor's real clients.
 import { describe, expect, it } from 'vitest';
+import { endpoints } from '../../checks/endpoints.js';
 import { federation } from '../../checks/federation.js';
 import { inputs } from '../../checks/inputs.js';
 import { proxyConfig } from '../../checks/proxy-config.js';
@@ -10,7 +11,7 @@ import type { World } from '../../src/sim/world.js';
 import { fakeConfig } from '../support/fake-context.js';
 import { world, writesIn } from '../support/world.js';
 
-const CHECKS = [inputs, proxyConfig, tenantDiscovery, federation];
+const CHECKS = [inputs, proxyConfig, endpoints, tenantDiscovery, federation];
 
 async function diagnose(w: World, config: Partial<Config>): Promise<Record<string, CheckReport>> {
   const ctx = w.context(fakeConfig({ timeoutMs: 3000, ...config }), () => undefined);
@@ -78,11 +79,13 @@ describe('tenant-discovery and federation in the simulated world', () => {
       expect(report?.remediation.flatMap((r) => r.commands)).toContain('Get-MgDomain | Format-Table Id, IsVerified, AuthenticationType');
     }));
 
-  it('skip tenant-discovery, pointing at the endpoints check, when the login host is black-holed', () =>
+  it('blocks tenant-discovery by the endpoints check when the login host is black-holed', () =>
     inWorld(world('healthy', { faults: { 'login.microsoftonline.com': { blackHole: true } } }), async (w) => {
       const reports = await diagnose(w, { upn: 'meganb@contoso.com', timeoutMs: 800 });
-      expect(reports['tenant-discovery']).toMatchObject({ status: 'skip', summary: expect.stringMatching(/^Could not reach login\.microsoftonline\.com \(.*\); the endpoints check shows why\.$/) });
-      expect(reports['federation']).toMatchObject({ status: 'skip', blockedBy: 'tenant-discovery' });
+      expect(reports['endpoints']).toMatchObject({ status: 'fail' });
+      expect(reports['tenant-discovery']).toMatchObject({ status: 'skip', skipKind: 'blocked', blockedBy: 'endpoints', summary: expect.stringMatching(/^Could not reach login\.microsoftonline\.com \(.*\)\.$/) });
+      // Blocked checks name the root of the chain.
+      expect(reports['federation']).toMatchObject({ status: 'skip', blockedBy: 'endpoints' });
     }));
 
   it('fail federation when the AD FS server is black-holed, naming the stage, within one time limit', () =>

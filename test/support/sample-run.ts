@@ -55,6 +55,7 @@ export function sampleRun(): RunReport {
         evidence: [],
         remediation: [],
         blockedBy: 'exo-user-access',
+        skipKind: 'blocked',
         durationMs: 0,
       },
       {

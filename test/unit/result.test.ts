@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { defineCheck } from '../../src/check.js';
-import { type CheckResult, fail, fix, pass, skip, warn } from '../../src/result.js';
+import { type CheckResult, couldNotCheck, fail, fix, notApplicable, notChecked, pass, warn } from '../../src/result.js';
 
 const remedy = fix({ summary: 'Enable it.', runBy: 'another-admin', commands: ['Set-User -Identity x -EXOModuleEnabled $true'] });
 
@@ -8,7 +8,9 @@ describe('result builders', () => {
   it('normalise one remediation into a list and default evidence to none', () => {
     expect(fail('broken', { remediation: remedy })).toEqual({ status: 'fail', summary: 'broken', evidence: [], remediation: [remedy] });
     expect(warn('odd', { remediation: [remedy, remedy], output: 1 }).remediation).toHaveLength(2);
-    expect(skip('not applicable')).toEqual({ status: 'skip', summary: 'not applicable', evidence: [] });
+    expect(notApplicable('not here')).toEqual({ status: 'skip', kind: 'not-applicable', summary: 'not here', evidence: [] });
+    expect(notChecked('sign-in off', { remediation: remedy })).toEqual({ status: 'skip', kind: 'not-checked', summary: 'sign-in off', evidence: [], remediation: [remedy] });
+    expect(couldNotCheck('no answer', { explainedBy: ['endpoints'] })).toMatchObject({ status: 'skip', kind: 'not-checked', explainedBy: ['endpoints'], errorUnlessExplained: true });
     expect(fix({ summary: 's', runBy: 'network-team' })).toEqual({ summary: 's', runBy: 'network-team', commands: [], links: [] });
   });
 
@@ -22,7 +24,11 @@ describe('result builders', () => {
     const empty: CheckResult = { status: 'fail', summary: 'x', evidence: [], remediation: [] };
     // @ts-expect-error a raw failure object without remediation does not type-check either
     const raw: CheckResult = { status: 'fail', summary: 'x', evidence: [] };
-    expect([empty, raw]).toHaveLength(2);
+    // @ts-expect-error a cause left unchecked says what would check it
+    notChecked('sign-in off', {});
+    // @ts-expect-error a skip says whether it is not applicable or not checked
+    const vague: CheckResult = { status: 'skip', summary: 'x', evidence: [] };
+    expect([empty, raw, vague]).toHaveLength(3);
   });
 
   it('type the outputs a dependent receives', async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { registry } from '../../checks/index.js';
 import { type AnyCheck, defineCheck } from '../../src/check.js';
-import { error, fail, fix, pass, skip, warn } from '../../src/result.js';
+import { couldNotCheck, error, fail, fix, notApplicable, notChecked, pass, warn } from '../../src/result.js';
 import { planChecks, RegistryError, type RunEvent, runChecks, SelectionError, validateRegistry } from '../../src/runner.js';
 import { baseStubs, fakeContext } from '../support/fake-context.js';
 
@@ -116,11 +116,52 @@ describe('runChecks', () => {
     expect(planChecks([graph, broken, roles], ['roles']).map((c) => c.id)).toEqual(['roles']);
   });
 
-  it('skips dependents of a check that was itself skipped', async () => {
-    const inputs = defineCheck({ id: 'inputs', title: 'Inputs', dependsOn: [], run: async () => skip('No account given.') });
+  it('skips dependents of a check that was itself skipped, and they inherit why', async () => {
+    const again = fix({ summary: 'Give --upn.', runBy: 'admin', commands: ['exo-doctor --upn a@b.com'] });
+    const inputs = defineCheck({ id: 'inputs', title: 'Inputs', dependsOn: [], run: async () => notChecked('No account given.', { remediation: again }) });
     const tenant = defineCheck({ id: 'tenant', title: 'Tenant', dependsOn: [inputs], run: async () => pass('x') });
-    const run = await runChecks([inputs, tenant], ctx(), { timeoutMs: 1000 });
-    expect(run.checks[1]).toMatchObject({ status: 'skip', blockedBy: 'inputs', summary: 'Not run: “Inputs” was skipped.' });
+    const windows = defineCheck({ id: 'windows', title: 'Windows', dependsOn: [], run: async () => notApplicable('Not Windows.') });
+    const policy = defineCheck({ id: 'policy', title: 'Policy', dependsOn: [windows], run: async () => pass('x') });
+    const run = await runChecks([inputs, tenant, windows, policy], ctx(), { timeoutMs: 1000 });
+    expect(run.checks.map((c) => [c.id, c.skipKind, c.blockedBy])).toEqual([
+      ['inputs', 'not-checked', undefined],
+      ['tenant', 'not-checked', 'inputs'],
+      ['windows', 'not-applicable', undefined],
+      ['policy', 'not-applicable', 'windows'],
+    ]);
+    expect(run.checks[1]?.summary).toBe('Not run: “Inputs” was not checked.');
+    expect(run.checks[3]?.summary).toBe('Not applicable: “Windows” does not apply here.');
+  });
+
+  it('reports a check that could not do its job as blocked by a failure that explains it, else as an error', async () => {
+    const endpoints = (ok: boolean) =>
+      defineCheck({ id: 'endpoints', title: 'Endpoints', dependsOn: [], run: async () => (ok ? pass('all answer') : fail('login host unreachable', { remediation: fix({ summary: 'Open the firewall.', runBy: 'network-team' }) })) });
+    const clock = defineCheck({ id: 'clock', title: 'Clock', dependsOn: [], run: async () => couldNotCheck('No Date header came back.', { explainedBy: ['endpoints'] }) });
+    const explained = await runChecks([endpoints(false), clock], ctx(), { timeoutMs: 1000 });
+    expect(explained.checks[1]).toMatchObject({ status: 'skip', skipKind: 'blocked', blockedBy: 'endpoints', summary: 'No Date header came back.' });
+    const unexplained = await runChecks([endpoints(true), clock], ctx(), { timeoutMs: 1000 });
+    expect(unexplained.checks[1]).toMatchObject({ status: 'error', summary: 'No Date header came back.' });
+    // Without the explaining check in the run, nothing explains it either.
+    const alone = await runChecks([endpoints(true), clock], ctx(), { timeoutMs: 1000, only: ['clock'] });
+    expect(alone.checks).toMatchObject([{ id: 'clock', status: 'error' }]);
+  });
+
+  it('marks a failure that follows from an upstream one as its consequence', async () => {
+    const federation = defineCheck({ id: 'federation', title: 'Federation', dependsOn: [], run: async () => fail('AD FS does not answer.', { remediation: fix({ summary: 'Fix AD FS.', runBy: 'network-team' }) }) });
+    const token = defineCheck({
+      id: 'token',
+      title: 'Token',
+      dependsOn: [],
+      run: async () => fail('The device code expired.', { explainedBy: ['federation'], remediation: fix({ summary: 'Sign in again.', runBy: 'admin' }) }),
+    });
+    const run = await runChecks([federation, token], ctx(), { timeoutMs: 1000 });
+    expect(run.checks[1]).toMatchObject({ status: 'fail', consequenceOf: 'federation' });
+  });
+
+  it('turns a cause left unchecked without a way to check it into a bug report', async () => {
+    const vague = defineCheck({ id: 'vague', title: 'Vague', dependsOn: [], run: async () => ({ status: 'skip', kind: 'not-checked', summary: 'Hm.', evidence: [] }) as const });
+    const run = await runChecks([vague], ctx(), { timeoutMs: 1000 });
+    expect(run.checks[0]).toMatchObject({ status: 'error', summary: expect.stringContaining('without saying what would check it') });
   });
 
   it('turns a timeout into an error that names what the check was waiting on, and aborts its signal', async () => {
@@ -275,6 +316,7 @@ describe('planChecks', () => {
       ['c', 'pass', undefined],
     ]);
     expect(run.checks[0]?.summary).toBe('Left out with --skip.');
+    expect(run.checks.map((x) => x.skipKind)).toEqual(['left-out', 'left-out', undefined]);
   });
 });
 

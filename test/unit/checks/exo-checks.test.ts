@@ -127,7 +127,7 @@ describe('exo-connection', () => {
 });
 
 describe('exo-user-access', () => {
-  const access = (ctx: Context, session: ExoSession = MEGAN) => runCheck(exoUserAccess, ctx, { 'exo-token': session, 'exo-connection': { organization: {} }, 'proxy-config': DIRECT });
+  const access = (ctx: Context, session: ExoSession = MEGAN) => runCheck(exoUserAccess, ctx, { 'exo-token': session, 'proxy-config': DIRECT });
 
   it('falls back on RemotePowerShellEnabled, and sends the fix to another admin when the account is the signed-in one', async () => {
     const result = await access(exchange(json(200, { value: [{ UserPrincipalName: 'meganb@contoso.com', RemotePowerShellEnabled: false }] })));
@@ -212,8 +212,8 @@ describe('exo-roles', () => {
 });
 
 describe('org-oauth2-client-profile', () => {
-  it('skips when Get-OrganizationConfig did not return the setting, and says it does not matter for PowerShell', async () => {
+  it('could not run when Get-OrganizationConfig did not return the setting, and says it does not matter for PowerShell', async () => {
     const result = await runCheck(orgOauth2ClientProfile, fakeContext({}), { 'exo-connection': { organization: { Name: 'contoso.onmicrosoft.com' } } });
-    expect(result).toMatchObject({ status: 'skip', summary: expect.stringContaining('does not affect PowerShell') });
+    expect(result).toMatchObject({ status: 'error', summary: expect.stringContaining('does not affect PowerShell') });
   });
 });

@@ -25,11 +25,11 @@ describe('inputs', () => {
     expect(await run({ tenant: 'contoso.onmicrosoft.com' })).toMatchObject({ status: 'pass', output: { tenant: 'contoso.onmicrosoft.com' } });
   });
 
-  it('skips with the option to add when nothing was given', async () => {
+  it('leaves the account checks unchecked, with the option to add, when nothing was given', async () => {
     const result = await run({});
-    expect(result.status).toBe('skip');
+    expect(result).toMatchObject({ status: 'skip', kind: 'not-checked' });
     if (result.status !== 'skip') return;
-    expect(result.remediation?.[0]?.commands).toEqual(['exo-doctor --upn admin@contoso.com']);
+    expect(result.remediation?.[0]?.commands).toEqual(['exo-doctor --upn <admin UPN>']);
   });
 
   it('fails a malformed UPN with the expected form', async () => {
@@ -37,7 +37,7 @@ describe('inputs', () => {
     expect(result.status).toBe('fail');
     expect(result.summary).toBe('The UPN "admin" is not a user principal name: it has no @domain part.');
     if (result.status !== 'fail') return;
-    expect(result.remediation[0]?.commands).toEqual(['exo-doctor --upn admin@contoso.com']);
+    expect(result.remediation[0]?.commands).toEqual(['exo-doctor --upn <admin UPN>']);
   });
 
   it('suggests the cleaned UPN when only the wrapping is wrong', async () => {

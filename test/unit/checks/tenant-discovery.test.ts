@@ -19,9 +19,9 @@ const DIRECT: ProxyPlan = { machine: { platform: 'linux', environment: readEnvir
 
 /** Entra ID as recorded: each source answers what the test says, or not at all. */
 interface Answers {
-  openId?: { status: number; body: unknown } | 'no answer';
-  getUserRealm?: { status: number; body: unknown } | 'no answer';
-  userRealm?: { status: number; body: unknown };
+  openId?: { status: number; body: unknown; headers?: Record<string, string> } | 'no answer';
+  getUserRealm?: { status: number; body: unknown; headers?: Record<string, string> } | 'no answer';
+  userRealm?: { status: number; body: unknown; headers?: Record<string, string> };
 }
 
 function loginHost(answers: Answers, origin = 'https://login.microsoftonline.com'): MockAgent {
@@ -32,7 +32,7 @@ function loginHost(answers: Answers, origin = 'https://login.microsoftonline.com
     if (a === undefined) return;
     const interceptor = pool.intercept({ path, method: 'GET' });
     if (a === 'no answer') interceptor.replyWithError(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }));
-    else interceptor.reply(a.status, typeof a.body === 'string' ? a.body : JSON.stringify(a.body), { headers: { 'content-type': typeof a.body === 'string' ? 'text/html' : 'application/json' } });
+    else interceptor.reply(a.status, typeof a.body === 'string' ? a.body : JSON.stringify(a.body), { headers: { 'content-type': typeof a.body === 'string' ? 'text/html' : 'application/json', ...(a.headers ?? {}) } });
   };
   answer((p) => p.includes('/v2.0/.well-known/openid-configuration'), answers.openId);
   answer((p) => p.startsWith('/getuserrealm.srf?'), answers.getUserRealm);
@@ -160,7 +160,7 @@ describe('tenant-discovery', () => {
     if (result.status !== 'warn') return;
     expect(result.output).toMatchObject({ tenantId: 'contoso.com', environment: 'O365Default', namespace: 'Managed' });
     expect(result.evidence).toContainEqual({ label: 'OpenID configuration', value: 'HTTP 503 with text/html that is not JSON' });
-    expect(commands(result)).toContain('exo-doctor --tenant <tenant-id> --upn meganb@contoso.com');
+    expect(commands(result)).toContain('exo-doctor --tenant <tenant id> --upn meganb@contoso.com');
   });
 
   it('reads the tenant id from the token endpoint when the issuer changes shape', async () => {
@@ -218,9 +218,23 @@ describe('tenant-discovery', () => {
     expect(labels(result)).not.toContain('getuserrealm.srf');
   });
 
-  it('skips, pointing at the endpoints check, when the login host gives no answer at all', async () => {
+  it('could not check when the login host gives no answer at all, explained by the network checks if they failed', async () => {
     const result = await discover(loginHost({ openId: 'no answer', getUserRealm: 'no answer' }));
-    expect(result).toMatchObject({ status: 'skip', summary: expect.stringMatching(/^Could not reach login\.microsoftonline\.com \(.*\); the endpoints check shows why\.$/) });
+    expect(result).toMatchObject({
+      status: 'skip',
+      kind: 'not-checked',
+      errorUnlessExplained: true,
+      explainedBy: expect.arrayContaining(['endpoints', 'proxy-health']),
+      summary: expect.stringMatching(/^Could not reach login\.microsoftonline\.com \(.*\)\.$/),
+    });
+  });
+
+  it("says Entra is failing on Microsoft's side, or throttling, and suggests no other tenant or cloud", async () => {
+    const failing = await discover(loginHost({ openId: { status: 503, body: { error: { code: 'ServiceUnavailable' } } }, getUserRealm: { status: 503, body: {} } }));
+    expect(failing).toMatchObject({ status: 'error', summary: expect.stringContaining("failing on Microsoft's side: it answered HTTP 503") });
+    expect(commands(failing).join(' ')).not.toMatch(/--environment|--tenant/);
+    const throttled = await discover(loginHost({ openId: { status: 429, body: {}, headers: { 'retry-after': '30' } }, getUserRealm: { status: 429, body: {} } }));
+    expect(throttled).toMatchObject({ status: 'error', summary: expect.stringContaining('HTTP 429 (Too Many Requests) with Retry-After 30 s') });
   });
 });
 

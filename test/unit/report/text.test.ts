@@ -28,10 +28,12 @@ describe('renderText', () => {
     expect(render()).toMatchSnapshot();
   });
 
-  it('lists findings worst first: failures, then checks that could not run, then warnings', () => {
+  it('lists findings worst first, failures then warnings, and what could not run apart as causes not ruled out', () => {
     const text = render();
-    const findings = text.slice(text.indexOf('Findings, worst first'));
-    const order = ['exo-user-access', 'proxy-health', 'clock-skew'].map((id) => findings.indexOf(`${id}:`));
+    const findings = text.slice(text.indexOf('Findings, worst first'), text.indexOf('Not checked'));
+    const order = ['exo-user-access', 'clock-skew'].map((id) => findings.indexOf(`${id}:`));
+    expect(findings).not.toContain('proxy-health:');
+    expect(text.slice(text.indexOf('Not checked'))).toContain('! error proxy-health: Proxy answers');
     expect(order.every((pos) => pos > 0)).toBe(true);
     expect([...order].sort((a, b) => a - b)).toEqual(order);
   });
@@ -45,7 +47,10 @@ describe('renderText', () => {
   });
 
   it('ends with one line that sums up the run', () => {
-    expect(render().trimEnd().split('\n').at(-2)).toBe('3 problems found: 1 failed, 1 could not run, 1 warning (5 checks in 1.2 s, 1 skipped).');
+    const lines = render().trimEnd().split('\n');
+    expect(lines.at(-4)).toBe('2 problems found: 1 failed, 1 warning; 1 check could not run (5 checks in 1.2 s).');
+    // The command that would complete the run follows on a line of its own, never wrapped.
+    expect(lines.at(-3)).toBe('To complete it: exo-doctor --only proxy-health --timeout 30000');
   });
 
   it('never prints a secret, and masks identifiers unless asked', () => {
@@ -53,7 +58,7 @@ describe('renderText', () => {
     expect(text).not.toContain('hunter2secret');
     expect(text).not.toContain('eyJ0eXAi');
     expect(text).not.toContain(SAMPLE_UPN);
-    expect(text).toContain('Account and tenant names are masked; --show-sensitive shows them.');
+    expect(text).toContain('Account, tenant and machine names are masked, and commands name them by role (<admin UPN>);');
   });
 
   it('shows error details only with --verbose', () => {
