@@ -7,7 +7,7 @@ const IO_MODULES = [
   'child_process', 'fs', 'fs/promises', 'net', 'tls', 'dns', 'dns/promises', 'http', 'https', 'http2', 'dgram', 'os',
   'readline', 'worker_threads', 'cluster', 'inspector',
 ].flatMap((name) => [name, `node:${name}`]);
-const IO_PACKAGES = ['undici', '@azure/msal-node', 'proxy-agent', 'pac-resolver', 'listr2', 'cli-table3', 'commander'];
+const IO_PACKAGES = ['undici', '@azure/msal-node', 'proxy-agent', 'pac-resolver', 'cli-table3', 'commander'];
 
 export default tseslint.config(
   { ignores: ['dist/', 'node_modules/', 'coverage/'] },

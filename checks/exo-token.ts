@@ -142,6 +142,7 @@ export const exoToken = defineCheck({
       ...(signedIn ? [sensitive('Signed in as', signedIn)] : []),
       ...(target ? [sensitive('Diagnosing', target)] : []),
       ...(token.fromCache ? [evidence('Token cache', `${ctx.config.tokenCache} (no prompt needed)`)] : []),
+      ...(token.cacheNotSaved ? [evidence('Token cache', `${ctx.config.tokenCache} could not be saved (${token.cacheNotSaved}); the next run asks again`)] : []),
       ...(token.correlationId ? [evidence('Correlation ID', token.correlationId)] : []),
     ];
     const secretNote =

@@ -1,5 +1,5 @@
 // Builds dist/: one ESM entry (dist/cli.js) plus chunks for what is imported lazily (MSAL, undici,
-// listr2, the checks), so that --version and --help load only commander and the option table.
+// the checks), so that --version and --help load only commander and the option table.
 import { build } from 'esbuild';
 import { chmod, rm } from 'node:fs/promises';
 

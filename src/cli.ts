@@ -57,13 +57,14 @@ function buildProgram(redactor: Redactor): Command {
     if (extra !== undefined) command.error(`error: unknown command '${extra}' (see exo-doctor --help)`);
     await runDiagnosis(normalizeOptions(options));
   });
-  addDiagnoseOptions(program.command('diagnose').description('run the diagnosis (the default command)')).action(
+  addDiagnoseOptions(program.command('diagnose').description('run the diagnosis (the default command)').allowExcessArguments(false)).action(
     (options: Parameters<typeof normalizeOptions>[0]) => runDiagnosis(normalizeOptions(options)),
   );
   addDiagnoseOptions(
     program
       .command('demo')
       .description('run the diagnosis against a simulated Microsoft 365 tenant on 127.0.0.1 (no network, no account needed)')
+      .allowExcessArguments(false)
       .option('--scenario <name|file>', 'a built-in scenario (see --list) or a scenario file', 'healthy')
       .option('--list', 'list the built-in scenarios and exit'),
   ).action((options: Parameters<typeof normalizeOptions>[0] & { scenario: string; list?: boolean }, command: Command) =>
@@ -161,7 +162,7 @@ async function runDemo(options: DiagnoseOptions, scenario: string, list: boolean
 }
 
 async function runExplainCommand(words: readonly string[], options: { file?: string; json?: boolean }): Promise<void> {
-  const [{ runExplain }, { createContext }, { colorEnabled, createStyle }] = await Promise.all([
+  const [{ runExplain }, { createContext }, { createStyle }] = await Promise.all([
     import('./explain/command.js'),
     import('./context.js'),
     import('./report/style.js'),
@@ -174,7 +175,7 @@ async function runExplainCommand(words: readonly string[], options: { file?: str
     json: options.json === true,
     readFile: (path) => ctx.readFile(path),
     readStdin: async () => (ctx.terminal.stdinIsTTY ? undefined : readAll(process.stdin)),
-    style: createStyle(!options.json && colorEnabled(ctx.env, ctx.terminal.stdoutIsTTY)),
+    style: createStyle(!options.json && ctx.terminal.colorStdout),
     write,
   });
 }

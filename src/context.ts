@@ -21,6 +21,7 @@ import type { EnvironmentName } from './clouds.js';
 import { proxyCredentials, Redactor } from './redact.js';
 import { VERSION } from './version.js';
 import { invocationFrom } from './invocation.js';
+import { colorEnabled } from './report/style.js';
 import { loadUndici } from './net/undici.js';
 
 /** What the user asked for, already parsed. */
@@ -50,6 +51,11 @@ export interface Config {
   readonly target?: string;
   readonly verbose: boolean;
   readonly showSensitive: boolean;
+  /**
+   * Who completes device-code and browser sign-ins: a person (the default, who must be at a terminal),
+   * or the simulated user of `exo-doctor demo`.
+   */
+  readonly signInCompletedBy?: 'person' | 'simulation';
   /** How the doctor was started (`npx exo-doctor`), for the commands it suggests; `exo-doctor` by default. */
   readonly invocation?: string;
 }
@@ -137,8 +143,13 @@ export interface Terminal {
   readonly columns?: number;
   /** Width of the terminal on stderr, where progress goes. */
   readonly stderrColumns?: number;
+  /** Height of the terminal on stderr. */
+  readonly stderrRows?: number;
   /** Running under a CI system (the `CI` variable): no live progress, no prompts. */
   readonly ci: boolean;
+  /** Whether to colour stdout and stderr: the terminal, NO_COLOR and FORCE_COLOR decide. */
+  readonly colorStdout: boolean;
+  readonly colorStderr: boolean;
 }
 
 export interface Context {
@@ -301,20 +312,25 @@ export function createContext(options: CreateContextOptions): Context {
       osRelease: os.release(),
       doctorVersion: VERSION,
     },
+    // The terminal the doctor draws on is this process's, whatever machine it diagnoses: a simulated
+    // machine's environment says nothing about NO_COLOR, FORCE_COLOR or CI here.
     terminal: {
       stdinIsTTY: process.stdin.isTTY === true,
       stdoutIsTTY: process.stdout.isTTY === true,
       stderrIsTTY: process.stderr.isTTY === true,
       ...(process.stdout.columns ? { columns: process.stdout.columns } : {}),
       ...(process.stderr.columns ? { stderrColumns: process.stderr.columns } : {}),
-      ci: isSet(env['CI']),
+      ...(process.stderr.rows ? { stderrRows: process.stderr.rows } : {}),
+      ci: isSet(process.env['CI']),
+      colorStdout: colorEnabled(process.env, process.stdout.isTTY === true),
+      colorStderr: colorEnabled(process.env, process.stderr.isTTY === true),
     },
     log,
     redactor,
     exec: options.world?.exec ?? ((command, args, execOptions) => runProgram(command, args, execOptions, log)),
     readFile: readFileOrUndefined,
     writePrivateFile: async (path, content) => {
-      await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+      await makeFolders(dirname(path));
       await writeFile(path, content, { mode: 0o600 });
       // An existing file keeps its old mode through writeFile: set it again.
       await chmod(path, 0o600);
@@ -445,9 +461,28 @@ function isSet(value: string | undefined): boolean {
   return value !== undefined && value !== '' && value !== '0' && value.toLowerCase() !== 'false';
 }
 
+/**
+ * `mkdir -p`, one level at a time. Node's own recursive mkdir never returns for some paths (under
+ * /proc it loops), and every wait of the doctor has to end.
+ */
+async function makeFolders(dir: string): Promise<void> {
+  try {
+    await mkdir(dir, { mode: 0o700 });
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return;
+    if (code !== 'ENOENT' || dirname(dir) === dir) throw err;
+    await makeFolders(dirname(dir));
+    await mkdir(dir, { mode: 0o700 }).catch((again: NodeJS.ErrnoException) => {
+      if (again.code !== 'EEXIST') throw again;
+    });
+  }
+}
+
 function isMissing(err: unknown): boolean {
   const code = (err as NodeJS.ErrnoException | undefined)?.code;
-  return code === 'ENOENT' || code === 'ENOTDIR';
+  // A folder where a file was expected is no file either: the caller says what it needed.
+  return code === 'ENOENT' || code === 'ENOTDIR' || code === 'EISDIR';
 }
 
 function createLogger(verbose: boolean, write: (line: string) => void, redactor: Redactor): Logger {

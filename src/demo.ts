@@ -4,9 +4,10 @@
  */
 import type { AnyCheck } from './check.js';
 import type { Config, Context } from './context.js';
-import { diagnose, type Output, write } from './diagnose.js';
+import { diagnose, type Output, unusableFileOption, write } from './diagnose.js';
 import type { DiagnoseOptions } from './options.js';
 import { EXIT } from './exit.js';
+import { planChecks, SelectionError } from './runner.js';
 import { builtInScenarioNames, loadScenario } from './sim/load.js';
 import { type Scenario, ScenarioError } from './sim/scenario.js';
 import { simulatedBrowser } from './sim/browser.js';
@@ -46,6 +47,13 @@ export async function demo(run: DemoRun): Promise<number> {
     await write(run.output.stderr, `exo-doctor: ${err.message}\n`);
     return EXIT.usage;
   }
+  // Mistakes are said before the world starts: an account the world does not hold would otherwise wait
+  // for a sign-in that can never come, and a check id that does not exist would waste the start.
+  const problem = demoUsageProblem(run, scenario) ?? (await unusableFileOption({ certificate: run.options.certificate, ca: run.options.ca, tokenCache: run.options.tokenCache }, run.machine));
+  if (problem) {
+    await write(run.output.stderr, `exo-doctor: ${problem}\n`);
+    return EXIT.usage;
+  }
   const world = await startWorld(scenario);
   try {
     const { options } = run;
@@ -59,6 +67,21 @@ export async function demo(run: DemoRun): Promise<number> {
   } finally {
     await world.stop();
   }
+}
+
+/** Why the demo cannot run as asked, in a sentence with the way out; undefined when it can. */
+function demoUsageProblem(run: DemoRun, scenario: Scenario): string | undefined {
+  try {
+    planChecks(run.registry, run.options.only, run.options.skip);
+  } catch (err) {
+    if (err instanceof SelectionError) return err.message;
+    throw err;
+  }
+  const upn = run.options.upn;
+  if (upn !== undefined && !scenario.users.some((u) => u.upn.toLowerCase() === upn.trim().toLowerCase())) {
+    return `the simulated tenant "${scenario.name}" has no account ${upn}, so no one could complete its sign-in. Its accounts are: ${scenario.users.map((u) => u.upn).join(', ')}. Give one of them with --upn, or leave --upn out.`;
+  }
+  return undefined;
 }
 
 /**

@@ -8,7 +8,7 @@ import type { DiagnoseOptions } from './options.js';
 import { EXIT } from './exit.js';
 import { buildDocument } from './report/document.js';
 import { chooseProgressMode, createProgress } from './report/progress.js';
-import { colorEnabled, createStyle } from './report/style.js';
+import { createStyle } from './report/style.js';
 import { renderText } from './report/text.js';
 import { planChecks, runChecks, SelectionError, validateRegistry } from './runner.js';
 
@@ -44,6 +44,11 @@ export async function diagnose({ registry, ctx, options, output, signal, simulat
     output.stderr.write(ctx.redactor.apply(`exo-doctor: ${plan.message}\n`));
     return EXIT.usage;
   }
+  const unusable = await unusableFileOption({ certificate: ctx.config.certificateFile, ca: ctx.config.caFile, tokenCache: ctx.config.tokenCache }, ctx);
+  if (unusable) {
+    output.stderr.write(ctx.redactor.apply(`exo-doctor: ${unusable}\n`));
+    return EXIT.usage;
+  }
 
   // --error / --error-file: what the pasted error points to, held against the checks after the run.
   let explanation: import('./explain/explain.js').Explanation | undefined;
@@ -61,14 +66,17 @@ export async function diagnose({ registry, ctx, options, output, signal, simulat
     explanation = explain(errorText);
   }
 
-  const stdoutStyle = createStyle(!options.json && colorEnabled(ctx.env, ctx.terminal.stdoutIsTTY));
-  const stderrStyle = createStyle(colorEnabled(ctx.env, ctx.terminal.stderrIsTTY));
-  const progress = await createProgress({
+  const stdoutStyle = createStyle(!options.json && ctx.terminal.colorStdout);
+  const stderrStyle = createStyle(ctx.terminal.colorStderr);
+  const progress = createProgress({
     mode: chooseProgressMode({ json: options.json, ...ctx.terminal }),
     checks: plan,
     stream: output.stderr,
     style: stderrStyle,
     redact: (text) => ctx.redactor.apply(text),
+    ...(ctx.terminal.stderrColumns ? { columns: ctx.terminal.stderrColumns } : {}),
+    ...(ctx.terminal.stderrRows ? { rows: ctx.terminal.stderrRows } : {}),
+    ...(simulation ? { noticeNote: '(In this demo the simulated user enters it for you.)' } : {}),
   });
 
   const run = await runChecks(registry, ctx, {
@@ -103,6 +111,30 @@ export async function diagnose({ registry, ctx, options, output, signal, simulat
     : renderText(doc, { style: stdoutStyle, width: ctx.terminal.columns ?? 100, verbose: options.verbose });
   await write(output.stdout, text);
   return doc.outcome.exitCode;
+}
+
+/**
+ * A file option that cannot be used, said before any work: a path that is not a readable file, or a
+ * token cache that is a folder. Undefined when every file given can be read.
+ */
+export async function unusableFileOption(
+  given: { readonly certificate?: string | undefined; readonly ca?: string | undefined; readonly tokenCache?: string | undefined },
+  io: Pick<Context, 'readFile' | 'readDir'>,
+): Promise<string | undefined> {
+  const files: [string, string | undefined][] = [
+    ['--certificate', given.certificate],
+    ['--ca', given.ca],
+  ];
+  for (const [option, path] of files) {
+    if (path !== undefined && (await io.readFile(path)) === undefined) {
+      return `${option} ${path} is not a file this user can read. Give the path of the file itself.`;
+    }
+  }
+  const cache = given.tokenCache;
+  if (cache !== undefined && (await io.readDir(cache)) !== undefined) {
+    return `--token-cache ${cache} is a folder. Give the path of a file, such as ${cache.replace(/[\\/]$/, '')}/exo-doctor-tokens.json.`;
+  }
+  return undefined;
 }
 
 /** `--list-checks`: the pipeline, in order, with what each check needs. */

@@ -4,6 +4,7 @@
  */
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { ENVIRONMENT_DESCRIPTION, ENVIRONMENT_NAMES, type EnvironmentName } from './clouds.js';
+import { UsageError } from './exit.js';
 
 export const DEFAULT_TIMEOUT_MS = 15_000;
 
@@ -39,6 +40,8 @@ export interface DiagnoseOptions {
 type RawOptions = Partial<DiagnoseOptions> & Pick<DiagnoseOptions, 'environment' | 'timeout' | 'failOn'>;
 
 export function normalizeOptions(raw: RawOptions): DiagnoseOptions {
+  const both = (raw.only ?? []).filter((id) => (raw.skip ?? []).includes(id));
+  if (both.length > 0) throw new UsageError(`--only and --skip both name ${both.join(', ')}: a check cannot be run and left out at once. Give it to one of them.`);
   return {
     ...(raw.upn !== undefined ? { upn: raw.upn } : {}),
     ...(raw.tenant !== undefined ? { tenant: raw.tenant } : {}),

@@ -42,7 +42,16 @@ export function chooseMode(config: Config, terminal: Terminal): ModeChoice {
     };
   }
   if (config.signIn === 'none') return { none: 'Sign-in was turned off (--sign-in none).', fixes: [runAgain, appOnly] };
-  if (config.signIn) return { mode: config.signIn };
+  // A run without a terminal never waits for a person: no one would see the code, and the wait would
+  // last until the code expires. In the demo the simulated user completes the sign-in instead.
+  const someone = config.signInCompletedBy === 'simulation' || ((terminal.stdinIsTTY || terminal.stderrIsTTY) && !terminal.ci);
+  if (config.signIn && someone) return { mode: config.signIn };
+  if (config.signIn) {
+    return {
+      none: `No one is at a terminal to complete a ${config.signIn === 'browser' ? 'browser' : 'device-code'} sign-in${terminal.ci ? ' (CI is set)' : ''}, and a run without a terminal never waits for a person.`,
+      fixes: [runAgain, appOnly],
+    };
+  }
   if (terminal.stdinIsTTY && !terminal.ci) return { mode: 'device-code' };
   return { none: 'No one is at a terminal to complete a sign-in, so the doctor did not start one.', fixes: [runAgain, appOnly] };
 }

@@ -45,6 +45,8 @@ export interface AcquiredToken {
   readonly username?: string;
   /** Taken from the token cache, without prompting. */
   readonly fromCache: boolean;
+  /** Why the token cache could not be saved, when it could not: the sign-in worked, the next run asks again. */
+  readonly cacheNotSaved?: string;
   readonly correlationId?: string;
 }
 
@@ -113,6 +115,25 @@ async function importKey(pem: string) {
 
 /** Signs in and returns the token, or what went wrong; never throws for a sign-in failure. */
 export async function signIn(ctx: Context, request: SignInRequest): Promise<SignInOutcome> {
+  // One person per run: once they let a sign-in lapse, no later check asks them again.
+  const person = await ctx.memo('sign-in:person', async () => ({ gaveUp: undefined as string | undefined }));
+  const interactive = request.method.kind === 'device-code' || request.method.kind === 'browser';
+  if (interactive && person.gaveUp) {
+    return { ok: false, failure: { kind: 'cancelled', description: `Not asked again: ${person.gaveUp}` }, calls: [] };
+  }
+  const outcome = await attemptSignIn(ctx, request);
+  if (interactive && !outcome.ok && lapsed(outcome.failure)) {
+    person.gaveUp = 'the first sign-in of this run was not completed before its code expired.';
+  }
+  return outcome;
+}
+
+/** The person did not finish in time: the code expired, or the time limit came first. */
+function lapsed(failure: EntraFailure): boolean {
+  return failure.kind === 'expired' || failure.kind === 'timeout' || (failure.kind === 'aadsts' && (failure.code === 70019 || failure.code === 70020));
+}
+
+async function attemptSignIn(ctx: Context, request: SignInRequest): Promise<SignInOutcome> {
   const msal = await import('@azure/msal-node');
   const network = new DoctorNetworkClient(ctx, { timeoutMs: request.timeoutMs, signal: request.signal, ...(request.proxy ? { proxy: request.proxy } : {}) });
   const system = {
@@ -125,7 +146,8 @@ export async function signIn(ctx: Context, request: SignInRequest): Promise<Sign
       },
     },
   };
-  const cache = request.cachePath ? { cachePlugin: cachePlugin(ctx, request.cachePath) } : undefined;
+  const cacheState: { notSaved?: string } = {};
+  const cache = request.cachePath ? { cachePlugin: cachePlugin(ctx, request.cachePath, cacheState) } : undefined;
   const scopes = [...request.scopes];
   const state = { cancelled: false };
   // MSAL keeps this object (it assigns its own fields onto it) and checks `cancel` before each poll.
@@ -190,6 +212,7 @@ export async function signIn(ctx: Context, request: SignInRequest): Promise<Sign
         ...(result.account?.username ? { username: result.account.username } : {}),
         fromCache,
         ...(result.correlationId ? { correlationId: result.correlationId } : {}),
+        ...(cacheState.notSaved ? { cacheNotSaved: cacheState.notSaved } : {}),
       },
       calls: network.calls,
     };
@@ -226,7 +249,7 @@ async function silently(
 }
 
 /** MSAL's cache, kept in a file only the user can read. A file that cannot be parsed is ignored (and replaced). */
-function cachePlugin(ctx: Context, path: string): ICachePlugin {
+function cachePlugin(ctx: Context, path: string, state: { notSaved?: string }): ICachePlugin {
   return {
     async beforeCacheAccess(cacheContext) {
       const text = await ctx.readFile(path);
@@ -238,7 +261,14 @@ function cachePlugin(ctx: Context, path: string): ICachePlugin {
       }
     },
     async afterCacheAccess(cacheContext) {
-      if (cacheContext.cacheHasChanged) await ctx.writePrivateFile(path, cacheContext.tokenCache.serialize());
+      if (!cacheContext.cacheHasChanged) return;
+      try {
+        await ctx.writePrivateFile(path, cacheContext.tokenCache.serialize());
+      } catch (err) {
+        // A cache that cannot be written costs the next run a prompt; it must not cost this sign-in.
+        state.notSaved = (err as Error).message;
+        ctx.log.warn(`The token cache ${path} could not be saved (${state.notSaved}); the sign-in worked, and the next run will ask again.`);
+      }
     },
   };
 }

@@ -201,12 +201,19 @@ class Reader {
     return this.value;
   }
 
-  number(fallback?: number, min = -Infinity): number {
+  number(fallback?: number, min = -Infinity, max = Infinity): number {
     if (this.value === undefined && fallback !== undefined) return fallback;
-    if (typeof this.value !== 'number' || !Number.isFinite(this.value) || this.value < min) {
-      this.fail(min > -Infinity ? `a number of at least ${min}` : 'a number');
+    if (typeof this.value !== 'number' || !Number.isFinite(this.value) || this.value < min || this.value > max) {
+      this.fail(min > -Infinity && max < Infinity ? `a number from ${min} to ${max}` : min > -Infinity ? `a number of at least ${min}` : 'a number');
     }
     return this.value;
+  }
+
+  /** A list with at least one item. */
+  nonEmptyList<T>(read: (item: Reader) => T): T[] {
+    const items = this.list(read);
+    if (items.length === 0) this.fail('a list of at least one');
+    return items;
   }
 
   list<T>(read: (item: Reader) => T, fallback?: readonly T[]): T[] {
@@ -293,7 +300,7 @@ export function parseScenario(json: unknown, source: string): Scenario {
     tenant: {
       id: tenant.field('id').string(GUID, 'a GUID'),
       displayName: tenant.field('displayName').string(),
-      domains: tenant.field('domains').list((d) => d.string(/^[a-z0-9-]+(\.[a-z0-9-]+)+$/i, 'a domain name')),
+      domains: tenant.field('domains').nonEmptyList((d) => d.string(/^[a-z0-9-]+(\.[a-z0-9-]+)+$/i, 'a domain name')),
       environment: tenant.field('environment').oneOf(ENVIRONMENT_NAMES),
       region: tenant.field('region').string(),
       ...(subScope ? { subScope } : {}),
@@ -331,7 +338,8 @@ export function parseScenario(json: unknown, source: string): Scenario {
     },
     graphConsentedScopes: root.field('graphConsentedScopes').list((x) => x.string(), []),
     exchange: { oauth2ClientProfileEnabled: root.field('exchange').field('oauth2ClientProfileEnabled').boolean(true) },
-    clockSkewSeconds: root.field('clockSkewSeconds').number(0),
+    // A day either way covers every skew worth showing; more is a typo.
+    clockSkewSeconds: root.field('clockSkewSeconds').number(0, -86_400, 86_400),
     deviceCode: {
       outcome: deviceCode.has('outcome') ? deviceCode.field('outcome').oneOf(['approve', 'decline', 'expire'] as const) : 'approve',
       approveAfterPolls: deviceCode.field('approveAfterPolls').number(1, 0),
@@ -355,7 +363,8 @@ function readFaults(f: Reader): HostFaults {
   const pick = <K extends keyof HostFaults>(key: K, read: (r: Reader) => HostFaults[K]) =>
     f.has(key) ? { [key]: read(f.field(key)) } : {};
   return {
-    ...pick('latencyMs', (r) => r.number(undefined, 0)),
+    // Beyond a minute every request would meet the doctor's time limit: a typo, not a scenario.
+    ...pick('latencyMs', (r) => r.number(undefined, 0, 60_000)),
     ...pick('throttle', (r) => ({
       retryAfterSeconds: r.field('retryAfterSeconds').number(undefined, 0),
       ...(r.has('first') ? { first: r.field('first').number(undefined, 1) } : {}),

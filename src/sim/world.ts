@@ -227,7 +227,8 @@ export async function startWorld(scenario: Scenario, options: WorldOptions = {})
     hosts: [...hosts],
     context: (config, writeLog, machine = {}) =>
       createContext({
-        config,
+        // The world's own user completes device-code and browser sign-ins: no person is waited for.
+        config: { signInCompletedBy: 'simulation', ...config },
         ...(writeLog ? { writeLog } : {}),
         world: { ...CLEAN_MACHINE, ...machine, resolve, trustedCAs: async () => [ca.certPem] },
       }),

@@ -1,3 +1,6 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli, runCliOnTerminal } from '../support/cli.js';
 import { schemaValidator } from '../support/schema.js';
@@ -122,12 +125,39 @@ describe('exo-doctor output on pipes and terminals', () => {
     expect(runCli(['--upn', 'admin@contoso.com', ...OFFLINE], { FORCE_COLOR: '1' }).stdout).toContain(`${ESC}32m✔ pass`);
   });
 
-  it('shows live progress with each check and its duration on a terminal', () => {
+  it('shows live progress with each check and its duration on a terminal, then collapses it into one line', () => {
     const { stdout } = runCliOnTerminal(['demo']);
-    // Each line ends with the check's own duration once it is done.
-    expect(stdout).toMatch(/Node\.js and operating system the doctor runs on \[\d+ ms\]/);
-    expect(stdout).toMatch(/Microsoft 365 endpoints reachable from this machine \[(\d+ ms|\d+(\.\d)? s)\]/);
+    // Each line ends with the check's own duration once it is done, marked with the report's symbols.
+    expect(stdout).toMatch(/✔ Node\.js and operating system the doctor runs on \(\d+ ms\)/);
+    expect(stdout).toMatch(/✔ Microsoft 365 endpoints reachable from this machine \((\d+ ms|\d+(\.\d)? s)\)/);
+    // Waiting checks do not pretend to run: no spinner frames.
+    expect(stdout).not.toMatch(/[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏]/);
+    expect(stdout).toMatch(/24 checks in [\d.]+ (ms|s): /);
     expect(stdout).toContain('No problems found');
+  });
+
+  it('keeps --json valid at a terminal: progress and the device-code prompt go to the terminal, never into the file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'exo-doctor-json-'));
+    const file = join(dir, 'r.json');
+    const { stdout } = runCliOnTerminal(['demo', '--json'], {}, false, file);
+    const doc = JSON.parse(readFileSync(file, 'utf8'));
+    expect(doc.outcome.verdict).toBe('ok');
+    // The device code reached the person at the terminal, set apart, with the demo's note.
+    expect(stdout).toMatch(/▌.*exo-token:.*enter the code [A-Z0-9]+.*In this demo the simulated user enters it for you/);
+    // The text report redirected to a file holds no progress either.
+    runCliOnTerminal(['demo'], {}, false, file);
+    const text = readFileSync(file, 'utf8');
+    expect(text).toMatch(/^exo-doctor 0\.1\.0/);
+    expect(text).not.toContain('\u001b[');
+    expect(text).not.toContain('enter the code');
+  });
+
+  it('lets NO_COLOR, FORCE_COLOR and CI decide the demo\'s presentation too', () => {
+    expect(runCli(['demo'], { FORCE_COLOR: '1' }).stdout).toContain(`${ESC}32m✔ pass`);
+    expect(runCliOnTerminal(['demo'], { NO_COLOR: '1' }, true).stdout).not.toContain(ESC);
+    const ci = runCliOnTerminal(['demo'], { CI: 'true', NO_COLOR: '1' });
+    expect(ci.stdout).toMatch(/^✔ pass runtime \(\d+ ms\)/m);
+    expect(ci.stdout).not.toContain(ESC);
   });
 
   it('uses plain lines under CI even on a terminal: no cursor movement', () => {

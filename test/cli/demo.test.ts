@@ -147,8 +147,12 @@ describe('exo-doctor demo never gives an all-clear it did not earn', () => {
     expect(doc.findings[0].corroboratedBy.map((c: { id: string }) => c.id).sort()).toEqual([...others].sort());
   });
 
-  it('attributes the expired device code to the federation server that did not answer', () => {
-    const doc = JSON.parse(runCli(['demo', '--scenario', 'federated-idp-unreachable', '--json']).stdout);
+  it('attributes the expired device code to the federation server that did not answer, and asks only once', () => {
+    const { stdout, stderr } = runCli(['demo', '--scenario', 'federated-idp-unreachable', '--json']);
+    const doc = JSON.parse(stdout);
+    // The person let the first code lapse: the Graph sign-in does not ask again.
+    expect(stderr.match(/enter the code/g)).toHaveLength(1);
+    expect(doc.checks.find((c: { id: string }) => c.id === 'graph-token')).toMatchObject({ status: 'skip', skipKind: 'blocked' });
     expect(doc.findings).toHaveLength(1);
     expect(doc.findings[0].checkId).toBe('federation');
     expect(doc.findings[0].consequences.map((c: { id: string }) => c.id)).toEqual(['exo-token']);
@@ -158,5 +162,46 @@ describe('exo-doctor demo never gives an all-clear it did not earn', () => {
     const doc = JSON.parse(runCli(['demo', '--scenario', 'powershell-disabled', '--json']).stdout);
     const access = doc.checks.find((c: { id: string }) => c.id === 'exo-user-access');
     expect(access).toMatchObject({ status: 'fail', cause: 'powershell-access-off' });
+  });
+});
+
+describe('exo-doctor demo waits for no one and takes no mistake for a diagnosis', () => {
+  it('refuses an account the simulated tenant does not hold at once, naming the ones it does', () => {
+    const started = Date.now();
+    const { code, stdout, stderr } = runCli(['demo', '--upn', 'ghost@contoso.com']);
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toContain('has no account ghost@contoso.com');
+    expect(stderr).toContain('meganb@contoso.com');
+    expect(Date.now() - started).toBeLessThan(20_000);
+  });
+
+  it.each([
+    [['demo', '--skip', 'bogus'], 'Unknown check "bogus"'],
+    [['demo', '--only', 'runtime', '--skip', 'runtime'], '--only and --skip both name runtime'],
+    [['demo', 'extra'], "too many arguments for 'demo'"],
+    [['diagnose', 'extra'], "too many arguments for 'diagnose'"],
+    [['demo', '--ca', tmpdir()], `--ca ${tmpdir()} is not a file this user can read`],
+    [['demo', '--token-cache', tmpdir()], `--token-cache ${tmpdir()} is a folder`],
+    [['demo', '--certificate', tmpdir(), '--app-id', '5b1c7e3a-9d2f-4e6b-8a4c-1f0d3e5b7a92'], `--certificate ${tmpdir()} is not a file`],
+    [['explain', '--file', tmpdir()], `cannot read ${tmpdir()}`],
+    [['--upn', 'a@contoso.com', '--error-file', tmpdir()], `cannot read ${tmpdir()}`],
+    [['demo', '--scenario', tmpdir()], tmpdir()],
+  ])('exits 2 before any work for %j', (args, message) => {
+    const { code, stdout, stderr } = runCli(args);
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toContain(message);
+    expect(stderr).not.toContain('Simulated tenant');
+    expect(stderr).not.toContain('broke');
+  });
+
+  it('goes on when the token cache cannot be written, and says so', () => {
+    const { code, stdout, stderr } = runCli(['demo', '--token-cache', '/proc/exo-doctor-cannot-write/cache.json', '--only', 'exo-token', '--json']);
+    expect(code).toBe(0);
+    expect(stderr).toContain('could not be saved');
+    const exoToken = JSON.parse(stdout).checks.find((c: { id: string }) => c.id === 'exo-token');
+    expect(exoToken.status).toBe('pass');
+    expect(exoToken.evidence.find((e: { label: string; value: string }) => e.label === 'Token cache')?.value).toContain('could not be saved');
   });
 });

@@ -28,11 +28,12 @@ export function runCli(args: readonly string[], env: Record<string, string> = {}
 const quote = (arg: string) => `'${arg.replace(/'/g, `'\\''`)}'`;
 
 /**
- * stdout (and stderr, unless `stderrToFile`) is a 100-column pseudo-terminal, made by util-linux
- * `script`. Everything the terminal showed comes back in `stdout`.
+ * stdout (unless `stdoutToFile`) and stderr (unless `stderrToNull`) are a 100-column pseudo-terminal,
+ * made by util-linux `script`. Everything the terminal showed comes back in `stdout`.
  */
-export function runCliOnTerminal(args: readonly string[], env: Record<string, string> = {}, stderrToNull = false): CliResult {
-  const command = `stty cols 100 rows 40; ${quote(process.execPath)} ${quote(BIN)} ${args.map(quote).join(' ')}${stderrToNull ? ' 2>/dev/null' : ''}`;
+export function runCliOnTerminal(args: readonly string[], env: Record<string, string> = {}, stderrToNull = false, stdoutToFile?: string): CliResult {
+  const redirect = `${stdoutToFile ? ` > ${quote(stdoutToFile)}` : ''}${stderrToNull ? ' 2>/dev/null' : ''}`;
+  const command = `stty cols 100 rows 40; ${quote(process.execPath)} ${quote(BIN)} ${args.map(quote).join(' ')}${redirect}`;
   const result = spawnSync('script', ['-qec', command, '/dev/null'], { env: cleanEnv(env), encoding: 'utf8', timeout: 30_000 });
   return { code: result.status, stdout: result.stdout.replace(/\r\n/g, '\n'), stderr: result.stderr };
 }

@@ -30,7 +30,7 @@ export const LINUX_RUNTIME: RuntimeInfo = {
   doctorVersion: '0.1.0',
 };
 
-export const PIPE_TERMINAL: Terminal = { stdinIsTTY: false, stdoutIsTTY: false, stderrIsTTY: false, ci: false };
+export const PIPE_TERMINAL: Terminal = { stdinIsTTY: false, stdoutIsTTY: false, stderrIsTTY: false, ci: false, colorStdout: false, colorStderr: false };
 
 /** A logger that keeps what it was given, for assertions. */
 export function memoryLogger(): Logger & { readonly lines: string[] } {

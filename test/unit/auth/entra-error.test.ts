@@ -2,6 +2,9 @@ import { AuthError, InteractionRequiredAuthError, ServerError } from '@azure/msa
 import { describe, expect, it } from 'vitest';
 import { entraFailure, failureFromBody, traceFields } from '../../../src/auth/entra-error.js';
 import { TransportError } from '../../../src/auth/network-client.js';
+import { chooseMode } from '../../../src/auth/findings.js';
+import type { Config } from '../../../src/context.js';
+import { PIPE_TERMINAL } from '../../support/fake-context.js';
 
 const TRACE = '0b1f2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d';
 const CORRELATION = '5a6b7c8d-9e0f-4a1b-8c2d-3e4f5a6b7c8d';
@@ -78,5 +81,21 @@ describe('entraFailure', () => {
 describe('traceFields', () => {
   it('finds nothing in text without ids', () => {
     expect(traceFields('no ids here')).toEqual({});
+  });
+});
+
+describe('chooseMode never waits for a person who is not there', () => {
+  const config = (more: Partial<Config> = {}): Config => ({ environment: 'O365Default', timeoutMs: 1000, verbose: false, showSensitive: false, upn: 'meganb@contoso.com', ...more });
+  const atTerminal = { ...PIPE_TERMINAL, stdinIsTTY: true, stderrIsTTY: true };
+
+  it('refuses an explicit device-code or browser sign-in without a terminal, or under CI', () => {
+    expect(chooseMode(config({ signIn: 'device-code' }), PIPE_TERMINAL)).toMatchObject({ none: expect.stringContaining('never waits for a person') });
+    expect(chooseMode(config({ signIn: 'browser' }), { ...atTerminal, ci: true })).toMatchObject({ none: expect.stringContaining('(CI is set)') });
+  });
+
+  it('signs in when someone is at the terminal, or when the demo simulates the person', () => {
+    expect(chooseMode(config({ signIn: 'device-code' }), atTerminal)).toEqual({ mode: 'device-code' });
+    expect(chooseMode(config(), atTerminal)).toEqual({ mode: 'device-code' });
+    expect(chooseMode(config({ signIn: 'device-code', signInCompletedBy: 'simulation' }), PIPE_TERMINAL)).toEqual({ mode: 'device-code' });
   });
 });

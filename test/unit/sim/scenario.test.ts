@@ -50,6 +50,15 @@ describe('scenario errors name the file and the field', () => {
     expect(() => parseScenario(bad, 'mine.json')).toThrow('mine.json: users[0].roles[0]: expected an Entra role name such as "Exchange Administrator", got "Exchange Wizard".');
   });
 
+  it('refuses a tenant without domains, an absurd latency and an absurd clock skew', () => {
+    const tenant = healthy['tenant'] as Record<string, unknown>;
+    expect(() => parseScenario({ ...healthy, tenant: { ...tenant, domains: [] } }, 'mine.json')).toThrow('mine.json: tenant.domains: expected a list of at least one, got [].');
+    expect(() => parseScenario({ ...healthy, faults: { 'login.microsoftonline.com': { latencyMs: 3_600_000 } } }, 'mine.json')).toThrow(
+      'mine.json: faults.login.microsoftonline.com.latencyMs: expected a number from 0 to 60000, got 3600000.',
+    );
+    expect(() => parseScenario({ ...healthy, clockSkewSeconds: 1e9 }, 'mine.json')).toThrow('mine.json: clockSkewSeconds: expected a number from -86400 to 86400');
+  });
+
   it('refuses a sign-in account that is not among the users', () => {
     expect(() => parseScenario({ ...healthy, signIn: { upn: 'nobody@contoso.com', environment: 'O365Default' } }, 'mine.json')).toThrow(
       "mine.json: signIn.upn: expected the UPN of one of the scenario's users",
