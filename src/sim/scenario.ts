@@ -343,7 +343,7 @@ export function parseScenario(json: unknown, source: string): Scenario {
     deviceCode: {
       outcome: deviceCode.has('outcome') ? deviceCode.field('outcome').oneOf(['approve', 'decline', 'expire'] as const) : 'approve',
       approveAfterPolls: deviceCode.field('approveAfterPolls').number(1, 0),
-      intervalSeconds: deviceCode.field('intervalSeconds').number(1, 0),
+      intervalSeconds: deviceCode.field('intervalSeconds').number(0, 0, 60),
       expiresInSeconds: deviceCode.field('expiresInSeconds').number(900, 1),
     },
     faults,

@@ -148,7 +148,7 @@ describe('exo-doctor demo never gives an all-clear it did not earn', () => {
   });
 
   it('attributes the expired device code to the federation server that did not answer, and asks only once', () => {
-    const { stdout, stderr } = runCli(['demo', '--scenario', 'federated-idp-unreachable', '--json']);
+    const { stdout, stderr } = runCli(['demo', '--scenario', 'federated-idp-unreachable', '--json', '--timeout', '2s']);
     const doc = JSON.parse(stdout);
     // The person let the first code lapse: the Graph sign-in does not ask again.
     expect(stderr.match(/enter the code/g)).toHaveLength(1);

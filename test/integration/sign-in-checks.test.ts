@@ -47,6 +47,15 @@ async function signInWith(w: World, config: Partial<Config>, machine: { files?: 
 }
 
 describe('exo-token', () => {
+  it('waits out the poll interval Entra asks for before the pending device code is approved', async () => {
+    // The built-in tenants poll with no interval; this one keeps Entra's pacing (a real tenant asks for 5 s).
+    const w = await start('healthy', { deviceCode: { intervalSeconds: 1 } });
+    const { result } = await signInWith(w, { signIn: 'device-code' });
+    expect(result.status).toBe('pass');
+    const polls = w.audit.filter((r) => r.grantType === 'device_code');
+    expect(polls.map((r) => r.status)).toEqual([400, 200]);
+  });
+
   it('signs in with a device code as the module does, shows the code message, and hands on the session', async () => {
     const w = await start('healthy');
     const { result, notices, ctx } = await signInWith(w, { signIn: 'device-code' });

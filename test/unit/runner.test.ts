@@ -189,7 +189,7 @@ describe('runChecks', () => {
   });
 
   it('derives a time limit from the configured one when the check asks for it', async () => {
-    const slow = defineCheck({ id: 'slow', title: 'Slow', dependsOn: [], timeout: (ms) => ms * 3, run: async () => (await sleep(120), pass('ok')) });
+    const slow = defineCheck({ id: 'slow', title: 'Slow', dependsOn: [], timeout: (ms) => ms * 20, run: async () => (await sleep(120), pass('ok')) });
     const run = await runChecks([slow], ctx(), { timeoutMs: 50 });
     expect(run.checks[0]?.status).toBe('pass');
   });
