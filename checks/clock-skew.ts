@@ -5,7 +5,7 @@
  */
 import { CAUSE } from '../src/causes.js';
 import { defineCheck } from '../src/check.js';
-import { type Endpoint, endpointsFor } from '../src/knowledge/endpoints.js';
+import { endpointFor } from '../src/knowledge/endpoints.js';
 import { doctorHops } from '../src/net/routes.js';
 import { probeRoute } from '../src/net/probes.js';
 import { couldNotCheck, evidence, fail, fix, pass, warn } from '../src/result.js';
@@ -23,7 +23,7 @@ export const clockSkew = defineCheck({
   dependsOn: [proxyConfig],
   timeout: (ms) => ms + 5000,
   async run(ctx, deps) {
-    const login = endpointsFor(ctx.config.environment)[0] as Endpoint;
+    const login = endpointFor(ctx.config.environment, 'login');
     const host = login.host;
     ctx.step(`asking ${host} for the time`);
     const route = await probeRoute(ctx, login, doctorHops(deps['proxy-config'], host), {

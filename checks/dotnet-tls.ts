@@ -74,20 +74,20 @@ export const dotnetTls = defineCheck({
       evidence('TLS for 32-bit Windows PowerShell', describeTls(wow, NETFX_WOW_KEY)),
     ];
     const tlsOff = offersTls12(native) === false;
-    const tlsFix = [strongCrypto(), sessionTls()];
+    const tlsFix: [Remediation, Remediation] = [strongCrypto(), sessionTls()];
 
     if (release === undefined || release < MIN_RELEASE) {
       const have = release === undefined ? '.NET Framework 4.5 or later is not installed' : `Windows PowerShell 5.1 runs on .NET Framework ${version ?? 'older than 4.5'} (Release ${release})`;
       const tls = tlsOff ? ' Strong cryptography is also off, so it may offer nothing newer than TLS 1.0.' : '';
       return fail(`${have}; ExchangeOnlineManagement 2.0.5 and later needs 4.7.2 or later and otherwise fails to connect with a System.Runtime.InteropServices.OSPlatform error.${tls}`, {
         evidence: facts,
-        remediation: [install48(), ...(tlsOff ? tlsFix : [])] as [Remediation, ...Remediation[]],
+        remediation: [install48(), ...(tlsOff ? tlsFix : [])],
       });
     }
     if (tlsOff) {
       return warn(
         `.NET Framework ${version} is recent enough, but neither SchUseStrongCrypto nor SystemDefaultTlsVersions is 1 for it: Windows PowerShell 5.1 targets an older framework, so it may offer only SSL 3.0 and TLS 1.0, which the PowerShell Gallery (Install-Module, Update-Module) and Microsoft 365 refuse.`,
-        { evidence: facts, remediation: tlsFix as [Remediation, ...Remediation[]] },
+        { evidence: facts, remediation: tlsFix },
       );
     }
     const twin = offersTls12(wow) === false ? ' (only the 32-bit Windows PowerShell lacks the setting)' : '';

@@ -106,7 +106,7 @@ export const endpoints = defineCheck({
       const attempt = r.route.chosen ?? r.route.attempts[0];
       return `${r.endpoint.host} (${r.endpoint.purpose}) is not reachable${attempt?.failure ? `: stopped at ${attempt.failure.stage.toUpperCase()} on ${attempt.route}, ${attempt.failure.message}` : ''}`;
     };
-    const remediation = [remedyFor(failed as EndpointProbe, broken.map((r) => r.endpoint.host))] as [Remediation, ...Remediation[]];
+    const remediation: [Remediation, ...Remediation[]] = [remedyFor(failed as EndpointProbe, broken.map((r) => r.endpoint.host))];
     if (directWorks) {
       remediation.push(
         fix({

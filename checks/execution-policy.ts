@@ -25,7 +25,7 @@ import { win32 } from 'node:path';
 import { defineCheck, type CheckContext } from '../src/check.js';
 import type { PowerShellClient, PowerShellEditionName } from '../src/powershell.js';
 import { dwordOf, expandEnvironment, readRegistry, type RegistryRead, stringOf, windowsEnv } from '../src/platform/registry.js';
-import { type Evidence, type Remediation, evidence, fail, fix, notApplicable, pass, sensitive, warn } from '../src/result.js';
+import { type Evidence, type Finding, type Remediation, evidence, fix, notApplicable, sensitive, verdict } from '../src/result.js';
 import { powershellClient } from './powershell-client.js';
 
 const POLICY_DOC = 'https://learn.microsoft.com/powershell/module/microsoft.powershell.core/about/about_execution_policies';
@@ -78,13 +78,19 @@ export const executionPolicy = defineCheck({
     const relevant = moduleEditions(client);
     const blocked = verdicts.filter((v) => v.effective.policy === 'Restricted' || v.effective.policy === 'AllSigned');
     const blocking = blocked.filter((v) => relevant.length === 0 || relevant.includes(v.edition));
-    if (blocked.length === 0) {
-      return pass(`Scripts may run: ${verdicts.map((v) => `${EDITION_LABEL[v.edition]} ${v.effective.policy} (${v.effective.scope})`).join(', ')}.`, { evidence: facts });
-    }
-    const summary = blocked.map((v) => consequence(v.edition, v.effective)).join(' ');
-    const remediation = blocked.flatMap((v) => remedies(v.edition, v.effective)) as unknown as [Remediation, ...Remediation[]];
-    if (blocking.length > 0) return fail(summary, { evidence: facts, remediation });
-    return warn(`${summary} ExchangeOnlineManagement is installed only for ${relevant.map((e) => EDITION_LABEL[e]).join(' and ')}, where scripts may run.`, { evidence: facts, remediation });
+    // A blocked edition that does not load the module only warns: scripts run where the module is.
+    const elsewhere = ` ExchangeOnlineManagement is installed only for ${relevant.map((e) => EDITION_LABEL[e]).join(' and ')}, where scripts may run.`;
+    const findings = blocked.map(
+      (v): Finding =>
+        blocking.includes(v)
+          ? { severity: 'fail', summary: consequence(v.edition, v.effective), remediation: remedies(v.edition, v.effective) }
+          : { severity: 'warn', summary: `${consequence(v.edition, v.effective)}${elsewhere}`, remediation: remedies(v.edition, v.effective) },
+    );
+    return verdict(findings, {
+      pass: `Scripts may run: ${verdicts.map((v) => `${EDITION_LABEL[v.edition]} ${v.effective.policy} (${v.effective.scope})`).join(', ')}.`,
+      evidence: facts,
+      output: undefined,
+    });
   },
 });
 

@@ -14,7 +14,8 @@ import { GRAPH_PERMISSIONS } from '../src/graph/permissions.js';
 import { mentions, policiesFor, type PolicyMatch } from '../src/graph/conditional-access.js';
 import type { ExoSession, GraphSession, SignInMode } from '../src/identity.js';
 import { ENTRA_ROLES, roleByTemplateId } from '../src/knowledge/entra-roles.js';
-import { type CheckResult, type Evidence, type NonEmpty, type Remediation, couldNotCheck, evidence, fix, notApplicable, notChecked, sensitive } from '../src/result.js';
+import { type CheckResult, type Evidence, type Finding, evidence, fix, notApplicable, sensitive, verdict } from '../src/result.js';
+import { CAUSE } from '../src/causes.js';
 import { exoToken } from './exo-token.js';
 import { graphToken } from './graph-token.js';
 import { proxyConfig } from './proxy-config.js';
@@ -80,11 +81,6 @@ export interface Gathered {
   readonly deviceCode: boolean;
 }
 
-interface Finding {
-  readonly status: 'pass' | 'warn' | 'fail' | 'skip';
-  readonly summary: string;
-  readonly remediation: readonly Remediation[];
-}
 
 export const mfaState = defineCheck({
   id: 'mfa-state',
@@ -173,10 +169,12 @@ export function judge(g: Gathered, who: readonly Evidence[]): CheckResult<MfaSta
   const methodWords = methods ? joinWords(methods.map((m) => MFA_METHODS[m] as string)) : g.registration.ok ? joinWords(g.registration.value.methodsRegistered ?? []) : '';
   const byWords = joinWords(requiredBy);
 
-  let mfa: Finding;
+  // The MFA verdict proper: a finding, or what passes.
+  let mfa: Finding | { readonly pass: string };
   if (requiredBy.length > 0 && registered === false) {
     mfa = {
-      status: 'fail',
+      severity: 'fail',
+      cause: CAUSE.mfaNotRegistered,
       summary: `MFA is required by ${byWords}, but no method is registered: sign-in stops at AADSTS50079 until the user registers at ${MFA_SETUP}.`,
       remediation: [
         fix({ summary: `The user signs in at ${MFA_SETUP} and registers Microsoft Authenticator (or another method), then connects again.`, runBy: 'admin', links: [MFA_SETUP] }),
@@ -190,13 +188,13 @@ export function judge(g: Gathered, who: readonly Evidence[]): CheckResult<MfaSta
     };
   } else if (requiredBy.length > 0 && (registered === true || performed === true)) {
     const how = registered ? `the account has ${methodWords} registered` : 'this sign-in did MFA (the Exchange token says so)';
-    mfa = { status: 'pass', summary: `MFA is required by ${byWords}${requiredBy.length > 1 ? ',' : ''} and ${how}.`, remediation: [] };
+    mfa = { pass: `MFA is required by ${byWords}${requiredBy.length > 1 ? ',' : ''} and ${how}.` };
   } else if (requiredBy.length > 0) {
     const why = g.methods.ok ? 'they could not be read' : g.methods.denial.reason;
-    mfa = { status: 'skip', summary: `MFA is required by ${byWords}, but whether a method is registered is not known: ${why}.`, remediation: g.methods.ok ? [] : [g.methods.denial.remediation] };
+    mfa = { severity: 'not-checked', summary: `MFA is required by ${byWords}, but whether a method is registered is not known: ${why}.`, remediation: g.methods.ok ? [] : [g.methods.denial.remediation] };
   } else if (unread.length === 0 && mayRequire.length === 0) {
     mfa = {
-      status: 'warn',
+      severity: 'warn',
       summary: `This account is not enabled for MFA: no per-user MFA, no security defaults${isAdmin === false ? ' that apply to it' : ''}, no Conditional Access policy requires it, so it signs in to Exchange Online with a password alone. Microsoft's mandatory MFA covers the admin portals, not Exchange Online PowerShell.`,
       remediation: [
         fix({
@@ -211,15 +209,10 @@ export function judge(g: Gathered, who: readonly Evidence[]): CheckResult<MfaSta
     const reasons = [...unread.map((d) => d.reason), ...mayRequire.map((p) => `policy “${p.displayName}” requires MFA but may or may not include the account (${p.unknown.join(', ')} could not be read)`)];
     mfa =
       performed === true
-        ? { status: 'pass', summary: `This sign-in did MFA (the Exchange token says so), though what requires it could not be read in full: ${reasons.join('; ')}.`, remediation: [] }
-        : { status: 'skip', summary: `Whether MFA is required of this account is not known: ${reasons.join('; ')}.`, remediation: unread.map((d) => d.remediation) };
+        ? { pass: `This sign-in did MFA (the Exchange token says so), though what requires it could not be read in full: ${reasons.join('; ')}.` }
+        : { severity: 'not-checked', summary: `Whether MFA is required of this account is not known: ${reasons.join('; ')}.`, remediation: unread.map((d) => d.remediation) };
   }
 
-  // What stops the connection leads over advice of the same severity.
-  const findings = [...policyFindings(enforced, g), mfa].sort((a, b) => RANK[b.status] - RANK[a.status]);
-  const [lead, ...rest] = findings as [Finding, ...Finding[]];
-  const facts = [...who, ...describe(g, policies, isAdmin), ...rest.map((f) => evidence('Also', f.summary))];
-  const remediation = findings.flatMap((f) => f.remediation);
   const output: MfaState = {
     ...(requiredBy.length > 0 ? { required: true } : unread.length === 0 && mayRequire.length === 0 ? { required: false } : {}),
     requiredBy,
@@ -227,21 +220,17 @@ export function judge(g: Gathered, who: readonly Evidence[]): CheckResult<MfaSta
     ...(performed !== undefined ? { performed } : {}),
     deviceCodeBlocked: enforced.some((p) => p.deviceCodeFlow && p.grants.block),
   };
-  switch (lead.status) {
-    case 'pass':
-      return { status: 'pass', summary: lead.summary, evidence: facts, output };
-    case 'skip':
-      return remediation.length > 0
-        ? notChecked(lead.summary, { evidence: facts, remediation: remediation as unknown as NonEmpty<Remediation> })
-        : couldNotCheck(lead.summary, { evidence: facts, explainedBy: ['graph-token'] });
-    case 'warn':
-      return { status: 'warn', summary: lead.summary, evidence: facts, remediation: remediation as unknown as NonEmpty<Remediation>, output };
-    default:
-      return { status: 'fail', summary: lead.summary, evidence: facts, remediation: remediation as unknown as NonEmpty<Remediation> };
-  }
+  // What stops the connection leads over advice of the same severity: the policies come first.
+  const blocks = policyFindings(enforced, g);
+  // When a policy leads, what passes about MFA itself is still worth saying.
+  const passing = 'pass' in mfa && blocks.length > 0 ? [evidence('Also', mfa.pass)] : [];
+  return verdict([...blocks, ...('severity' in mfa ? [mfa] : [])], {
+    pass: 'pass' in mfa ? mfa.pass : 'No MFA requirement stands in the way.',
+    evidence: [...who, ...describe(g, policies, isAdmin), ...passing],
+    output,
+    explainedBy: ['graph-token'],
+  });
 }
-
-const RANK: Readonly<Record<Finding['status'], number>> = { fail: 3, warn: 2, skip: 1, pass: 0 };
 
 /** Blocks, device-code blocks and device requirements of the policies that reach the account. */
 function policyFindings(enforced: readonly PolicyMatch[], g: Gathered): Finding[] {
@@ -254,7 +243,8 @@ function policyFindings(enforced: readonly PolicyMatch[], g: Gathered): Finding[
   for (const p of enforced.filter((p) => p.grants.block && p.deviceCodeFlow)) {
     const summary = `Conditional Access policy “${p.displayName}” blocks the device-code flow${hedge(p)}: Connect-ExchangeOnline -Device fails with AADSTS53003`;
     findings.push({
-      status: g.deviceCode && sure(p) ? 'fail' : 'warn',
+      severity: g.deviceCode && sure(p) ? 'fail' : 'warn',
+      cause: CAUSE.conditionalAccess,
       summary: g.deviceCode ? `${summary}, and device code is how this sign-in is made.` : `${summary}; signing in in a browser (Connect-ExchangeOnline without -Device) is not affected.`,
       remediation: [
         fix({ summary: 'Sign in in a browser instead of with a device code.', runBy: 'admin', commands: [`Connect-ExchangeOnline -UserPrincipalName ${g.upn}`, 'exo-doctor --sign-in browser'] }),
@@ -263,11 +253,11 @@ function policyFindings(enforced: readonly PolicyMatch[], g: Gathered): Finding[
     });
   }
   for (const p of enforced.filter((p) => p.grants.block && !p.deviceCodeFlow && !p.grants.anyOf)) {
-    findings.push({ status: sure(p) ? 'fail' : 'warn', summary: `Conditional Access policy “${p.displayName}” blocks this account from Exchange Online${hedge(p)}: sign-in stops at AADSTS53003.`, remediation: [owner(p)] });
+    findings.push({ severity: sure(p) ? 'fail' : 'warn', cause: CAUSE.conditionalAccess, summary: `Conditional Access policy “${p.displayName}” blocks this account from Exchange Online${hedge(p)}: sign-in stops at AADSTS53003.`, remediation: [owner(p)] });
   }
   for (const p of enforced.filter((p) => p.grants.compliantDevice && !p.grants.block && !(p.grants.anyOf && p.grants.mfa))) {
     findings.push({
-      status: 'warn',
+      severity: 'warn',
       summary: `Conditional Access policy “${p.displayName}” requires a compliant or hybrid-joined device${hedge(p)}: from an unmanaged machine sign-in stops at AADSTS53000.`,
       remediation: [fix({ summary: 'Connect from a managed (Intune-compliant or hybrid-joined) device, signing in through the Windows broker so the device state is sent.', runBy: 'admin' }), owner(p)],
     });

@@ -11,7 +11,7 @@ import { NEWEST_EXCHANGE_MODULE } from '../src/knowledge/module-versions.js';
 import { loadedModule } from '../src/powershell/discovery.js';
 import { editionLabel, judgeModules, linksOf, type ModuleFinding, type ModuleJudgement } from '../src/powershell/module-verdicts.js';
 import type { InstalledModule, PowerShellClient } from '../src/powershell.js';
-import { type Evidence, type NonEmpty, type Remediation, evidence, fail, fix, notApplicable, pass, sensitive, warn } from '../src/result.js';
+import { type Evidence, type Finding, type Remediation, evidence, fix, notApplicable, sensitive, verdict } from '../src/result.js';
 import { powershellClient } from './powershell-client.js';
 
 const EXO = 'ExchangeOnlineManagement';
@@ -40,52 +40,31 @@ export const moduleVersions = defineCheck({
     facts.push(...notes.map((note) => evidence('Note', note.message)));
 
     const problems = judgement.findings.filter((finding) => finding.severity !== 'note');
-    const top = problems[0];
-    if (!top) {
-      const loaded = judgement.loaded.map(({ edition, module }) => `${module.version} in ${editionLabel(edition)}`).join(', ');
-      const update = notes.find((note) => note.id === 'update-available');
-      return pass(`The ${EXO} that PowerShell loads has no known problem: ${loaded}.${update ? ` ${afterSemicolon(update.message)}` : ''}`, {
-        evidence: facts,
-        output: judgement,
-      });
-    }
-    // The summary names the worst problem; the others are stated in the evidence and fixed below.
-    facts.push(...problems.slice(1).map((problem) => evidence('Also', problem.message)));
-    const more = problems.length > 1 ? ` ${problems.length - 1} more problem${problems.length > 2 ? 's' : ''} below.` : '';
-    const remediation = remediationOf(problems);
-    if (top.severity === 'fail') {
-      return fail(`PowerShell cannot connect to Exchange Online with the modules installed here. ${top.message}${more}`, { evidence: facts, remediation });
-    }
-    return warn(`The Exchange Online module loads, but a known problem can stop the connection. ${top.message}${more}`, {
+    const loaded = judgement.loaded.map(({ edition, module }) => `${module.version} in ${editionLabel(edition)}`).join(', ');
+    const update = notes.find((note) => note.id === 'update-available');
+    // The worst problem leads, said as what it means for the connection; the others follow under "Also".
+    const findings = problems.map((problem, i): Finding => ({
+      severity: problem.severity === 'fail' ? 'fail' : 'warn',
+      summary:
+        i > 0
+          ? problem.message
+          : problem.severity === 'fail'
+            ? `PowerShell cannot connect to Exchange Online with the modules installed here. ${problem.message}`
+            : `The Exchange Online module loads, but a known problem can stop the connection. ${problem.message}`,
+      remediation: fixesOf(problem),
+      ...(problem.prerequisite ? { prerequisite: true } : {}),
+    }));
+    return verdict(findings, {
+      pass: `The ${EXO} that PowerShell loads has no known problem: ${loaded}.${update?.advice ? ` ${update.advice}` : ''}`,
       evidence: facts,
-      remediation,
       output: judgement,
     });
   },
 });
 
-/** "… loads X 3.9.0; 3.10.1 is newer …" → "3.10.1 is newer …", capitalised as a sentence. */
-function afterSemicolon(message: string): string {
-  const tail = message.slice(message.indexOf('; ') + 2);
-  return tail.charAt(0).toUpperCase() + tail.slice(1);
-}
-
-function remediationOf(problems: readonly ModuleFinding[]): NonEmpty<Remediation> {
-  const seen = new Set<string>();
-  const steps: Remediation[] = [];
-  // PowerShellGet first: every other fix starts with Install-Module.
-  const ordered = [...problems.filter((finding) => finding.prerequisite), ...problems.filter((finding) => !finding.prerequisite)];
-  for (const finding of ordered) {
-    finding.fixes.forEach((step, index) => {
-      const key = `${step.summary}\n${step.commands.join('\n')}`;
-      if (seen.has(key)) return;
-      seen.add(key);
-      // The finding's sources back its first step; alternatives carry their own.
-      const links = index === 0 ? [...step.links, ...linksOf(finding.sources)] : step.links;
-      steps.push(fix({ ...step, links: [...new Set(links)] }));
-    });
-  }
-  return steps as unknown as NonEmpty<Remediation>;
+/** A finding's fixes; its sources back the first step, alternatives carry their own. */
+function fixesOf(finding: ModuleFinding): Remediation[] {
+  return finding.fixes.map((step, index) => fix({ ...step, links: [...new Set(index === 0 ? [...step.links, ...linksOf(finding.sources)] : step.links)] }));
 }
 
 /** A path under a user's profile names the user. */

@@ -6,7 +6,7 @@
  */
 import { defineCheck } from '../src/check.js';
 import type { CheckContext } from '../src/check.js';
-import { endpointsFor } from '../src/knowledge/endpoints.js';
+import { endpointFor, endpointsFor } from '../src/knowledge/endpoints.js';
 import { loadPac, type PacHop, type PacLoad, parsePacAnswer } from '../src/net/pac.js';
 import { displayProxy } from '../src/net/probes.js';
 import { describeHop, type MachineSettings, type ProxyPlan, routesFor, sameRoute, STACK_LABEL, type StackRoute } from '../src/net/routes.js';
@@ -15,8 +15,8 @@ import { parseScutilProxy } from '../src/platform/macos.js';
 import { readEnvironmentProxies } from '../src/platform/environment.js';
 import { proxyUrl, type ProxySettings } from '../src/platform/proxy-settings.js';
 import { parseNetshWinHttp, parseRegQuery, type RegValue, winInetSettings } from '../src/platform/windows.js';
-import type { Evidence, Remediation } from '../src/result.js';
-import { evidence, fix, pass, warn } from '../src/result.js';
+import type { Evidence, Finding } from '../src/result.js';
+import { evidence, fix, verdict } from '../src/result.js';
 import { withoutCredentials } from '../src/redact.js';
 
 const INTERNET_SETTINGS = 'Software\\Microsoft\\Windows\\CurrentVersion\\Internet Settings';
@@ -24,14 +24,6 @@ const POLICY_KEY = 'HKLM\\Software\\Policies\\Microsoft\\Windows\\CurrentVersion
 const PROXY_DOC = 'https://learn.microsoft.com/powershell/exchange/connect-to-exchange-online-powershell';
 const DOTNET_PROXY_DOC = 'https://learn.microsoft.com/dotnet/api/system.net.http.httpclient.defaultproxy';
 
-/**
- * A disagreement or a broken setting. Only warnings: the routes can still be computed (a broken PAC
- * falls back), and the network checks after this one must run to show what actually breaks.
- */
-interface Problem {
-  readonly summary: string;
-  readonly remediation: readonly Remediation[];
-}
 
 /** A REG_BINARY value, when present. */
 function binaryValue(values: ReadonlyMap<string, RegValue>, name: string): Buffer | undefined {
@@ -125,9 +117,13 @@ function describeRoute(route: StackRoute): string {
   return `${route.hops.map(describeHop).join(' → ')} (${route.source}${route.caveat ? `; ${route.caveat}` : ''})`;
 }
 
-/** What breaks where the stacks disagree, and the problems met while reading. */
-function findProblems(machine: MachineSettings, routes: Readonly<Record<string, readonly StackRoute[]>>, exchangeHost: string, pacLoads: readonly PacLoad[]): Problem[] {
-  const problems: Problem[] = [];
+/**
+ * What breaks where the stacks disagree, and the problems met while reading. Only warnings: the routes
+ * can still be computed (a broken PAC falls back), and the network checks after this one must run to
+ * show what actually breaks.
+ */
+function findProblems(machine: MachineSettings, routes: Readonly<Record<string, readonly StackRoute[]>>, exchangeHost: string, pacLoads: readonly PacLoad[]): Finding[] {
+  const problems: Finding[] = [];
   for (const pac of pacLoads) {
     if (pac.ok) continue;
     const what = {
@@ -137,6 +133,7 @@ function findProblems(machine: MachineSettings, routes: Readonly<Record<string, 
       'syntax-error': 'The PAC file does not run',
     }[pac.problem];
     problems.push({
+      severity: 'warn',
       summary: `${what} (${pac.detail}); clients that use it fall back to their manual setting or go direct.`,
       remediation: [
         fix({ summary: `Publish a working PAC file at ${pac.url}, or correct the address the machine is given.`, runBy: 'network-team' }),
@@ -149,6 +146,7 @@ function findProblems(machine: MachineSettings, routes: Readonly<Record<string, 
   const [wininet, winrm, pwsh7, doctor] = [at('winps51'), at('winrm'), at('pwsh7'), at('doctor')];
   if (wininet && winrm && !sameRoute(wininet.hops, winrm.hops)) {
     problems.push({
+      severity: 'warn',
       summary: `Remote PowerShell (WinRM) goes ${winrm.hops.map(describeHop).join(' → ')} through WinHTTP, while Windows PowerShell goes ${wininet.hops.map(describeHop).join(' → ')}: the legacy path (Connect-EXOPSSession, modules before 3.0, -UseRPSSession) gets a token and then fails to open the session ("Create Powershell Session is failed using OAuth").`,
       remediation: [
         fix({ summary: 'Use the current module: its REST connection follows the Internet Options and needs no WinRM.', runBy: 'admin', commands: ['Update-Module ExchangeOnlineManagement', 'Connect-ExchangeOnline -UserPrincipalName admin@contoso.com'], links: [PROXY_DOC] }),
@@ -158,6 +156,7 @@ function findProblems(machine: MachineSettings, routes: Readonly<Record<string, 
   }
   if (machine.platform === 'win32' && wininet && pwsh7 && !sameRoute(wininet.hops, pwsh7.hops)) {
     problems.push({
+      severity: 'warn',
       summary: `PowerShell 7 follows the proxy variables (${pwsh7.hops.map(describeHop).join(' → ')}), while Windows PowerShell 5.1 ignores them and follows the Internet Options (${wininet.hops.map(describeHop).join(' → ')}): the same Connect-ExchangeOnline behaves differently in each.`,
       remediation: [fix({ summary: 'Make the variables and the Internet Options name the same proxy, or remove the variables.', runBy: 'admin', commands: ['[Environment]::SetEnvironmentVariable("HTTPS_PROXY", $null, "User")', 'inetcpl.cpl ,4'], links: [DOTNET_PROXY_DOC] })],
     });
@@ -165,6 +164,7 @@ function findProblems(machine: MachineSettings, routes: Readonly<Record<string, 
   if (machine.platform === 'linux' && machine.gnome && (machine.gnome.https ?? machine.gnome.http ?? machine.gnome.pacUrl) && !machine.environment.dotnet) {
     const gnomeProxy = machine.gnome.https ?? machine.gnome.http;
     problems.push({
+      severity: 'warn',
       summary: 'The desktop (GNOME) has a proxy, but PowerShell 7 on Linux reads only the proxy variables, and none is set: Connect-ExchangeOnline goes direct.',
       remediation: [
         fix({
@@ -178,12 +178,13 @@ function findProblems(machine: MachineSettings, routes: Readonly<Record<string, 
   }
   if (doctor && pwsh7 && doctor.origin === 'environment' && !sameRoute(doctor.hops, pwsh7.hops)) {
     problems.push({
+      severity: 'warn',
       summary: `NO_PROXY is read differently: the doctor (Node) goes ${doctor.hops.map(describeHop).join(' → ')} to ${exchangeHost}, PowerShell 7 (.NET) goes ${pwsh7.hops.map(describeHop).join(' → ')}. .NET needs a leading dot to match subdomains and has no * wildcard.`,
       remediation: [fix({ summary: 'Write each NO_PROXY entry so both read it the same way: a leading dot for a domain and its subdomains.', runBy: 'admin', commands: ['export NO_PROXY=.contoso.com,localhost'], links: [DOTNET_PROXY_DOC] })],
     });
   }
   for (const note of machine.environment.notes.filter((n) => /disagree/i.test(n))) {
-    problems.push({ summary: note, remediation: [fix({ summary: 'Keep one spelling of each proxy variable, or give both the same value.', runBy: 'admin', commands: ['env | grep -i _proxy'] })] });
+    problems.push({ severity: 'warn', summary: note, remediation: [fix({ summary: 'Keep one spelling of each proxy variable, or give both the same value.', runBy: 'admin', commands: ['env | grep -i _proxy'] })] });
   }
   return problems;
 }
@@ -212,19 +213,14 @@ export const proxyConfig = defineCheck({
     }
     if (machine.override) facts.push(evidence('Option --proxy', `${displayProxy(machine.override)}${/\/\/[^/]*@/.test(machine.override) ? ' (with credentials, not shown)' : ''}`));
     for (const pac of loads) facts.push(evidence(`PAC ${pac.url}`, pac.ok ? `evaluated (${pac.bytes} bytes)` : `${pac.problem}: ${pac.detail}`));
-    const [loginHost, exchangeHost] = hosts as [string, string];
+    const loginHost = endpointFor(ctx.config.environment, 'login').host;
+    const exchangeHost = endpointFor(ctx.config.environment, 'exchange').host;
     for (const route of routes[exchangeHost] ?? []) facts.push(evidence(`${STACK_LABEL[route.stack]} → ${exchangeHost}`, describeRoute(route)));
     for (const note of notes) facts.push(evidence('Note', note));
 
-    const [first, ...others] = findProblems(machine, routes, exchangeHost, loads);
-    if (first) {
-      const more = others.length > 0 ? ` (and ${others.length} more finding${others.length > 1 ? 's' : ''} below)` : '';
-      const remediation = [first, ...others].flatMap((p) => p.remediation) as unknown as [Remediation, ...Remediation[]];
-      return warn(`${first.summary}${more}`, { evidence: [...facts, ...others.map((p) => evidence('Also', p.summary))], remediation, output: plan });
-    }
     const loginRoutes = routes[loginHost] ?? [];
     const ways = [...new Set(loginRoutes.map((r) => r.hops.map(describeHop).join(' → ')))];
     const summary = ways.length === 1 && ways[0] === 'direct' ? 'No proxy anywhere: every client goes direct to Microsoft 365.' : `Every client takes the same way to Microsoft 365: ${ways.join('; ')}.`;
-    return pass(summary, { evidence: facts, output: plan });
+    return verdict(findProblems(machine, routes, exchangeHost, loads), { pass: summary, evidence: facts, output: plan });
   },
 });

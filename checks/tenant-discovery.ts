@@ -16,7 +16,7 @@ import { HttpClient } from '../src/net/http.js';
 import { displayProxy } from '../src/net/probes.js';
 import { serviceRoute } from '../src/net/service-route.js';
 import type { CheckResult, Evidence, Remediation } from '../src/result.js';
-import { couldNotCheck, error, evidence, fail, fix, notApplicable, pass, sensitive, warn } from '../src/result.js';
+import { couldNotCheck, error, evidence, fail, type Finding, fix, type NonEmpty, notApplicable, sensitive, verdict } from '../src/result.js';
 import {
   type Answer,
   ask,
@@ -38,10 +38,11 @@ const FIND_TENANT_DOC = 'https://learn.microsoft.com/entra/fundamentals/how-to-f
 const TENANT_NOT_FOUND = 90002;
 const OTHER_NATIONAL_CLOUD = 90038;
 
-/** A gap in what discovery learned, with how to close it. */
-interface Gap {
-  readonly text: string;
-  readonly fix: Remediation;
+/** A gap in what discovery learned, with how to close it: a warning, since the doctor goes on without it. */
+type Gap = Finding;
+
+function gap(summary: string, remedy: Remediation): Gap {
+  return { severity: 'warn', summary, remediation: [remedy] };
 }
 
 /** What every verdict needs to know about the run. */
@@ -167,10 +168,12 @@ function verdictOf(s: Situation, found: Found): CheckResult<TenantInfo> {
   if (realm && realm.kind !== 'read') gaps.push(realmGap(s, realm));
   if (value?.namespace === 'Unknown') gaps.push(unknownDomainGap(s));
   if (value?.namespace === 'Federated' && !value.federationHost) {
-    gaps.push({
-      text: `Entra ID says ${domain} is federated but names no usable sign-in server (AuthURL: ${value.authUrl ?? 'missing'}), so the federation check cannot probe it.`,
-      fix: fix({ summary: "An admin of the tenant can read the domain's federation settings.", runBy: 'another-admin', commands: [`Get-MgDomainFederationConfiguration -DomainId ${domain}`] }),
-    });
+    gaps.push(
+      gap(
+        `Entra ID says ${domain} is federated but names no usable sign-in server (AuthURL: ${value.authUrl ?? 'missing'}), so the federation check cannot probe it.`,
+        fix({ summary: "An admin of the tenant can read the domain's federation settings.", runBy: 'another-admin', commands: [`Get-MgDomainFederationConfiguration -DomainId ${domain}`] }),
+      ),
+    );
   }
   const federation =
     value?.namespace === 'Federated' && value.federationHost && value.authUrl
@@ -207,50 +210,49 @@ function verdictOf(s: Situation, found: Found): CheckResult<TenantInfo> {
         ? `${domain} is federated: its users sign in at ${federation.host}, which the federation check probes`
         : `how ${domain} signs in is not known`;
   const head = `${s.query} is ${found.tenantId ? 'a tenant' : 'taken to be a tenant'} in ${where}; ${signIn}.`;
-  if (gaps.length === 0) return pass(head, { evidence: facts, output });
-  return warn(`${head} ${gaps.map((g) => g.text).join(' ')}`, {
-    evidence: facts,
-    remediation: gaps.map((g) => g.fix) as [Remediation, ...Remediation[]],
-    output,
-  });
+  // What was found leads; the first gap says what it lacks, the others follow under "Also".
+  return verdict(
+    gaps.map((g, i) => (i === 0 ? { ...g, summary: `${head} ${g.summary}` } : g)),
+    { pass: head, evidence: facts, output },
+  );
 }
 
 function cloudGap(s: Situation, why: string, candidates: readonly EnvironmentName[]): Gap {
   const options = (candidates.length > 0 ? candidates : ENVIRONMENT_NAMES).filter((e) => e !== s.configured.environment);
   const between = candidates.length > 1 ? ` (${candidates.join(' or ')})` : '';
-  return {
-    text: `Could not determine the tenant's cloud${between}: ${why}. The doctor goes on with ${s.configured.environment}, as asked.`,
-    fix: fix({
+  return gap(
+    `Could not determine the tenant's cloud${between}: ${why}. The doctor goes on with ${s.configured.environment}, as asked.`,
+    fix({
       summary: 'If sign-in fails, confirm which cloud the tenant is in (a US Government tenant is managed at portal.azure.us) and run the doctor, and Connect-ExchangeOnline, with that environment.',
       runBy: 'admin',
       commands: options.map((e) => rerunIn(e, s)),
       links: [CONNECT_DOC],
     }),
-  };
+  );
 }
 
 function tenantIdGap(s: Situation, why: string): Gap {
-  return {
-    text: `Could not determine the tenant id: ${why}. Sign-in will name the tenant by ${s.query} instead.`,
-    fix: fix({
+  return gap(
+    `Could not determine the tenant id: ${why}. Sign-in will name the tenant by ${s.query} instead.`,
+    fix({
       summary: "If sign-in fails, find the tenant id on the Overview page of the Microsoft Entra admin centre and give it to the doctor.",
       runBy: 'admin',
       commands: [doctorCommand(s.config, `--tenant <tenant id>${s.inputs.upn ? ` --upn ${s.inputs.upn}` : ''}`)],
       links: [FIND_TENANT_DOC],
     }),
-  };
+  );
 }
 
 function realmGap(s: Situation, realm: Exclude<Answer<Realm>, { kind: 'read' }>): Gap {
   const login = encodeURIComponent(s.inputs.upn ?? '');
-  return {
-    text: `Could not determine whether ${s.domain} is managed or federated (${describeAnswer(realm)}), so a federation server, if there is one, is not checked.`,
-    fix: fix({
+  return gap(
+    `Could not determine whether ${s.domain} is managed or federated (${describeAnswer(realm)}), so a federation server, if there is one, is not checked.`,
+    fix({
       summary: 'Ask Entra ID how the domain signs in from this machine; "NameSpaceType" is Managed or Federated, and "AuthURL" names the federation server.',
       runBy: 'admin',
       commands: [`Invoke-RestMethod "https://${s.configured.loginHost}/getuserrealm.srf?login=${login}&json=1"`],
     }),
-  };
+  );
 }
 
 const domainsFix = () =>
@@ -262,10 +264,10 @@ const domainsFix = () =>
   });
 
 function unknownDomainGap(s: Situation): Gap {
-  return {
-    text: `But Entra ID does not know the domain ${s.domain} of ${s.inputs.upn} (getuserrealm answered Unknown): signing in as ${s.inputs.upn} fails unless the UPN is mistyped here, or the domain is added and verified in the tenant.`,
-    fix: domainsFix(),
-  };
+  return gap(
+    `But Entra ID does not know the domain ${s.domain} of ${s.inputs.upn} (getuserrealm answered Unknown): signing in as ${s.inputs.upn} fails unless the UPN is mistyped here, or the domain is added and verified in the tenant.`,
+    domainsFix(),
+  );
 }
 
 function traceEvidence(error: EntraError): Evidence[] {
@@ -284,16 +286,22 @@ function wrongCloud(s: Situation, found: readonly EnvironmentName[], facts: read
     `The tenant ${s.query} is in ${names}, not in ${label(env)}, the cloud the doctor was asked to use${env === 'O365Default' ? ' (and the one Connect-ExchangeOnline signs in to when -ExchangeEnvironmentName is not given)' : ''}. Signing in to the wrong cloud fails (AADSTS90002, AADSTS90038 or UnAuthorized): connect with -ExchangeEnvironmentName ${found.join(' or ')}.`,
     {
       evidence: [evidence('Cloud asked', label(env)), ...facts, ...s.tried],
-      remediation: found.map((e) =>
-        fix({
-          summary: `Connect to ${CLOUDS[e].description} with -ExchangeEnvironmentName ${e}, and run the doctor against the same cloud.`,
-          runBy: 'admin',
-          commands: [connectCommand(e, s.inputs.upn), rerunIn(e, s)],
-          links: [CONNECT_DOC],
-        }),
-      ) as [Remediation, ...Remediation[]],
+      remediation: cloudFixes(found, s),
     },
   );
+}
+
+/** How to connect to each cloud the tenant may be in. */
+function cloudFixes(clouds: readonly EnvironmentName[], s: Situation): NonEmpty<Remediation> {
+  const [first = s.configured.environment, ...rest] = clouds;
+  const connectTo = (e: EnvironmentName) =>
+    fix({
+      summary: `Connect to ${CLOUDS[e].description} with -ExchangeEnvironmentName ${e}, and run the doctor against the same cloud.`,
+      runBy: 'admin',
+      commands: [connectCommand(e, s.inputs.upn), rerunIn(e, s)],
+      links: [CONNECT_DOC],
+    });
+  return [connectTo(first), ...rest.map(connectTo)];
 }
 
 /** Entra ID does not know the tenant or the domain in this cloud. */

@@ -15,7 +15,7 @@ import type { InstalledModule, PowerShellClient, PowerShellEditionName } from '.
 import { loadedModule } from '../src/powershell/discovery.js';
 import { readRegistry, windowsEnv } from '../src/platform/registry.js';
 import { parseScQueryState, type ServiceState, WINRM_CLIENT_KEY, WINRM_POLICY_KEY, type WinRmBasic, winRmBasic } from '../src/platform/winrm.js';
-import { type Remediation, error, evidence, fail, fix, notApplicable, pass, sensitive, warn } from '../src/result.js';
+import { type Finding, type Remediation, error, evidence, fix, notApplicable, pass, sensitive, verdict, warn } from '../src/result.js';
 import { powershellClient } from './powershell-client.js';
 
 const MODULE_DOC = 'https://learn.microsoft.com/powershell/exchange/exchange-online-powershell-v2';
@@ -72,17 +72,14 @@ export const winrmBasic = defineCheck({
           ? `${path.legacyLoaded.map((l) => `${EDITION_LABEL[l.edition]} loads ExchangeOnlineManagement ${l.module.version}`).join(' and ')} (before 3.0), which connects through Remote PowerShell over WinRM`
           : 'Connect-ExchangeOnline -UseRPSSession was used here, which connects through Remote PowerShell over WinRM';
       if (basic.allowed === undefined) return error(`${why}, and whether WinRM allows Basic authentication could not be read: ${basic.detail}.`, { evidence: facts });
-      const [first, ...more] = problems;
-      if (!first) return pass(`${why}; the WinRM client allows Basic authentication and the service runs, so WinRM is not what blocks that path here.`, { evidence: facts });
-      const also = more.length > 0 ? ` Also: ${more.map((p) => p.summary).join(' ')}` : '';
-      return fail(`${why}. ${first.summary} Connecting then fails with ${first.error}.${also}`, { evidence: facts, remediation: [upgrade(path), ...problems.flatMap((p) => p.remediation)] as [Remediation, ...Remediation[]] });
+      const findings = problems.map((p): Finding => ({ severity: 'fail', summary: `${why}. ${p.summary} Connecting then fails with ${p.error}.`, remediation: [upgrade(path), ...p.remediation] }));
+      return verdict(findings, { pass: `${why}; the WinRM client allows Basic authentication and the service runs, so WinRM is not what blocks that path here.`, evidence: facts, output: undefined });
     }
     if (path.legacy.length > 0 && problems.length > 0) {
       // Installed but not what Import-Module picks: only a script that asks for that version loads it.
-      return warn(
-        `ExchangeOnlineManagement ${versions(path.legacy)} (before 3.0) is still installed beside ${versions(path.modern)}; a script that loads the old version connects through WinRM and fails with ${CLASSIC_ERROR}. ${problems.map((p) => p.summary).join(' ')}`,
-        { evidence: facts, remediation: [uninstallLegacy(path.legacy), ...problems.flatMap((p) => p.remediation)] as [Remediation, ...Remediation[]] },
-      );
+      const stale = `ExchangeOnlineManagement ${versions(path.legacy)} (before 3.0) is still installed beside ${versions(path.modern)}; a script that loads the old version connects through WinRM and fails with ${CLASSIC_ERROR}.`;
+      const findings = problems.map((p, i): Finding => ({ severity: 'warn', summary: i === 0 ? `${stale} ${p.summary}` : p.summary, remediation: [uninstallLegacy(path.legacy), ...p.remediation] }));
+      return verdict(findings, { pass: stale, evidence: facts, output: undefined });
     }
     if (!path.known && basic.allowed === false) {
       return warn(`${basicProblem(basic).summary} This matters only to ExchangeOnlineManagement before 3.0 or -UseRPSSession, and which versions are installed is not known.`, {
@@ -95,11 +92,9 @@ export const winrmBasic = defineCheck({
   },
 });
 
-interface Problem {
-  readonly summary: string;
-  /** The message Connect-ExchangeOnline shows. */
+/** A WinRM setting that breaks the legacy path, with the message Connect-ExchangeOnline then shows. */
+interface Problem extends Omit<Finding, 'severity'> {
   readonly error: string;
-  readonly remediation: readonly Remediation[];
 }
 
 function basicProblem(basic: WinRmBasic): Problem {

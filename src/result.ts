@@ -230,3 +230,66 @@ export function fix(step: {
 
 /** Severity for ordering findings: worst first. */
 export const SEVERITY: Readonly<Record<Status, number>> = { fail: 4, error: 3, warn: 2, skip: 1, pass: 0 };
+
+/** A non-empty list, or undefined: how a list of fixes becomes the remediation a warning needs, without a cast. */
+export function nonEmpty<T>(items: readonly T[]): NonEmpty<T> | undefined {
+  const [first, ...rest] = items;
+  return first === undefined ? undefined : [first, ...rest];
+}
+
+/**
+ * One thing a check found (brew's `Finding`): how much it matters, what it means, and how to fix it. A
+ * check that looks at several things collects findings and lets {@link verdict} make one result.
+ */
+export interface Finding {
+  /** `not-checked`: a cause the check could not rule out (a permission, an unreadable answer). */
+  readonly severity: 'fail' | 'warn' | 'not-checked';
+  readonly summary: string;
+  readonly remediation: readonly Remediation[];
+  /** The root cause's name, when other checks see it too (src/causes.ts). */
+  readonly cause?: string;
+  /** Its fixes come before every other (a prerequisite: PowerShellGet before any Install-Module). */
+  readonly prerequisite?: boolean;
+}
+
+const FINDING_RANK: Readonly<Record<Finding['severity'], number>> = { fail: 3, warn: 2, 'not-checked': 1 };
+
+/**
+ * The one result of a check that found several things: the worst finding leads (failures, then
+ * warnings, then what could not be checked, each in the order found); the others follow as "Also"
+ * evidence; the fixes of all of them, without repeats, in that order. No findings: a pass.
+ */
+export function verdict<O>(
+  findings: readonly Finding[],
+  options: { readonly pass: string; readonly evidence?: readonly Evidence[]; readonly output: O; readonly explainedBy?: readonly string[] },
+): CheckResult<O> {
+  const ordered = findings.map((finding, order) => ({ finding, order })).sort((a, b) => FINDING_RANK[b.finding.severity] - FINDING_RANK[a.finding.severity] || a.order - b.order);
+  const [lead, ...others] = ordered.map(({ finding }) => finding);
+  const evidenceOut = [...(options.evidence ?? []), ...others.map((finding) => evidence('Also', finding.summary))];
+  if (!lead) return { status: 'pass', summary: options.pass, evidence: options.evidence ?? [], output: options.output };
+  const more = others.length > 0 ? ` (and ${others.length} more below)` : '';
+  const summary = `${lead.summary}${more}`;
+  const all = [lead, ...others];
+  const remediation = nonEmpty(distinct([...all.filter((f) => f.prerequisite), ...all.filter((f) => !f.prerequisite)].flatMap((finding) => finding.remediation)));
+  const cause = lead.cause ? { cause: lead.cause } : {};
+  if (lead.severity === 'not-checked') {
+    return remediation
+      ? notChecked(summary, { evidence: evidenceOut, remediation, ...(options.explainedBy ? { explainedBy: options.explainedBy } : {}) })
+      : couldNotCheck(summary, { evidence: evidenceOut, explainedBy: options.explainedBy ?? [] });
+  }
+  if (!remediation) return error(`${summary} (the check found this but has no fix to offer: a bug in exo-doctor)`, { evidence: evidenceOut });
+  return lead.severity === 'fail'
+    ? fail(summary, { evidence: evidenceOut, remediation, ...cause })
+    : warn(summary, { evidence: evidenceOut, remediation, output: options.output, ...cause });
+}
+
+/** Fixes in order, each once (the same summary, commands and actor make the same fix). */
+function distinct(steps: readonly Remediation[]): Remediation[] {
+  const seen = new Set<string>();
+  return steps.filter((step) => {
+    const key = `${step.runBy}\n${step.summary}\n${step.commands.join('\n')}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}

@@ -108,6 +108,8 @@ export interface ModuleFinding {
   readonly edition: PowerShellEdition;
   /** Full sentences: what is wrong and why. */
   readonly message: string;
+  /** What to do about it, as a sentence of its own, for when the finding is mentioned on its own. */
+  readonly advice?: string;
   readonly fixes: readonly ModuleFix[];
   readonly sources: readonly Source[];
 }
@@ -433,13 +435,15 @@ function notes(edition: PowerShellEdition, module: InstalledModule, version: Mod
     const floor = floorFor(newest);
     const powershell = edition.edition === 'Core' && edition.version ? parseModuleVersion(edition.version) : undefined;
     const blocked = powershell && floor && compareParts(powershell.parts, must(floor.minPowerShell).parts) < 0;
+    const newer = blocked
+      ? `${NEWEST_EXCHANGE_MODULE.version} is newer but needs PowerShell ${floor.minPowerShell}.`
+      : `${NEWEST_EXCHANGE_MODULE.version} is newer (current on ${NEWEST_EXCHANGE_MODULE.confirmed}): ${INSTALL}.`;
     result.push({
       id: 'update-available',
       severity: 'note',
       edition,
-      message: blocked
-        ? `${where}; ${NEWEST_EXCHANGE_MODULE.version} is newer but needs PowerShell ${floor.minPowerShell}.`
-        : `${where}; ${NEWEST_EXCHANGE_MODULE.version} is newer (current on ${NEWEST_EXCHANGE_MODULE.confirmed}): ${INSTALL}.`,
+      message: `${where}; ${newer}`,
+      advice: `${newer.charAt(0).toUpperCase()}${newer.slice(1)}`,
       fixes: [],
       sources: NEWEST_EXCHANGE_MODULE.sources,
     });

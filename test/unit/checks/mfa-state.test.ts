@@ -216,9 +216,9 @@ describe('mfa-state verdicts', () => {
 
   it('fails an unconditional block of Exchange Online, and only warns a block under locations', async () => {
     const sure = await run({ policies: [200, { value: [policy('Block admins', { grant: ['block'] })] }] });
-    expect(sure).toMatchObject({ status: 'fail', summary: 'Conditional Access policy “Block admins” blocks this account from Exchange Online: sign-in stops at AADSTS53003.' });
+    expect(sure).toMatchObject({ status: 'fail', summary: 'Conditional Access policy “Block admins” blocks this account from Exchange Online: sign-in stops at AADSTS53003. (and 1 more below)' });
     const located = await run({ policies: [200, { value: [policy('Block outside office', { grant: ['block'], locations: { includeLocations: ['All'], excludeLocations: ['AllTrusted'] } })] }] });
-    expect(located).toMatchObject({ status: 'warn', summary: 'Conditional Access policy “Block outside office” blocks this account from Exchange Online under some locations: sign-in stops at AADSTS53003.' });
+    expect(located).toMatchObject({ status: 'warn', summary: 'Conditional Access policy “Block outside office” blocks this account from Exchange Online under some locations: sign-in stops at AADSTS53003. (and 1 more below)' });
     expect(also(located)).toEqual([expect.stringMatching(/^This account is not enabled for MFA/)]);
   });
 

@@ -213,7 +213,7 @@ describe('module-versions', () => {
     );
     expect(result.status).toBe('fail');
     expect(result.summary).toContain('loads ExchangeOnlineManagement 2.0.5, which predates the V3 module');
-    expect(result.summary).toContain('2 more problems below.');
+    expect(result.summary).toContain('(and 2 more below)');
     expect(fixes(result).map((step) => step.commands.at(-1))).toEqual(['Install-Module PowerShellGet -AllowClobber -Force', 'Uninstall-Module ExchangeOnlineManagement -RequiredVersion 2.0.5']);
   });
 

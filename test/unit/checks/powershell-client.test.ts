@@ -136,7 +136,7 @@ describe('powershell-client and PowerShell 7 bundled modules', () => {
     const { verdict } = await judged({ ...base, files });
     expect(verdict.status).toBe('warn');
     // This machine also loads a clashing Graph module, which leads the summary; the missing modules follow.
-    expect(verdict.summary).toContain('1 more problem below');
+    expect(verdict.summary).toContain('(and 1 more below)');
     expect(verdict.status === 'warn' && verdict.remediation[0].commands).toEqual(['sudo apt-get install --reinstall powershell']);
     expect(verdict.evidence.map((e) => e.value).join('\n')).toContain('has no PowerShellGet and no PackageManagement');
   });
