@@ -3,7 +3,7 @@
  * Based Powershell" (fb78d390-0c51-40cd-8e17-fdbfab77341b). Disabled, every Connect-ExchangeOnline
  * stops at AADSTS7000112; with "assignment required", everyone not assigned stops at AADSTS50105.
  * Both are read through Microsoft Graph (servicePrincipals, appRoleAssignedTo).
- * See ../shared/docs/domain.md section 8.2.
+ * See docs/errors.md#aadsts-codes.
  */
 import { CAUSE } from '../src/causes.js';
 import { defineCheck } from '../src/check.js';

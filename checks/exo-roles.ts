@@ -5,7 +5,7 @@
  * groups. App-only sign-in needs both Exchange.ManageAsApp and one of eight Entra roles. For another
  * account (`--target`) the token says nothing, so Microsoft Graph is asked, PIM-eligible roles
  * included: an eligible role that was never activated gives no rights.
- * See ../shared/docs/domain.md sections 1.4 and 4.5.
+ * See docs/exchange-rest.md#app-only-certificate-authentication and docs/powershell-access-and-roles.md#rbac-needed.
  */
 import { CAUSE } from '../src/causes.js';
 import { defineCheck, type CheckContext } from '../src/check.js';

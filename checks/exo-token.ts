@@ -3,7 +3,7 @@
  * public client (fb78d390-…) with the cloud's Exchange resource `/.default`, device code or browser for a
  * person; the admin's own application with a certificate (or a secret) for app-only; or a token the admin
  * already has (`--access-token`). Through the same proxy the module would use.
- * See ../shared/docs/domain.md sections 1.1, 1.4 and 9.
+ * See docs/exchange-rest.md#v3-module-authentication, docs/exchange-rest.md#app-only-certificate-authentication and docs/msal.md.
  */
 import { decodeJwt } from '../src/auth/jwt.js';
 import { doctorCommand } from '../src/invocation.js';

@@ -7,7 +7,7 @@
  *
  * Microsoft: a federated account cannot be used when its identity provider is not reachable
  * (https://learn.microsoft.com/powershell/exchange/connect-to-exchange-online-powershell;
- * ../shared/docs/domain.md section 3.2).
+ * docs/clouds-and-tenant-discovery.md#getuserrealmsrf).
  */
 import { defineCheck } from '../src/check.js';
 import { type EndpointProbe, probeRoute, type StageFailure } from '../src/net/probes.js';

@@ -3,7 +3,7 @@
  * state, Conditional Access, the module's enterprise app, role assignments and the sign-in log. A person
  * signs in (a second time) with the Microsoft Graph PowerShell client and explicit read-only scopes; an
  * application uses its own credentials with its Graph application permissions. Graph is extra evidence:
- * when it cannot be had, its checks are skipped, never failed (../shared/docs/domain.md section 10.5).
+ * when it cannot be had, its checks are skipped, never failed (docs/msal.md#graph-checks-are-optional-extra-evidence).
  */
 import { decodeJwt } from '../src/auth/jwt.js';
 import { chooseMode, failureEvidence, failureFinding } from '../src/auth/findings.js';

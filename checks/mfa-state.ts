@@ -5,7 +5,7 @@
  * (P1), security defaults, the Conditional Access policies that reach Exchange Online for this account
  * (through its roles and groups), and the `amr` claim of the Exchange token when it is the same account.
  * A read the doctor may not make is named, with the permission it needs; it never makes a failure.
- * See ../shared/docs/domain.md section 6.
+ * See docs/mfa.md.
  */
 import { defineCheck } from '../src/check.js';
 import type { Config } from '../src/context.js';

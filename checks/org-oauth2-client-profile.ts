@@ -4,7 +4,7 @@
  * Windows. It is NOT a prerequisite of Exchange Online PowerShell: no Microsoft prerequisite list for
  * any module version names it, yet old advice (2017 forum answers about "Create Powershell Session is
  * failed using OAuth") does. The check says so, so that nobody changes it to fix PowerShell.
- * See ../shared/docs/domain.md section 5.
+ * See docs/powershell-access-and-roles.md#oauth2clientprofileenabled.
  */
 import { defineCheck } from '../src/check.js';
 import { error, evidence, fix, pass, warn } from '../src/result.js';

@@ -2,7 +2,7 @@
  * sign-in-log: the account's latest sign-ins to the module's app (fb78d390-…) in the Entra sign-in
  * log, through Microsoft Graph (auditLogs/signIns, Entra ID P1): when, how each ended (the AADSTS code
  * and what it means), and which Conditional Access policies applied with what result. Evidence for the
- * other findings, from the tenant's own record. See ../shared/docs/domain.md section 6.5.
+ * other findings, from the tenant's own record. See docs/mfa.md#sign-in-log.
  */
 import { causeOfAadsts } from '../src/causes.js';
 import { defineCheck } from '../src/check.js';

@@ -4,9 +4,9 @@
  * (tenant id, cloud, region) and, for the UPN's domain, getuserrealm.srf (managed or federated, and the
  * federation server), falling back on userrealm v2.0.
  *
- * Microsoft changes these unauthenticated endpoints without notice (../shared/docs/peers.md). When one
+ * Microsoft changes these unauthenticated endpoints without notice (docs/clouds-and-tenant-discovery.md#these-endpoints-change-without-notice). When one
  * source fails or has a shape the doctor does not know, the other is used; what neither tells is reported
- * as "could not determine", never guessed. Field meanings: ../shared/docs/domain.md sections 2 and 3.
+ * as "could not determine", never guessed. Field meanings: docs/clouds-and-tenant-discovery.md.
  */
 import { doctorCommand } from '../src/invocation.js';
 import { defineCheck } from '../src/check.js';

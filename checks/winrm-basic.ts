@@ -4,7 +4,7 @@
  * before 3.0 (and 3.x with -UseRPSSession) sends its OAuth token in a Basic header over WinRM, so with Basic
  * off it fails with "Create Powershell Session is failed using OAuth". REST connections (3.0 and later)
  * need neither ("Turn on Basic authentication in WinRM",
- * https://learn.microsoft.com/powershell/exchange/exchange-online-powershell-v2; domain.md 1.3 and 8.1).
+ * https://learn.microsoft.com/powershell/exchange/exchange-online-powershell-v2; docs/exchange-rest.md#legacy-remote-powershell-over-winrm-with-oauth and docs/errors.md#module-side-messages).
  *
  * Read without PowerShell: the Group Policy and local WinRM client values with `reg query`, the service
  * with `sc query WinRM`, and PSReadLine's history files for a `-UseRPSSession` the admin typed.

@@ -3,7 +3,7 @@
  * the hosts each one uses.
  * Sources: https://learn.microsoft.com/powershell/exchange/connect-to-exchange-online-powershell (names),
  * https://learn.microsoft.com/graph/deployments (login and Graph hosts), msal-common AuthorityMetadata.ts
- * (cloud instance names). See ../shared/docs/domain.md section 2.
+ * (cloud instance names). See docs/clouds-and-tenant-discovery.md#sovereign-clouds-and-exchangeenvironmentname.
  */
 
 export const ENVIRONMENT_NAMES = ['O365Default', 'O365USGovGCCHigh', 'O365USGovDoD', 'O365China'] as const;
@@ -57,7 +57,7 @@ export const CLOUDS: Readonly<Record<EnvironmentName, Cloud>> = {
     loginHost: 'login.microsoftonline.us',
     loginAliases: [],
     // The module connects to webmail.apps.mil; the token resource is reported as outlook-dod.office365.us
-    // by third-party modules only (unverified, see domain.md "Facts most likely to be wrong").
+    // by third-party modules only (unverified, see docs/clouds-and-tenant-discovery.md#facts-most-likely-to-be-wrong-or-changed).
     exchangeHost: 'webmail.apps.mil',
     exchangeResource: 'https://outlook-dod.office365.us',
     graphHost: 'dod-graph.microsoft.us',

@@ -3,7 +3,7 @@
  * client, because MSAL drops the AADSTS code of device-code failures), MSAL's error (`errorNo`,
  * `errorMessage` with "Trace ID: … Correlation ID: … Timestamp: …"), or the transport failure beneath it.
  * Microsoft asks clients to key on `error_codes[0]` and `error`, never on the description's text
- * (../shared/docs/domain.md section 8), so the description is only shown, never matched.
+ * (docs/errors.md#key-on-error-codes-not-on-text), so the description is only shown, never matched.
  */
 import { TransportError, type LastResponse } from './network-client.js';
 

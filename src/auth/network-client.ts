@@ -2,7 +2,7 @@
  * MSAL's network, through the doctor's own HTTP client (so the proxy, the trusted CAs and the simulated
  * world's resolver all apply to sign-in too, and every call has the watchdog).
  *
- * Two things MSAL does not do by itself (../shared/docs/platform-notes.md section 1.3):
+ * Two things MSAL does not do by itself (docs/network-and-proxies.md#msal-through-the-doctors-own-network-client):
  * - transport failures are thrown as {@link TransportError}, an AuthError subclass, because MSAL passes
  *   AuthErrors through but turns anything else into a bare "network_error" without its cause;
  * - the last raw response is kept, so AADSTS codes survive where MSAL drops them (device-code errors).

@@ -2,7 +2,7 @@
  * Getting a token the way the Exchange module does, with the real @azure/msal-node: a public client
  * (device code or browser) for people, a confidential client (certificate or secret) for applications.
  * MSAL's network is the doctor's own client, so the proxy, the trusted CAs, the watchdog and the
- * simulated world's resolver all apply (../shared/docs/domain.md section 9).
+ * simulated world's resolver all apply (docs/msal.md).
  *
  * Loaded only when a sign-in happens: MSAL is the heaviest module the doctor has.
  */

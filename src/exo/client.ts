@@ -1,7 +1,7 @@
 /**
  * A thin client for the Exchange admin API the ExchangeOnlineManagement module's cmdlets call:
  * `POST https://{exchangeHost}/adminapi/beta/{tenant}/InvokeCommand` with a `CmdletInput` body and the
- * module's routing headers (../shared/docs/domain.md section 1.2). Microsoft does not document this API
+ * module's routing headers (docs/exchange-rest.md#the-rest-transport). Microsoft does not document this API
  * for third parties; the shapes here are the ones every community client and the module agree on.
  *
  * The doctor only reads: the client refuses any cmdlet that is not a `Get-` cmdlet.

@@ -7,7 +7,7 @@
  * 00000002-0000-0ff1-ce00-000000000000) or the module's client (fb78d390-…), its client app types take in
  * desktop clients, and its authentication flows (when set) name the device-code flow.
  * Conditions the doctor cannot see from here (locations, platforms, device filters, risk) are reported,
- * not guessed. Sources: ../shared/docs/domain.md 6.5;
+ * not guessed. Sources: docs/mfa.md#conditional-access-requiring-mfa;
  * https://learn.microsoft.com/graph/api/resources/conditionalaccesspolicy
  */
 

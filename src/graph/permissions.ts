@@ -34,7 +34,7 @@ const REPORT_READERS = ['Reports Reader', 'Security Reader', 'Security Administr
  * The reads the doctor makes and what each needs. Sources: the permissions includes of
  * microsoft-graph-docs-contrib (authentication-get, authentication-list-methods,
  * authenticationmethodsroot-list-userregistrationdetails, identitysecuritydefaultsenforcementpolicy-get,
- * conditionalaccessroot-list-policies, serviceprincipal-list, signin-list) and ../shared/docs/domain.md 6.
+ * conditionalaccessroot-list-policies, serviceprincipal-list, signin-list) and docs/mfa.md.
  */
 export const GRAPH_PERMISSIONS = {
   perUserMfa: {

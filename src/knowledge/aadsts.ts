@@ -11,8 +11,8 @@
  *   text Entra returns, as quoted by MSAL's own test fixtures and other Microsoft product docs; their link is
  *   the error lookup page.
  * - Troubleshooting articles (MicrosoftDocs/SupportArticles-docs support/entra/entra-id/app-integration/),
- *   the Exchange connect and app-only docs, and ../shared/docs/domain.md sections 1, 2, 4, 6 and 8.2.
- * - The "cause" is the Exchange-specific synthesis of domain.md 8.2, kept modest.
+ *   the Exchange connect and app-only docs, and docs/exchange-rest.md, docs/clouds-and-tenant-discovery.md, docs/powershell-access-and-roles.md, docs/mfa.md and docs/errors.md#aadsts-codes.
+ * - The "cause" is the Exchange-specific synthesis of docs/errors.md#aadsts-codes, kept modest.
  *
  * Category notes: `app_only_misconfigured` covers any app registration of your own (an `-AppId` used for
  * app-only certificate sign-in, or for a custom delegated client), since the fix is made in the same place.
@@ -70,7 +70,7 @@ export interface AadstsEntry {
 // ---------------------------------------------------------------------------------------------------
 // Shared values. Placeholders only: admin@contoso.com, <app-id>, <thumbprint>, <tenant-id>, <object-id>.
 
-/** "Microsoft Exchange REST API Based Powershell", the module's first-party public client (domain.md 1.1). */
+/** "Microsoft Exchange REST API Based Powershell", the module's first-party public client (docs/exchange-rest.md#v3-module-authentication). */
 const EXO_POWERSHELL_APP_ID = 'fb78d390-0c51-40cd-8e17-fdbfab77341b';
 /** Exchange Administrator role template id (src/knowledge/entra-roles.ts). */
 const EXCHANGE_ADMIN_ROLE_ID = '29232cdf-9323-42fd-ade2-1d097af3e4de';

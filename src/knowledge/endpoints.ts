@@ -2,7 +2,7 @@
  * The Microsoft 365 endpoints an Exchange Online PowerShell session needs, per cloud.
  * Source: https://learn.microsoft.com/microsoft-365/enterprise/urls-and-ip-address-ranges (IDs 1, 56,
  * 59: Exchange, sign-in, sign-in page assets) and the US Government and 21Vianet endpoint lists; see
- * ../shared/docs/domain.md section 7.6.
+ * docs/network-and-proxies.md#endpoints-that-must-be-reachable.
  */
 import { CLOUDS, type EnvironmentName } from '../clouds.js';
 

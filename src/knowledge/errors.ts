@@ -8,7 +8,7 @@
  * WinRM proxy, the access flag, TLS 1.2); each is its own entry with its own likelihood, and `boost`
  * phrases that make it the better reading when they appear too.
  *
- * Sources: ../shared/docs/domain.md section 8.1 (with the threads and articles it cites) and the pages
+ * Sources: docs/errors.md#module-side-messages (with the threads and articles it cites) and the pages
  * linked from each entry. Likelihoods are the doctor's judgement of how often each cause is the real one
  * for that text, and are tuned only from those sources, never from the test corpus.
  */

@@ -1,7 +1,7 @@
 /**
  * One HTTP request through the doctor's route, with a watchdog: undici 7 does not honour its
  * AbortSignal on a black-holed proxy and can loop on one that hangs up during CONNECT, so every call
- * is raced against a timer that destroys the dispatcher (../shared/docs/platform-notes.md 2.1).
+ * is raced against a timer that destroys the dispatcher (docs/network-and-proxies.md#undici-proxies).
  * Used by the tenant, Exchange and Graph clients, and by MSAL's network client.
  */
 import type { Dispatcher } from 'undici';

@@ -4,7 +4,7 @@
  * a PAC is configured: the QuickJS start costs about 300 ms.
  *
  * A missing file, an unreachable URL and a syntax error are told apart: proxy-agent itself reports a
- * missing file as ENOTFOUND, which reads like DNS (../shared/docs/platform-notes.md section 2.3).
+ * missing file as ENOTFOUND, which reads like DNS (docs/network-and-proxies.md#pac-files).
  */
 import { fileURLToPath } from 'node:url';
 import type { Context } from '../context.js';

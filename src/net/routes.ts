@@ -2,7 +2,7 @@
  * Which way each client stack goes to each Microsoft endpoint, given the proxy settings of the machine:
  * the doctor itself, PowerShell 7 (.NET HttpClient.DefaultProxy), Windows PowerShell 5.1 (WinINET, PAC
  * included) and the legacy Remote PowerShell leg (WinRM over WinHTTP). Pure: settings in, routes out.
- * Rules: ../shared/docs/domain.md section 7.3.
+ * Rules: docs/network-and-proxies.md#how-powershell-net-and-winrm-pick-a-proxy.
  */
 import { isBypassed, type BypassStack } from '../platform/bypass.js';
 import type { EnvironmentProxies } from '../platform/environment.js';

@@ -6,7 +6,7 @@
  * - value lines of `reg query`: four-space separated `name    TYPE    data`, as recorded in
  *   AdoptOpenJDK/IcedTea-Web `core/src/test/resources/net/adoptopenjdk/icedteaweb/proxy/ie/reg_query.out`;
  * - the blob layout: vbfox/proxyconf README and `src/proxyconf/internet_settings/modern/serialization.rs`
- *   (domain.md 7.1);
+ *   (docs/network-and-proxies.md#windows-wininet-ie-settings);
  * - ProxyServer and bypass lists: WINHTTP_PROXY_INFO, "one or more of `([<scheme>=][<scheme>"://"]<server>[":"<port>])`
  *   separated by semicolons or whitespace" (https://learn.microsoft.com/windows/win32/api/winhttp/ns-winhttp-winhttp_proxy_info).
  */
@@ -88,7 +88,7 @@ const BLOB_VERSION_WITH_PAC = 0x3c;
 
 /**
  * The binary `Connections\DefaultConnectionSettings` / `SavedLegacySettings` / `WinHttpSettings` blob
- * (layout in domain.md 7.1: u32 version, u32 counter, u32 flags (1 direct, 2 proxy, 4 PAC, 8 auto-detect),
+ * (layout in docs/network-and-proxies.md#windows-wininet-ie-settings: u32 version, u32 counter, u32 flags (1 direct, 2 proxy, 4 PAC, 8 auto-detect),
  * u32 len + proxy server string, u32 len + bypass string, then for version >= 0x3C u32 len + PAC URL).
  * WinHttpSettings is version 0x28 (or 0x18 on old systems) with no PAC part. Returns undefined for a
  * truncated or nonsensical blob (lengths beyond the buffer, a version below 0x18). Trailing bytes after

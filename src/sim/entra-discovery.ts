@@ -1,7 +1,7 @@
 /**
  * The unauthenticated half of the simulated Entra ID: OpenID configuration (v1 and v2), instance
  * discovery, user realm (getuserrealm.srf and userrealm) and signing keys. Shapes follow
- * ../shared/docs/domain.md section 3 and the fixtures in fixtures/microsoft/entra/.
+ * docs/clouds-and-tenant-discovery.md#tenant-discovery-without-credentials and the fixtures in fixtures/microsoft/entra/.
  */
 import { CLOUDS, type Cloud, type EnvironmentName, ENVIRONMENT_NAMES } from '../clouds.js';
 import { entraError, json, type SimRequest, type SimResponse } from './http.js';

@@ -1,7 +1,7 @@
 /**
  * The sign-in half of the simulated Entra ID: device code, authorization code with PKCE, refresh token,
  * client credentials (secret or certificate assertion) and the password grant. Errors come in Entra's
- * shape with the AADSTS numbers a real tenant would return (../shared/docs/domain.md section 8.2).
+ * shape with the AADSTS numbers a real tenant would return (docs/errors.md#aadsts-codes).
  *
  * One simplification, documented in docs/simulated-world.md: where Entra would show an error to the user
  * in the browser and leave a device-code client polling until the code expires, the world answers the

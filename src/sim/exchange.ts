@@ -1,6 +1,6 @@
 /**
  * The Exchange admin API the module's cmdlets call: POST /adminapi/beta/{tenant}/InvokeCommand with a
- * `CmdletInput` body (../shared/docs/domain.md section 1.2). Read-only: it answers a handful of Get-
+ * `CmdletInput` body (docs/exchange-rest.md#the-rest-transport). Read-only: it answers a handful of Get-
  * cmdlets with Exchange's RBAC, and refuses everything else.
  *
  * Microsoft documents neither this API nor its refusals. Where the shape is observed by third parties

@@ -5,7 +5,7 @@
  * These endpoints are not a contract: fields come and go, and tools that relied on one shape broke
  * (AADInternals #114, #117). So every reader here accepts what it recognises, returns `undefined` for a
  * shape it does not, and never fills a gap with a guess; the tenant-discovery check falls back on the
- * other source. Field meanings: ../shared/docs/domain.md section 3.
+ * other source. Field meanings: docs/clouds-and-tenant-discovery.md#tenant-discovery-without-credentials.
  */
 import { CLOUDS, ENVIRONMENT_NAMES, type EnvironmentName, SUB_SCOPE_ENVIRONMENT } from '../clouds.js';
 import { HttpFailure, type HttpRequest, type HttpResponse } from '../net/http.js';

@@ -1,5 +1,5 @@
 // The README must stay true: its check table and exit codes follow the code.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { registry } from '../../checks/index.js';
 import type { AnyCheck } from '../../src/check.js';
@@ -28,5 +28,21 @@ describe('README', () => {
   it('documents every exit code the doctor uses', () => {
     const codes = tableAfter('## Exit codes').map(([code]) => Number(code));
     expect(codes).toEqual(Object.values(EXIT).sort((a, b) => a - b));
+  });
+});
+
+describe('project files', () => {
+  it("cite only what a clone of the repository holds: the research notes outside it are moved into docs/", () => {
+    const outside = ['shared', 'docs'].join('/');
+    const seed = ['shared', 'seed'].join('/');
+    const root = new URL('../../', import.meta.url);
+    const files = ['src', 'checks', 'test', 'docs', 'bench', 'scripts', 'fixtures']
+      .flatMap((dir) => readdirSync(new URL(dir, root), { recursive: true, encoding: 'utf8' }).map((f) => `${dir}/${f}`))
+      .filter((f) => /\.(ts|mjs|js|md|json)$/.test(f));
+    const citing = [...files, 'README.md'].filter((f) => {
+      const text = readFileSync(new URL(f, root), 'utf8');
+      return text.includes(outside) || text.includes(seed);
+    });
+    expect(citing).toEqual([]);
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AADSTS, CATEGORIES, describeAadsts, type AadstsEntry, type Category } from '../../../src/knowledge/aadsts.js';
 
-/** Every code of ../shared/docs/domain.md section 8.2. */
+/** Every code of docs/errors.md#aadsts-codes. */
 const DOMAIN_8_2 = [
   50076, 50079, 50074, 50072, 50158, 53003, 53000, 53001, 530035, 50105, 65001, 700016, 7000112, 50011, 500011, 90002, 90038, 50020,
   50034, 50057, 50053, 50055, 50144, 50126, 50173, 70008, 700082, 50196, 50128, 90014, 900144, 9002313, 90072, 700027, 700024, 7000215,
@@ -17,7 +17,7 @@ const ALSO_REQUIRED = [
 const entries: AadstsEntry[] = Object.values(AADSTS);
 
 describe('AADSTS table', () => {
-  it('covers every code of domain.md section 8.2 and the other required codes', () => {
+  it('covers every code of docs/errors.md#aadsts-codes and the other required codes', () => {
     const missing = [...DOMAIN_8_2, ...ALSO_REQUIRED].filter((code) => AADSTS[code] === undefined);
     expect(missing).toEqual([]);
   });
