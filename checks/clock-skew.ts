@@ -12,8 +12,8 @@ import { couldNotCheck, evidence, fail, fix, pass, warn } from '../src/result.js
 import { proxyConfig } from './proxy-config.js';
 
 /** Beyond these, sign-in starts to break (Entra forgives about five minutes on assertions). */
-export const SKEW_WARN_SECONDS = 120;
-export const SKEW_FAIL_SECONDS = 300;
+const SKEW_WARN_SECONDS = 120;
+const SKEW_FAIL_SECONDS = 300;
 
 const TIME_DOC = 'https://learn.microsoft.com/entra/identity-platform/certificate-credentials';
 
@@ -60,7 +60,7 @@ export const clockSkew = defineCheck({
 });
 
 /** `12 min 3 s ahead of Microsoft`, `4 s behind Microsoft`. */
-export function describeSkew(seconds: number): string {
+function describeSkew(seconds: number): string {
   const size = Math.abs(seconds);
   const amount = size >= 60 ? `${Math.floor(size / 60)} min ${size % 60} s` : `${size} s`;
   return seconds === 0 ? 'in step with Microsoft' : `${amount} ${seconds > 0 ? 'ahead of' : 'behind'} Microsoft`;

@@ -30,7 +30,7 @@ const NET48 = 'https://dotnet.microsoft.com/download/dotnet-framework/net48';
 const GALLERY_TLS = 'https://devblogs.microsoft.com/powershell/powershell-gallery-tls-support/';
 
 /** The module's floor in Windows PowerShell 5.1: .NET Framework 4.7.2. */
-export const MIN_RELEASE = 461808;
+const MIN_RELEASE = 461808;
 
 /** Minimum `Release` per version, newest first (the Microsoft table above). */
 const RELEASES: readonly (readonly [number, string])[] = [

@@ -23,7 +23,7 @@
  */
 import { win32 } from 'node:path';
 import { defineCheck, type CheckContext } from '../src/check.js';
-import type { PowerShellClient, PowerShellEditionName } from '../src/powershell.js';
+import type { PowerShellClient, PowerShellEditionName } from '../src/powershell/types.js';
 import { dwordOf, expandEnvironment, readRegistry, type RegistryRead, stringOf, windowsEnv } from '../src/platform/registry.js';
 import { type Evidence, type Finding, type Remediation, evidence, fix, notApplicable, sensitive, verdict } from '../src/result.js';
 import { powershellClient } from './powershell-client.js';
@@ -38,7 +38,7 @@ const CONFIG_KEY = 'Microsoft.PowerShell:ExecutionPolicy';
 const FIX_COMMAND = 'Set-ExecutionPolicy RemoteSigned -Scope CurrentUser';
 
 export type ExecutionPolicy = 'Restricted' | 'AllSigned' | 'RemoteSigned' | 'Unrestricted' | 'Bypass';
-export type PolicyScope = 'MachinePolicy' | 'UserPolicy' | 'Process' | 'CurrentUser' | 'LocalMachine' | 'Default';
+type PolicyScope = 'MachinePolicy' | 'UserPolicy' | 'Process' | 'CurrentUser' | 'LocalMachine' | 'Default';
 
 /** One scope that sets a policy, and where it is stored. */
 interface Setting {

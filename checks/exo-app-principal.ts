@@ -7,9 +7,12 @@
  */
 import { CAUSE } from '../src/causes.js';
 import { defineCheck } from '../src/check.js';
-import { GraphClient, graphPath, quoted, withGraph } from '../src/graph/client.js';
+import { GraphClient, graphPath, quoted } from '../src/graph/client.js';
+import { withGraph } from '../src/graph/findings.js';
 import { GRAPH_PERMISSIONS } from '../src/graph/permissions.js';
-import { EXO_POWERSHELL_APP_ID } from '../src/graph/conditional-access.js';
+import { MICROSOFT_APPS } from '../src/knowledge/microsoft-ids.js';
+
+const EXO_POWERSHELL_APP_ID = MICROSOFT_APPS.exchangePowerShell;
 import { type CheckResult, type Evidence, evidence, fail, fix, notChecked, pass, sensitive } from '../src/result.js';
 import { graphToken } from './graph-token.js';
 import { proxyConfig } from './proxy-config.js';

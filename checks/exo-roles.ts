@@ -9,7 +9,7 @@
  */
 import { CAUSE } from '../src/causes.js';
 import { defineCheck, type CheckContext } from '../src/check.js';
-import type { ExoSession, GraphSession } from '../src/identity.js';
+import type { ExoSession, GraphSession } from '../src/auth/identity.js';
 import { EXCHANGE_APP_ONLY_ROLES, roleByTemplateId } from '../src/knowledge/entra-roles.js';
 import { GraphClient, GraphError } from '../src/graph/client.js';
 import { HttpFailure } from '../src/net/http.js';
@@ -25,11 +25,6 @@ import { proxyConfig } from './proxy-config.js';
 
 const PIM_DOC = 'https://learn.microsoft.com/entra/id-governance/privileged-identity-management/pim-how-to-activate-role';
 const EXCHANGE_ROLE_NAMES = EXCHANGE_APP_ONLY_ROLES.map((r) => r.name).join(', ');
-
-/** What dependents receive: the roles that give Exchange permissions (empty when an Exchange role group does). */
-export interface ExoRoles {
-  readonly roles: readonly string[];
-}
 
 /** A directory role assignment as Graph lists it, reduced to what matters here. */
 interface Assignment {

@@ -5,20 +5,21 @@
  * already has (`--access-token`). Through the same proxy the module would use.
  * See docs/exchange-rest.md#v3-module-authentication, docs/exchange-rest.md#app-only-certificate-authentication and docs/msal.md.
  */
+import { acquireToken } from '../src/auth/acquire.js';
+import { failureEvidence, failureFinding } from '../src/auth/findings.js';
+import type { ExoSession, SignInMode } from '../src/auth/identity.js';
 import { decodeJwt } from '../src/auth/jwt.js';
-import { doctorCommand } from '../src/invocation.js';
-import { chooseMode, failureEvidence, failureFinding } from '../src/auth/findings.js';
+import type { LoadedCertificate } from '../src/auth/sign-in.js';
 import { defineCheck } from '../src/check.js';
-import type { ExoSession, SignInMode } from '../src/identity.js';
-import { serviceRoute } from '../src/net/service-route.js';
-import { displayProxy } from '../src/net/probes.js';
-import { type CheckResult, evidence, fail, fix, notChecked, pass, sensitive } from '../src/result.js';
+import { doctorCommand } from '../src/invocation.js';
+import { MICROSOFT_APPS } from '../src/knowledge/microsoft-ids.js';
+import { type CheckResult, type Evidence, evidence, fail, fix, notChecked, pass, sensitive } from '../src/result.js';
 import { inputs } from './inputs.js';
 import { proxyConfig } from './proxy-config.js';
 import { tenantDiscovery } from './tenant-discovery.js';
 
 /** "Microsoft Exchange REST API Based Powershell": the module's public client in every tenant. */
-export const EXO_POWERSHELL_CLIENT = 'fb78d390-0c51-40cd-8e17-fdbfab77341b';
+const EXO_POWERSHELL_CLIENT = MICROSOFT_APPS.exchangePowerShell;
 
 const APP_ONLY_DOC = 'https://learn.microsoft.com/powershell/exchange/app-only-auth-powershell-v2';
 const CONNECT_DOC = 'https://learn.microsoft.com/powershell/exchange/connect-to-exchange-online-powershell';
@@ -31,97 +32,50 @@ export const exoToken = defineCheck({
   timeout: (ms) => Math.max(ms * 4, 16 * 60_000),
   async run(ctx, deps): Promise<CheckResult<ExoSession>> {
     const tenant = deps['tenant-discovery'];
-    const cloud = tenant.cloud;
-    const choice = chooseMode(ctx.config, ctx.terminal);
-    if ('none' in choice) return notChecked(`${choice.none} The checks that need a token are not run.`, { remediation: choice.fixes });
-    const { mode } = choice;
+    const { cloud } = tenant;
     const upn = deps.inputs.upn;
     const target = ctx.config.target;
-
-    if (mode === 'access-token') return fromGivenToken(ctx, ctx.config.accessToken as string, tenant.tenantId, cloud, target);
-
-    const { loadCertificate, signIn, SIGN_IN_LABEL } = await import('../src/auth/sign-in.js');
-    const appOnly = mode === 'certificate' || mode === 'secret';
-    const clientId = appOnly ? (ctx.config.appId as string) : EXO_POWERSHELL_CLIENT;
-    const authority = `https://${cloud.loginHost}/${tenant.tenantId}`;
     const scope = `${cloud.exchangeResource}/.default`;
-    const route = await serviceRoute(ctx, deps['proxy-config'], cloud.loginHost);
-    const facts = [
-      evidence('Sign-in', SIGN_IN_LABEL[mode]),
-      evidence('Client', appOnly ? `${clientId} (your application)` : `${clientId} (Microsoft Exchange REST API Based Powershell)`),
-      evidence('Authority', `https://${cloud.loginHost}/<tenant>`),
-      evidence('Scope', scope),
-      evidence('Route', route.proxy ? displayProxy(route.proxy) : 'direct'),
-    ];
-
-    let method: import('../src/auth/sign-in.js').SignInMethod;
-    if (mode === 'certificate') {
-      const loaded = await loadCertificate(ctx, ctx.config.certificateFile as string);
-      if (!loaded.ok) {
-        return fail(`The certificate cannot be used: ${loaded.problem}.`, { evidence: facts, remediation: fix({ summary: loaded.fix, runBy: 'admin', links: [APP_ONLY_DOC] }) });
-      }
-      const cert = loaded.certificate;
-      facts.push(evidence('Certificate', `${cert.subject}, SHA-1 thumbprint ${cert.thumbprintSha1}, valid until ${cert.validTo.toISOString().slice(0, 10)}`));
-      const now = ctx.now();
-      if (cert.validTo < now || cert.validFrom > now) {
-        return fail(
-          `The certificate ${cert.validTo < now ? `expired on ${cert.validTo.toISOString().slice(0, 10)}` : `is not valid before ${cert.validFrom.toISOString().slice(0, 10)}`}: Entra ID refuses sign-in with it (AADSTS700027).`,
-          {
-            evidence: facts,
-            remediation: fix({
-              summary: 'Make a new certificate, upload its public part to the app registration (Certificates & secrets), and connect with the new thumbprint.',
-              runBy: 'admin',
-              commands: [
-                '$cert = New-SelfSignedCertificate -Subject "CN=exo-automation" -CertStoreLocation Cert:\\CurrentUser\\My -KeyExportPolicy Exportable -KeySpec Signature -KeyLength 2048 -NotAfter (Get-Date).AddYears(1)',
-                'Export-Certificate -Cert $cert -FilePath exo-automation.cer',
-              ],
-              links: [APP_ONLY_DOC],
-            }),
-          },
-        );
-      }
-      method = { kind: 'certificate', certificate: cert };
-    } else if (mode === 'secret') {
-      method = { kind: 'secret', secret: ctx.config.clientSecret as string };
-    } else {
-      method = { kind: mode };
-    }
-
-    ctx.step(mode === 'device-code' ? `waiting for the device-code sign-in at ${cloud.deviceLoginUrl}` : `signing in at ${cloud.loginHost}`);
-    const outcome = await signIn(ctx, {
-      clientId,
-      authority,
-      scopes: [scope],
-      method,
-      ...(upn && !appOnly ? { loginHint: upn } : {}),
-      ...(route.proxy ? { proxy: route.proxy } : {}),
-      timeoutMs: ctx.config.timeoutMs,
-      signal: ctx.signal,
-      prompt: (message) => ctx.notify(mode === 'device-code' ? `Exchange Online sign-in (as Connect-ExchangeOnline -Device does): ${message}` : message),
-      ...(ctx.config.tokenCache ? { cachePath: ctx.config.tokenCache } : {}),
+    const outcome = await acquireToken(ctx, {
+      cloud,
+      tenantId: tenant.tenantId,
+      plan: deps['proxy-config'],
+      ...(upn ? { upn } : {}),
+      person: { clientId: EXO_POWERSHELL_CLIENT, clientName: 'Microsoft Exchange REST API Based Powershell', scopes: [scope] },
+      appScopes: [scope],
+      purpose: 'Exchange Online sign-in (as Connect-ExchangeOnline -Device does)',
+      what: 'the device-code sign-in',
     });
-
-    if (!outcome.ok) {
-      const finding = failureFinding(outcome.failure, {
-        loginHost: cloud.loginHost,
-        ...(route.proxy ? { proxy: route.proxy } : {}),
-        what: appOnly ? 'App-only sign-in to Exchange Online' : 'Sign-in to Exchange Online',
-        deviceLoginUrl: cloud.deviceLoginUrl,
-        ...(upn ? { upn } : {}),
-        config: ctx.config,
-      });
-      const federated = finding.explainedBy?.includes('federation') && tenant.federation ? ` The domain is federated to ${tenant.federation.host}: a federation server that does not answer keeps the browser from finishing.` : '';
-      return fail(`${finding.summary}${federated}`, {
-        evidence: [...facts, ...failureEvidence(outcome.failure)],
-        remediation: finding.remediation,
-        ...(finding.cause ? { cause: finding.cause } : {}),
-        ...(finding.explainedBy ? { explainedBy: finding.explainedBy } : {}),
-      });
+    switch (outcome.kind) {
+      case 'not-tried':
+        return notChecked(`${outcome.choice.none} The checks that need a token are not run.`, { remediation: outcome.choice.fixes });
+      case 'given':
+        return fromGivenToken(ctx, outcome.accessToken, tenant.tenantId, cloud, target);
+      case 'certificate-unusable':
+        return fail(`The certificate cannot be used: ${outcome.problem}.`, { evidence: outcome.facts, remediation: fix({ summary: outcome.fix, runBy: 'admin', links: [APP_ONLY_DOC] }) });
+      case 'certificate-expired':
+        return expiredCertificate(outcome.certificate, ctx.now(), outcome.facts);
+      case 'failed': {
+        const finding = failureFinding(outcome.failure, {
+          loginHost: cloud.loginHost,
+          ...(outcome.proxy ? { proxy: outcome.proxy } : {}),
+          what: outcome.appOnly ? 'App-only sign-in to Exchange Online' : 'Sign-in to Exchange Online',
+          deviceLoginUrl: cloud.deviceLoginUrl,
+          ...(upn ? { upn } : {}),
+          config: ctx.config,
+        });
+        const federated = finding.explainedBy?.includes('federation') && tenant.federation ? ` The domain is federated to ${tenant.federation.host}: a federation server that does not answer keeps the browser from finishing.` : '';
+        return fail(`${finding.summary}${federated}`, {
+          evidence: [...outcome.facts, ...failureEvidence(outcome.failure)],
+          remediation: finding.remediation,
+          ...(finding.cause ? { cause: finding.cause } : {}),
+          ...(finding.explainedBy ? { explainedBy: finding.explainedBy } : {}),
+        });
+      }
+      case 'token':
+        break;
     }
-
-    const { token } = outcome;
-    ctx.redactor.addSecret(token.accessToken);
-    const claims = decodeJwt(token.accessToken)?.payload ?? {};
+    const { token, claims, appOnly, clientId, mode } = outcome;
     const signedIn = appOnly ? undefined : stringClaim(claims, 'upn') ?? stringClaim(claims, 'unique_name') ?? token.username;
     const subject = target ?? signedIn;
     const session: ExoSession = {
@@ -137,8 +91,8 @@ export const exoToken = defineCheck({
       ...(token.expiresOn ? { expiresOn: token.expiresOn } : {}),
     };
     const who = appOnly ? `application ${clientId}` : (signedIn ?? 'the account');
-    const evidenceOut = [
-      ...facts,
+    const facts = [
+      ...outcome.facts,
       ...(signedIn ? [sensitive('Signed in as', signedIn)] : []),
       ...(target ? [sensitive('Diagnosing', target)] : []),
       ...(token.fromCache ? [evidence('Token cache', `${ctx.config.tokenCache} (no prompt needed)`)] : []),
@@ -149,9 +103,28 @@ export const exoToken = defineCheck({
       mode === 'secret'
         ? ' Note: Connect-ExchangeOnline has no client-secret parameter; it takes a certificate (-CertificateThumbprint or -CertificateFilePath) or a token (-AccessToken).'
         : '';
-    return pass(`Got an Exchange Online token for ${who}${token.fromCache ? ' from the token cache' : ''}.${secretNote}`, { evidence: evidenceOut, output: session });
+    return pass(`Got an Exchange Online token for ${who}${token.fromCache ? ' from the token cache' : ''}.${secretNote}`, { evidence: facts, output: session });
   },
 });
+
+/** A certificate outside its validity: Entra refuses it (AADSTS700027). */
+function expiredCertificate(cert: LoadedCertificate, now: Date, facts: Evidence[]) {
+  return fail(
+    `The certificate ${cert.validTo < now ? `expired on ${cert.validTo.toISOString().slice(0, 10)}` : `is not valid before ${cert.validFrom.toISOString().slice(0, 10)}`}: Entra ID refuses sign-in with it (AADSTS700027).`,
+    {
+      evidence: facts,
+      remediation: fix({
+        summary: 'Make a new certificate, upload its public part to the app registration (Certificates & secrets), and connect with the new thumbprint.',
+        runBy: 'admin',
+        commands: [
+          '$cert = New-SelfSignedCertificate -Subject "CN=exo-automation" -CertStoreLocation Cert:\\CurrentUser\\My -KeyExportPolicy Exportable -KeySpec Signature -KeyLength 2048 -NotAfter (Get-Date).AddYears(1)',
+          'Export-Certificate -Cert $cert -FilePath exo-automation.cer',
+        ],
+        links: [APP_ONLY_DOC],
+      }),
+    },
+  );
+}
 
 function stringClaim(claims: Readonly<Record<string, unknown>>, name: string): string | undefined {
   const value = claims[name];

@@ -5,26 +5,29 @@
  * application uses its own credentials with its Graph application permissions. Graph is extra evidence:
  * when it cannot be had, its checks are skipped, never failed (docs/msal.md#graph-checks-are-optional-extra-evidence).
  */
-import { decodeJwt } from '../src/auth/jwt.js';
-import { chooseMode, failureEvidence, failureFinding } from '../src/auth/findings.js';
+import { acquireToken } from '../src/auth/acquire.js';
+import type { EntraFailure } from '../src/auth/entra-error.js';
+import { failureEvidence, failureFinding } from '../src/auth/findings.js';
+import type { GraphSession } from '../src/auth/identity.js';
+import { CAUSE } from '../src/causes.js';
 import { defineCheck } from '../src/check.js';
-import type { GraphSession } from '../src/identity.js';
+import type { Cloud } from '../src/clouds.js';
+import { doctorCommand } from '../src/invocation.js';
+import { MICROSOFT_APPS } from '../src/knowledge/microsoft-ids.js';
 import { HttpClient, HttpFailure } from '../src/net/http.js';
 import { displayProxy } from '../src/net/probes.js';
 import { serviceRoute } from '../src/net/service-route.js';
-import { type CheckResult, couldNotCheck, evidence, fail, fix, notChecked, pass, sensitive } from '../src/result.js';
-import { CAUSE } from '../src/causes.js';
-import { doctorCommand } from '../src/invocation.js';
+import { type CheckResult, couldNotCheck, type Evidence, evidence, fail, fix, notChecked, pass, sensitive } from '../src/result.js';
 import { exoToken } from './exo-token.js';
 import { inputs } from './inputs.js';
 import { proxyConfig } from './proxy-config.js';
 import { tenantDiscovery } from './tenant-discovery.js';
 
 /** "Microsoft Graph Command Line Tools": the public client of Connect-MgGraph. */
-export const GRAPH_POWERSHELL_CLIENT = '14d82eec-204b-4c2f-b7e8-296a70dab67e';
+const GRAPH_POWERSHELL_CLIENT = MICROSOFT_APPS.graphPowerShell;
 
 /** Read-only delegated scopes, one per thing the Graph checks read. */
-export const GRAPH_SCOPES = [
+const GRAPH_SCOPES = [
   'User.Read.All', // the account under diagnosis
   'UserAuthenticationMethod.Read.All', // its MFA methods and per-user MFA state
   'Policy.Read.All', // security defaults and Conditional Access
@@ -44,85 +47,38 @@ export const graphToken = defineCheck({
   async run(ctx, deps): Promise<CheckResult<GraphSession>> {
     const tenant = deps['tenant-discovery'];
     const cloud = tenant.cloud;
-    const choice = chooseMode(ctx.config, ctx.terminal);
-    if ('none' in choice) return notChecked(`${choice.none} The Graph checks (MFA, enterprise app, sign-in log) are not run.`, { remediation: choice.fixes });
-    if (choice.mode === 'access-token') {
-      return notChecked('With --access-token the doctor has no Graph token, so the MFA, enterprise app and sign-in log checks are not run.', {
-        remediation: fix({ summary: 'Let the doctor sign in itself to read them.', runBy: 'admin', commands: [doctorCommand(ctx.config, `${deps.inputs.upn ? `--upn ${deps.inputs.upn} ` : ''}--sign-in device-code`)] }),
-      });
-    }
-    const { mode } = choice;
-    const appOnly = mode === 'certificate' || mode === 'secret';
-    const { loadCertificate, signIn } = await import('../src/auth/sign-in.js');
-    let method: import('../src/auth/sign-in.js').SignInMethod;
-    if (mode === 'certificate') {
-      const loaded = await loadCertificate(ctx, ctx.config.certificateFile as string);
-      if (!loaded.ok) return couldNotCheck(`The certificate cannot be used (${loaded.problem}).`, { explainedBy: ['exo-token'] });
-      method = { kind: 'certificate', certificate: loaded.certificate };
-    } else if (mode === 'secret') {
-      method = { kind: 'secret', secret: ctx.config.clientSecret as string };
-    } else {
-      method = { kind: mode };
-    }
-    const clientId = appOnly ? (ctx.config.appId as string) : GRAPH_POWERSHELL_CLIENT;
-    const scopes = appOnly ? [`https://${cloud.graphHost}/.default`] : GRAPH_SCOPES.map((s) => `https://${cloud.graphHost}/${s}`);
-    const loginRoute = await serviceRoute(ctx, deps['proxy-config'], cloud.loginHost);
     const upn = deps['exo-token']?.upn ?? deps.inputs.upn;
-    ctx.step(mode === 'device-code' ? `waiting for the Microsoft Graph device-code sign-in at ${cloud.deviceLoginUrl}` : `signing in to Microsoft Graph at ${cloud.loginHost}`);
-    const outcome = await signIn(ctx, {
-      clientId,
-      authority: `https://${cloud.loginHost}/${tenant.tenantId}`,
-      scopes,
-      method,
-      ...(upn && !appOnly ? { loginHint: upn } : {}),
-      ...(loginRoute.proxy ? { proxy: loginRoute.proxy } : {}),
-      timeoutMs: ctx.config.timeoutMs,
-      signal: ctx.signal,
-      prompt: (message) =>
-        ctx.notify(mode === 'device-code' ? `Microsoft Graph sign-in, for the MFA, role and sign-in log checks (skip it with --skip graph-token): ${message}` : message),
-      ...(ctx.config.tokenCache ? { cachePath: ctx.config.tokenCache } : {}),
+    const outcome = await acquireToken(ctx, {
+      cloud,
+      tenantId: tenant.tenantId,
+      plan: deps['proxy-config'],
+      ...(upn ? { upn } : {}),
+      person: { clientId: GRAPH_POWERSHELL_CLIENT, clientName: 'Microsoft Graph Command Line Tools', scopes: GRAPH_SCOPES.map((s) => `https://${cloud.graphHost}/${s}`) },
+      appScopes: [`https://${cloud.graphHost}/.default`],
+      purpose: 'Microsoft Graph sign-in, for the MFA, role and sign-in log checks (skip it with --skip graph-token)',
+      what: 'the Microsoft Graph device-code sign-in',
     });
-    const facts = [
-      evidence('Client', appOnly ? `${clientId} (your application)` : `${clientId} (Microsoft Graph Command Line Tools)`),
-      evidence('Scopes asked', appOnly ? `https://${cloud.graphHost}/.default (the application permissions granted)` : GRAPH_SCOPES.join(' ')),
-    ];
-
-    if (!outcome.ok) {
-      const failure = outcome.failure;
-      if (failure.code === 65001 || failure.subError === 'consent_required') {
-        return notChecked(
-          `Microsoft Graph Command Line Tools has no consent for the read scopes the doctor needs (AADSTS65001), so the Graph checks are not run.`,
-          {
-            evidence: [...facts, ...failureEvidence(failure)],
-            remediation: fix({
-              summary: 'An admin consents once for the organisation (signing in with Connect-MgGraph and accepting "Consent on behalf of your organization"), then run the doctor again.',
-              runBy: 'another-admin',
-              commands: [`Connect-MgGraph -Scopes ${GRAPH_SCOPES.join(',')}`],
-              links: [CONSENT_DOC],
-            }),
-          },
-        );
-      }
-      const finding = failureFinding(failure, {
-        loginHost: cloud.loginHost,
-        ...(loginRoute.proxy ? { proxy: loginRoute.proxy } : {}),
-        what: 'Sign-in to Microsoft Graph',
-        deviceLoginUrl: cloud.deviceLoginUrl,
-        ...(upn ? { upn } : {}),
-        config: ctx.config,
-      });
-      return notChecked(`${finding.summary} The Graph checks are not run.`, {
-        evidence: [...facts, ...failureEvidence(failure)],
-        remediation: finding.remediation,
-        explainedBy: [...(finding.explainedBy ?? []), 'exo-token'],
-      });
+    switch (outcome.kind) {
+      case 'not-tried':
+        return notChecked(`${outcome.choice.none} The Graph checks (MFA, enterprise app, sign-in log) are not run.`, { remediation: outcome.choice.fixes });
+      case 'given':
+        return notChecked('With --access-token the doctor has no Graph token, so the MFA, enterprise app and sign-in log checks are not run.', {
+          remediation: fix({ summary: 'Let the doctor sign in itself to read them.', runBy: 'admin', commands: [doctorCommand(ctx.config, `${deps.inputs.upn ? `--upn ${deps.inputs.upn} ` : ''}--sign-in device-code`)] }),
+        });
+      case 'certificate-unusable':
+      case 'certificate-expired':
+        // exo-token says what is wrong with the certificate, and how to mend it.
+        return couldNotCheck('The certificate cannot be used, so the Graph checks are not run.', { evidence: outcome.facts, explainedBy: ['exo-token'] });
+      case 'failed':
+        return notSignedIn(outcome.failure, outcome.facts, { cloud, ...(outcome.proxy ? { proxy: outcome.proxy } : {}), ...(upn ? { upn } : {}), config: ctx.config });
+      case 'token':
+        break;
     }
-
+    const { claims, appOnly } = outcome;
     const accessToken = outcome.token.accessToken;
-    ctx.redactor.addSecret(accessToken);
-    const claims = decodeJwt(accessToken)?.payload ?? {};
+    const facts = [...outcome.facts];
     const permissions = appOnly
-      ? (Array.isArray(claims['roles']) ? claims['roles'].filter((r): r is string => typeof r === 'string') : [])
+      ? (Array.isArray(claims['roles']) ? claims['roles'].filter((r: unknown): r is string => typeof r === 'string') : [])
       : String(claims['scp'] ?? '')
           .split(' ')
           .filter(Boolean);
@@ -163,6 +119,38 @@ export const graphToken = defineCheck({
     });
   },
 });
+
+/** The Graph sign-in failed: a consent to give, or the same refusal exo-token explains. */
+function notSignedIn(
+  failure: EntraFailure,
+  facts: readonly Evidence[],
+  context: { readonly cloud: Cloud; readonly proxy?: string; readonly upn?: string; readonly config: { readonly invocation?: string } },
+): CheckResult<GraphSession> {
+  if (failure.code === 65001 || failure.subError === 'consent_required') {
+    return notChecked('Microsoft Graph Command Line Tools has no consent for the read scopes the doctor needs (AADSTS65001), so the Graph checks are not run.', {
+      evidence: [...facts, ...failureEvidence(failure)],
+      remediation: fix({
+        summary: 'An admin consents once for the organisation (signing in with Connect-MgGraph and accepting "Consent on behalf of your organization"), then run the doctor again.',
+        runBy: 'another-admin',
+        commands: [`Connect-MgGraph -Scopes ${GRAPH_SCOPES.join(',')}`],
+        links: [CONSENT_DOC],
+      }),
+    });
+  }
+  const finding = failureFinding(failure, {
+    loginHost: context.cloud.loginHost,
+    ...(context.proxy ? { proxy: context.proxy } : {}),
+    what: 'Sign-in to Microsoft Graph',
+    deviceLoginUrl: context.cloud.deviceLoginUrl,
+    ...(context.upn ? { upn: context.upn } : {}),
+    config: context.config,
+  });
+  return notChecked(`${finding.summary} The Graph checks are not run.`, {
+    evidence: [...facts, ...failureEvidence(failure)],
+    remediation: finding.remediation,
+    explainedBy: [...(finding.explainedBy ?? []), 'exo-token'],
+  });
+}
 
 type Lookup = { kind: 'found'; user: NonNullable<GraphSession['subject']> } | { kind: 'missing' } | { kind: 'unreadable'; reason: string };
 

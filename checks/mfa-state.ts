@@ -9,10 +9,11 @@
  */
 import { defineCheck } from '../src/check.js';
 import type { Config } from '../src/context.js';
-import { GraphClient, graphPath, quoted, type Read, withGraph } from '../src/graph/client.js';
+import { GraphClient, graphPath, quoted, type Read } from '../src/graph/client.js';
+import { withGraph } from '../src/graph/findings.js';
 import { GRAPH_PERMISSIONS } from '../src/graph/permissions.js';
 import { mentions, policiesFor, type PolicyMatch } from '../src/graph/conditional-access.js';
-import type { ExoSession, GraphSession, SignInMode } from '../src/identity.js';
+import type { ExoSession, GraphSession, SignInMode } from '../src/auth/identity.js';
 import { ENTRA_ROLES, roleByTemplateId } from '../src/knowledge/entra-roles.js';
 import { type CheckResult, type Evidence, type Finding, evidence, fix, notApplicable, sensitive, verdict } from '../src/result.js';
 import { CAUSE } from '../src/causes.js';
@@ -34,18 +35,15 @@ export interface MfaState {
 
 const R = ENTRA_ROLES;
 /** The roles security defaults make do MFA at every sign-in (entra-docs fundamentals/security-defaults.md). */
-export const SECURITY_DEFAULTS_ADMIN_ROLES: ReadonlySet<string> = new Set([
+const SECURITY_DEFAULTS_ADMIN_ROLES: ReadonlySet<string> = new Set([
   ...[R.globalAdministrator, R.applicationAdministrator, R.authenticationAdministrator, R.authenticationPolicyAdministrator].map((r) => r.templateId),
   ...[R.cloudApplicationAdministrator, R.conditionalAccessAdministrator, R.exchangeAdministrator, R.helpdeskAdministrator].map((r) => r.templateId),
   ...[R.privilegedAuthenticationAdministrator, R.privilegedRoleAdministrator, R.securityAdministrator, R.userAdministrator].map((r) => r.templateId),
-  'b0f54661-2d74-4c50-afa3-1ec803f12efe', // Billing Administrator
-  '45d8d3c5-c802-45c6-b32a-1d70b5e1e86e', // Identity Governance Administrator
-  '966707d0-3269-4727-9be2-8c3a10f19b9d', // Password Administrator
-  'f28a1f50-f6e7-4571-818b-6a12f2af6b6c', // SharePoint Administrator
+  ...[R.billingAdministrator, R.identityGovernanceAdministrator, R.passwordAdministrator, R.sharePointAdministrator].map((r) => r.templateId),
 ]);
 
 /** Method types (`#microsoft.graph.<type>AuthenticationMethod`) that satisfy MFA, in words. Not password, not email. */
-export const MFA_METHODS: Readonly<Record<string, string>> = {
+const MFA_METHODS: Readonly<Record<string, string>> = {
   microsoftAuthenticator: 'Microsoft Authenticator',
   phone: 'a phone number (SMS or voice)',
   fido2: 'a FIDO2 security key or passkey',
@@ -152,7 +150,7 @@ function signInMode(exo: ExoSession | undefined, config: Config): SignInMode | u
 }
 
 /** One verdict from everything read: the worst finding leads, the others follow as evidence. */
-export function judge(g: Gathered, who: readonly Evidence[]): CheckResult<MfaState> {
+function judge(g: Gathered, who: readonly Evidence[]): CheckResult<MfaState> {
   const policies = g.policies.ok ? g.policies.value : [];
   const enforced = policies.filter((p) => !p.reportOnly);
   const isAdmin = g.roles ? [...g.roles.ids].some((id) => SECURITY_DEFAULTS_ADMIN_ROLES.has(id)) : undefined;
@@ -315,7 +313,7 @@ const CONTROL_WORDS: Readonly<Record<string, string>> = {
 };
 
 /** Role names for evidence: admin roles only (every member holds "User"). */
-export function roleNames(ids: ReadonlySet<string>): string[] {
+function roleNames(ids: ReadonlySet<string>): string[] {
   return [...ids].filter((id) => id !== ENTRA_ROLES.user.templateId && id !== '').map((id) => roleByTemplateId(id)?.name ?? id);
 }
 

@@ -10,7 +10,7 @@ import { defineCheck } from '../src/check.js';
 import { NEWEST_EXCHANGE_MODULE } from '../src/knowledge/module-versions.js';
 import { loadedModule } from '../src/powershell/discovery.js';
 import { editionLabel, judgeModules, linksOf, type ModuleFinding, type ModuleJudgement } from '../src/powershell/module-verdicts.js';
-import type { InstalledModule, PowerShellClient } from '../src/powershell.js';
+import type { InstalledModule, PowerShellClient } from '../src/powershell/types.js';
 import { type Evidence, type Finding, type Remediation, evidence, fix, notApplicable, sensitive, verdict } from '../src/result.js';
 import { powershellClient } from './powershell-client.js';
 

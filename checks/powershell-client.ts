@@ -9,7 +9,7 @@
  * the checks after this one judge what it found (module versions, WinRM Basic, execution policy, TLS).
  */
 import { defineCheck } from '../src/check.js';
-import type { InstalledModule, PowerShellClient, PowerShellEdition, PowerShellEditionName } from '../src/powershell.js';
+import type { InstalledModule, PowerShellClient, PowerShellEdition, PowerShellEditionName } from '../src/powershell/types.js';
 import { type Discovery, discoverPowerShell, loadedModule, MODULE_NAMES, placesSearched } from '../src/powershell/discovery.js';
 import type { Evidence, Remediation } from '../src/result.js';
 import { evidence, fix, notApplicable, pass, sensitive, warn } from '../src/result.js';

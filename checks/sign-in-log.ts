@@ -5,10 +5,14 @@
  * other findings, from the tenant's own record. See docs/mfa.md#sign-in-log.
  */
 import { causeOfAadsts } from '../src/causes.js';
+import { forAccount } from '../src/knowledge/fixes.js';
 import { defineCheck } from '../src/check.js';
-import { graphPath, quoted, withGraph } from '../src/graph/client.js';
+import { graphPath, quoted } from '../src/graph/client.js';
+import { withGraph } from '../src/graph/findings.js';
 import { GRAPH_PERMISSIONS } from '../src/graph/permissions.js';
-import { EXO_POWERSHELL_APP_ID } from '../src/graph/conditional-access.js';
+import { MICROSOFT_APPS } from '../src/knowledge/microsoft-ids.js';
+
+const EXO_POWERSHELL_APP_ID = MICROSOFT_APPS.exchangePowerShell;
 import { describeAadsts } from '../src/knowledge/aadsts.js';
 import { type CheckResult, type Evidence, evidence, fix, notApplicable, notChecked, pass, sensitive, warn } from '../src/result.js';
 import { graphToken } from './graph-token.js';
@@ -71,7 +75,7 @@ export const signInLog = defineCheck({
           cause: causeOfAadsts(latest.errorCode),
           evidence: [...facts, evidence('Likely cause', entry.cause)],
           remediation: [
-            fix({ summary: entry.fix.summary, runBy: entry.fix.runBy, commands: entry.fix.commands, links: [entry.link] }),
+            forAccount(entry.fix, subject.upn),
             fix({ summary: 'Read the failed sign-in in full (Entra admin centre → Sign-in logs, filtered on this user and application): its Conditional Access and Authentication details tabs show the policy and the step that stopped it.', runBy: 'admin', links: [SIGN_IN_LOG_DOC] }),
           ],
           output: signIns,

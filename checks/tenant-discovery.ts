@@ -11,7 +11,7 @@
 import { doctorCommand } from '../src/invocation.js';
 import { defineCheck } from '../src/check.js';
 import { type Cloud, CLOUDS, ENVIRONMENT_NAMES, type EnvironmentName } from '../src/clouds.js';
-import type { TenantInfo } from '../src/identity.js';
+import type { TenantInfo } from '../src/auth/identity.js';
 import { HttpClient } from '../src/net/http.js';
 import { displayProxy } from '../src/net/probes.js';
 import { serviceRoute } from '../src/net/service-route.js';

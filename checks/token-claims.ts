@@ -5,6 +5,7 @@
  * tells whether MFA was done. Claim reference:
  * https://learn.microsoft.com/entra/identity-platform/access-token-claims-reference
  */
+import { MICROSOFT_APPS } from '../src/knowledge/microsoft-ids.js';
 import { doctorCommand } from '../src/invocation.js';
 import { CAUSE } from '../src/causes.js';
 import { defineCheck } from '../src/check.js';
@@ -13,8 +14,7 @@ import { type Evidence, evidence, fail, fix, pass, sensitive, warn } from '../sr
 import { exoToken } from './exo-token.js';
 import { tenantDiscovery } from './tenant-discovery.js';
 
-/** Office 365 Exchange Online's application id: the audience of v1 tokens may be this instead of the URL. */
-export const EXCHANGE_ONLINE_APP_ID = '00000002-0000-0ff1-ce00-000000000000';
+const EXCHANGE_ONLINE_APP_ID = MICROSOFT_APPS.exchangeOnline;
 const CLAIMS_DOC = 'https://learn.microsoft.com/entra/identity-platform/access-token-claims-reference';
 const ROLES_DOC = 'https://learn.microsoft.com/exchange/permissions-exo/permissions-exo';
 
@@ -48,7 +48,7 @@ const AMR_WORDS: Readonly<Record<string, string>> = {
   x509: 'certificate',
 };
 
-export interface TokenFacts {
+interface TokenFacts {
   /** Names of the Entra roles active in the token (`wids`), without the default User role. */
   readonly roles: readonly string[];
   readonly mfaPerformed?: boolean;
@@ -151,7 +151,7 @@ function str(value: unknown): string | undefined {
 }
 
 /** `52 min left`, `3 h 10 min left`, `12 min ago` (negative). */
-export function describeLeft(ms: number): string {
+function describeLeft(ms: number): string {
   if (Number.isNaN(ms)) return 'with no expiry';
   const minutes = Math.round(Math.abs(ms) / 60_000);
   const amount = minutes >= 60 ? `${Math.floor(minutes / 60)} h ${minutes % 60} min` : `${minutes} min`;

@@ -11,7 +11,7 @@
  */
 import { win32 } from 'node:path';
 import { defineCheck, type CheckContext } from '../src/check.js';
-import type { InstalledModule, PowerShellClient, PowerShellEditionName } from '../src/powershell.js';
+import type { InstalledModule, PowerShellClient, PowerShellEditionName } from '../src/powershell/types.js';
 import { loadedModule } from '../src/powershell/discovery.js';
 import { readRegistry, windowsEnv } from '../src/platform/registry.js';
 import { parseScQueryState, type ServiceState, WINRM_CLIENT_KEY, WINRM_POLICY_KEY, type WinRmBasic, winRmBasic } from '../src/platform/winrm.js';

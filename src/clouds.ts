@@ -81,10 +81,6 @@ export const ENVIRONMENT_DESCRIPTION: Readonly<Record<EnvironmentName, string>> 
   ENVIRONMENT_NAMES.map((name) => [name, CLOUDS[name].description]),
 ) as Record<EnvironmentName, string>;
 
-export function isEnvironmentName(value: string): value is EnvironmentName {
-  return (ENVIRONMENT_NAMES as readonly string[]).includes(value);
-}
-
 /** `tenant_region_sub_scope` in a tenant's OpenID configuration, per cloud (absent for commercial). */
 export const SUB_SCOPE_ENVIRONMENT: Readonly<Record<string, EnvironmentName>> = {
   GCC: 'O365Default',

@@ -14,7 +14,7 @@ export const EXIT = {
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 
 /** Each exit code with what it means, in the words `--help` and the README use. */
-export const EXIT_CODES: readonly { readonly code: ExitCode; readonly meaning: string }[] = [
+const EXIT_CODES: readonly { readonly code: ExitCode; readonly meaning: string }[] = [
   { code: EXIT.ok, meaning: 'no problems found, and every check that matters ran (warnings allowed, unless --fail-on warn)' },
   { code: EXIT.problems, meaning: 'at least one check failed (or warned, with --fail-on warn)' },
   { code: EXIT.usage, meaning: 'usage error: a bad option, file or check id; nothing was run' },

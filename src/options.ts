@@ -6,7 +6,7 @@ import { type Command, InvalidArgumentError, Option } from 'commander';
 import { ENVIRONMENT_DESCRIPTION, ENVIRONMENT_NAMES, type EnvironmentName } from './clouds.js';
 import { UsageError } from './exit.js';
 
-export const DEFAULT_TIMEOUT_MS = 15_000;
+const DEFAULT_TIMEOUT_MS = 15_000;
 
 /** The options of a diagnosis, normalised. */
 export interface DiagnoseOptions {
@@ -69,7 +69,7 @@ export function normalizeOptions(raw: RawOptions): DiagnoseOptions {
 }
 
 /** `--app-id`: an application (client) id is a GUID. */
-export function parseAppId(text: string): string {
+function parseAppId(text: string): string {
   const value = text.trim();
   if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value)) {
     throw new InvalidArgumentError('expected the application (client) id, a GUID such as 5b1c7e3a-9d2f-4e6b-8a4c-1f0d3e5b7a92.');

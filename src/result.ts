@@ -73,7 +73,7 @@ export interface FailResult extends ResultBase, FindingLinks {
  * - `not-checked`: a cause that was not ruled out (sign-in turned off, a permission the signed-in
  *   account lacks). A run with one of these is incomplete, and says what would complete it.
  */
-export type SkipKind = 'not-applicable' | 'not-checked';
+type SkipKind = 'not-applicable' | 'not-checked';
 
 export interface SkipResult extends ResultBase {
   readonly status: 'skip';
@@ -232,7 +232,7 @@ export function fix(step: {
 export const SEVERITY: Readonly<Record<Status, number>> = { fail: 4, error: 3, warn: 2, skip: 1, pass: 0 };
 
 /** A non-empty list, or undefined: how a list of fixes becomes the remediation a warning needs, without a cast. */
-export function nonEmpty<T>(items: readonly T[]): NonEmpty<T> | undefined {
+function nonEmpty<T>(items: readonly T[]): NonEmpty<T> | undefined {
   const [first, ...rest] = items;
   return first === undefined ? undefined : [first, ...rest];
 }

@@ -4,10 +4,11 @@
  * id, trace id and timestamp support will ask for).
  */
 import type { Config, Terminal } from '../context.js';
-import type { SignInMode } from '../identity.js';
+import type { SignInMode } from './identity.js';
 import { CAUSE, causeOfAadsts } from '../causes.js';
 import { doctorCommand } from '../invocation.js';
 import { describeAadsts } from '../knowledge/aadsts.js';
+import { forAccount } from '../knowledge/fixes.js';
 import { displayProxy } from '../net/probes.js';
 import { type Evidence, evidence, fix, type NonEmpty, type Remediation } from '../result.js';
 import type { EntraFailure } from './entra-error.js';
@@ -107,13 +108,8 @@ export function failureFinding(
         ...(CODE_EXPIRED.has(entry.code) ? { explainedBy: ['federation'] } : {}),
         summary: `${context.what} was refused with AADSTS${entry.code} (${entry.name}): ${ensureStop(entry.meaning)} ${ensureStop(entry.cause)}`,
         remediation: [
-          fix({
-            summary: ensureStop(entry.fix.summary),
-            runBy: entry.fix.runBy,
-            // The table's commands name a placeholder account; the admin's own is the one to use.
-            commands: entry.fix.commands.map((command) => (context.upn ? command.replaceAll('admin@contoso.com', context.upn) : command)),
-            links: [entry.link],
-          }),
+          // The table's commands name the account `<upn>`: the admin's own is the one to use.
+          { ...forAccount(entry.fix, context.upn), summary: ensureStop(entry.fix.summary) },
           fix({ summary: support, runBy: 'admin', links: [`https://login.microsoftonline.com/error?code=${entry.code}`] }),
         ],
       };
@@ -181,7 +177,7 @@ export function failureFinding(
 }
 
 /** A transport error code in words, with the code kept for searching. */
-export function networkWords(code: string): string {
+function networkWords(code: string): string {
   const words: Record<string, string> = {
     ENOTFOUND: 'the name does not resolve',
     EAI_AGAIN: 'name resolution failed for now',

@@ -9,7 +9,7 @@
 import { X509Certificate } from 'node:crypto';
 import type { AccountInfo, AuthenticationResult, ICachePlugin, LogLevel as MsalLogLevel } from '@azure/msal-node';
 import type { Context } from '../context.js';
-import type { SignInMode } from '../identity.js';
+import type { SignInMode } from './identity.js';
 import { entraFailure, type EntraFailure } from './entra-error.js';
 import { DoctorNetworkClient, type NetworkCall } from './network-client.js';
 

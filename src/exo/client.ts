@@ -9,13 +9,13 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Context } from '../context.js';
-import type { ExoSession } from '../identity.js';
+import type { ExoSession } from '../auth/identity.js';
 import { HttpClient, type HttpResponse } from '../net/http.js';
 import { describeHop, type ProxyPlan } from '../net/routes.js';
 import { serviceRoute, type ServiceRoute } from '../net/service-route.js';
 
 /** The system mailbox app-only calls are anchored to (the module's and CIPP's choice). */
-export const APP_ANCHOR_MAILBOX = 'SystemMailbox{bb558c35-97f1-4cb9-8ff7-d53741dc928c}';
+const APP_ANCHOR_MAILBOX = 'SystemMailbox{bb558c35-97f1-4cb9-8ff7-d53741dc928c}';
 
 /** Pages followed by `@odata.nextLink` before the client stops: the doctor reads single objects. */
 const MAX_PAGES = 5;

@@ -4,22 +4,22 @@
  * tenant and app. The doctor only tells; another admin runs what changes the tenant.
  */
 import { CAUSE } from '../causes.js';
-import type { ExoSession } from '../identity.js';
+import type { ExoSession } from '../auth/identity.js';
 import { doctorCommand } from '../invocation.js';
+import { MANAGE_AS_APP } from '../knowledge/microsoft-ids.js';
 import { ENTRA_ROLES, EXCHANGE_APP_ONLY_ROLES, type EntraRole, roleByTemplateId } from '../knowledge/entra-roles.js';
 import type { HttpFailure } from '../net/http.js';
 import { type Evidence, evidence, type FailResult, fail, fix, type NonEmpty, type Remediation, sensitive } from '../result.js';
 import type { ExchangeClient, ExchangeError, ExchangeThrottledError } from './client.js';
 
 export const PS_ACCESS_DOC = 'https://learn.microsoft.com/powershell/exchange/disable-access-to-exchange-online-powershell';
-export const EXO_PERMISSIONS_DOC = 'https://learn.microsoft.com/exchange/permissions-exo/permissions-exo';
-export const APP_ONLY_DOC = 'https://learn.microsoft.com/powershell/exchange/app-only-auth-powershell-v2';
+const EXO_PERMISSIONS_DOC = 'https://learn.microsoft.com/exchange/permissions-exo/permissions-exo';
+const APP_ONLY_DOC = 'https://learn.microsoft.com/powershell/exchange/app-only-auth-powershell-v2';
 const SERVICE_HEALTH = 'https://admin.microsoft.com/#/servicehealth';
 const THROTTLING_DOC = 'https://learn.microsoft.com/exchange/clients-and-mobile-in-exchange-online/exchange-online-throttling';
 const ENDPOINTS_DOC = 'https://learn.microsoft.com/microsoft-365/enterprise/urls-and-ip-address-ranges';
 
-/** The application permission app-only sign-in needs, on "Office 365 Exchange Online". */
-export const MANAGE_AS_APP = { value: 'Exchange.ManageAsApp', id: 'dc50a0fb-09a3-484d-be87-e023b12c6440', resourceAppId: '00000002-0000-0ff1-ce00-000000000000' };
+export { MANAGE_AS_APP } from '../knowledge/microsoft-ids.js';
 
 /** A check's time limit for Exchange calls: room for one request, and one `Retry-After` wait. */
 export const exchangeTimeLimit = (configuredMs: number): number => 2 * configuredMs;
@@ -158,7 +158,7 @@ export function unreachableFailure(err: HttpFailure, session: ExoSession, client
 }
 
 /** Why Exchange refused a token it was given, from its own `x-ms-diagnostics` header or the token's claims. */
-export function tokenRejection(err: ExchangeError, session: ExoSession, now: Date): string | undefined {
+function tokenRejection(err: ExchangeError, session: ExoSession, now: Date): string | undefined {
   if (err.status !== 401) return undefined;
   // Exchange names a token it could not validate (signature, lifetime, audience, issuer) in x-ms-diagnostics.
   const diagnostics = err.diagnostics ?? '';

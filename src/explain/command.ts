@@ -7,7 +7,7 @@ import { EXIT } from '../exit.js';
 import type { Style } from '../report/style.js';
 import { ACTOR_LABEL } from '../result.js';
 import { type Explanation, explain } from './explain.js';
-import type { Signals } from './signals.js';
+import { describeSignals } from './signals.js';
 
 export interface ExplainInput {
   /** Words given on the command line. */
@@ -90,26 +90,11 @@ export function toJson(result: Explanation) {
 }
 
 /** The doctor run that confirms or rules out a cause. */
-export function confirmCommand(checks: readonly string[]): string | undefined {
+function confirmCommand(checks: readonly string[]): string | undefined {
   return checks.length > 0 ? `exo-doctor --upn <account> --only ${checks.join(',')}` : undefined;
 }
 
-export function describeSignals(signals: Signals): string[] {
-  return [
-    ...signals.aadsts.map((code) => `AADSTS${code}`),
-    ...signals.httpStatuses.map((status) => `HTTP ${status}`),
-    ...signals.networkCodes,
-    ...signals.exceptions,
-    ...(signals.module ? [`module ${signals.module.version}${signals.module.edition ? ` (${signals.module.edition === 'Core' ? 'PowerShell 7' : 'Windows PowerShell 5.1'})` : ''}`] : []),
-    ...signals.cmdlets,
-    ...(signals.cloud ? [`cloud ${signals.cloud}`] : []),
-    ...signals.correlationIds.map((id) => `correlation id ${id}`),
-    ...signals.traceIds.map((id) => `trace id ${id}`),
-    ...signals.timestamps.map((t) => `timestamp ${t}`),
-  ];
-}
-
-export function renderExplanation(result: Explanation, style: Style): string {
+function renderExplanation(result: Explanation, style: Style): string {
   const out: string[] = [];
   const found = describeSignals(result.signals);
   out.push(`${style.bold('Signals')}  ${found.length > 0 ? found.join(' · ') : 'none the doctor knows'}`, '');

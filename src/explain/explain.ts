@@ -8,13 +8,14 @@
  */
 import { type AadstsEntry, type Category, describeAadsts } from '../knowledge/aadsts.js';
 import { CATEGORY_CHECKS, KNOWN_ERRORS, type KnownError, type Signal } from '../knowledge/errors.js';
+import { forAccount } from '../knowledge/fixes.js';
 import { Redactor } from '../redact.js';
-import type { Actor } from '../result.js';
+import { fix, type Remediation } from '../result.js';
 import { extractSignals, focus, prepare, type PreparedText, requiredLiteral, type Signals } from './signals.js';
 
 export type Confidence = 'high' | 'medium' | 'low';
 
-export interface ExplainedCause {
+interface ExplainedCause {
   readonly id: string;
   readonly category: Category;
   readonly title: string;
@@ -24,7 +25,7 @@ export interface ExplainedCause {
   /** What in the text pointed here (redacted quotes). */
   readonly matched: readonly string[];
   readonly why: string;
-  readonly fix: { readonly summary: string; readonly runBy: Actor; readonly commands: readonly string[] };
+  readonly fix: Remediation;
   /** Checks that confirm or rule the cause out. */
   readonly checks: readonly string[];
   readonly link?: string;
@@ -39,7 +40,7 @@ export interface Explanation {
 }
 
 /** What to collect when the text says nothing the doctor knows. */
-export const NOT_RECOGNISED: ExplainedCause = {
+const NOT_RECOGNISED: ExplainedCause = {
   id: 'not-recognised',
   category: 'other',
   title: 'Not recognised: the text names no error the doctor knows',
@@ -47,11 +48,11 @@ export const NOT_RECOGNISED: ExplainedCause = {
   score: 0,
   matched: [],
   why: 'No AADSTS code, module message, HTTP status or network error the doctor knows appears in the text. Rather than guess, collect the full error and run the checks.',
-  fix: {
+  fix: fix({
     summary: 'Capture the whole error record (with -Verbose), then run the full diagnosis for the account.',
     runBy: 'admin',
-    commands: ['Connect-ExchangeOnline -UserPrincipalName admin@contoso.com -Verbose', '$Error[0] | Format-List * -Force', 'exo-doctor --upn admin@contoso.com'],
-  },
+    commands: ['Connect-ExchangeOnline -UserPrincipalName <upn> -Verbose', '$Error[0] | Format-List * -Force', 'exo-doctor --upn <upn>'],
+  }),
   checks: [],
   legacy: false,
 };
@@ -92,8 +93,20 @@ export function explain(raw: string): Explanation {
     .sort((a, b) => b.score - a.score)
     .filter((c, i, list) => list.findIndex((other) => other.id === c.id) === i)
     .slice(0, 3);
-  if (ranked.length === 0) return { signals, causes: [NOT_RECOGNISED], recognised: false };
-  return { signals, causes: ranked, recognised: true };
+  // The fixes name the account the text names, when it names one.
+  const upn = accountIn(prepared.spaced);
+  const filled = (cause: ExplainedCause): ExplainedCause => ({ ...cause, fix: forAccount(cause.fix, upn) });
+  if (ranked.length === 0) return { signals, causes: [filled(NOT_RECOGNISED)], recognised: false };
+  return { signals, causes: ranked.map(filled), recognised: true };
+}
+
+/** The first user principal name in the text that is not a service or placeholder address. */
+function accountIn(text: string): string | undefined {
+  for (const [address] of text.matchAll(/\b[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+\b/g)) {
+    if (/^(?:SystemMailbox|noreply|no-reply|DiscoverySearchMailbox)/i.test(address) || /@(?:microsoft|microsoftonline|outlook|office365)\.com$/i.test(address)) continue;
+    return address;
+  }
+  return undefined;
 }
 
 function majorOf(version: string): number {

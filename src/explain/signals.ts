@@ -39,7 +39,7 @@ const HOT =
   /aadsts|error|exception|fail|denied|unauthori|refused|cannot|can't|could not|not recogni|timed out|timeout|invalid|proxy|certificate|ssl|tls|winrm|basic|msal|broker|wam|throttl|too many|\b(?:40[0137]|429|50[0234])\b|blocked|disabled|expired|not allowed|not supported|isn't supported|correlation|trace id|timestamp|categoryinfo|exopssession|no such host|resolve|forcibly|reset|canceled|cancelled|running scripts|signed|manifest|identity\.client|logon session|role assigned|consent|tenant|realm|ps(?:7|core)?session/g;
 
 /** Above this size, only the lines around the words in {@link HOT} are read: the rest is noise. */
-export const FOCUS_ABOVE = 200_000;
+const FOCUS_ABOVE = 200_000;
 
 /**
  * The lines of a long transcript that can hold an error (a hot word, with the line before and the three
@@ -174,7 +174,7 @@ function all(text: string, pattern: RegExp, group = 1): string[] {
 }
 
 /** The module version and edition in a stack path (`ExchangeOnlineManagement\3.4.0\netCore\…`): the first one. */
-export function moduleOf(text: string): Signals['module'] {
+function moduleOf(text: string): Signals['module'] {
   const match = /ExchangeOnlineManagement[\\/](\d+\.\d+\.\d+(?:-[A-Za-z0-9]+)?)[\\/](?:(netCore|netFramework)[\\/])?/i.exec(text);
   if (!match) return undefined;
   return { version: match[1] as string, ...(match[2] ? { edition: match[2].toLowerCase() === 'netcore' ? ('Core' as const) : ('Desktop' as const) } : {}) };
@@ -216,4 +216,20 @@ export function extractSignals(text: PreparedText, whole: string = text.lines): 
     exceptions,
     networkCodes,
   };
+}
+
+/** The signals found, in words (`AADSTS50076`, `HTTP 407`, `module 2.0.5 (Windows PowerShell 5.1)`). */
+export function describeSignals(signals: Signals): string[] {
+  return [
+    ...signals.aadsts.map((code) => `AADSTS${code}`),
+    ...signals.httpStatuses.map((status) => `HTTP ${status}`),
+    ...signals.networkCodes,
+    ...signals.exceptions,
+    ...(signals.module ? [`module ${signals.module.version}${signals.module.edition ? ` (${signals.module.edition === 'Core' ? 'PowerShell 7' : 'Windows PowerShell 5.1'})` : ''}`] : []),
+    ...signals.cmdlets,
+    ...(signals.cloud ? [`cloud ${signals.cloud}`] : []),
+    ...signals.correlationIds.map((id) => `correlation id ${id}`),
+    ...signals.traceIds.map((id) => `trace id ${id}`),
+    ...signals.timestamps.map((t) => `timestamp ${t}`),
+  ];
 }

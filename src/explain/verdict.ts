@@ -6,7 +6,7 @@
  */
 import type { Category } from '../knowledge/aadsts.js';
 import type { CheckReport } from '../runner.js';
-import { describeSignals } from './command.js';
+import { describeSignals } from './signals.js';
 import type { Confidence, Explanation } from './explain.js';
 
 export type CauseVerdict = 'confirmed' | 'ruled-out' | 'not-checked';

@@ -8,53 +8,14 @@
  * Error shape: https://learn.microsoft.com/graph/errors (fixtures/microsoft/graph/error-403-*.json).
  */
 import { randomUUID } from 'node:crypto';
-import type { CheckContext } from '../check.js';
 import type { Context } from '../context.js';
-import type { GraphSession } from '../identity.js';
-import { HttpClient, HttpFailure } from '../net/http.js';
-import type { ProxyPlan } from '../net/routes.js';
-import { serviceRoute, type ServiceRoute } from '../net/service-route.js';
-import { type CheckResult, error, type Evidence } from '../result.js';
+import type { GraphSession } from '../auth/identity.js';
+import { HttpClient } from '../net/http.js';
+import type { ServiceRoute } from '../net/service-route.js';
+import { GraphError } from './error.js';
 import { type Denial, explainDenial, type GraphPermission } from './permissions.js';
 
-/** Graph's code when the tenant lacks the Entra ID P1/P2 licence a report needs. */
-export const NON_PREMIUM = 'Authentication_RequestFromNonPremiumTenantOrB2CTenant';
-
-/** An answer from Graph that is not a success. */
-export class GraphError extends Error {
-  override readonly name = 'GraphError';
-  constructor(
-    readonly status: number,
-    /** Graph's `error.code`, e.g. `Authorization_RequestDenied`; `HTTP <status>` when the body had none. */
-    readonly code: string,
-    message: string,
-    /** The path asked for (no host). */
-    readonly path: string,
-    /** `request-id`, for Microsoft support. */
-    readonly requestId?: string,
-    /** `innerError.date`. */
-    readonly date?: string,
-    /** `Retry-After`, in seconds, on 429 and 503. */
-    readonly retryAfterSeconds?: number,
-  ) {
-    super(message);
-  }
-
-  /** Refused for want of a permission, a role or a licence. */
-  get denied(): boolean {
-    return this.status === 403;
-  }
-
-  /** Refused because the tenant has no Entra ID P1. */
-  get unlicensed(): boolean {
-    return this.code === NON_PREMIUM;
-  }
-
-  /** `403 Authorization_RequestDenied: Insufficient privileges… (request-id …)`. */
-  describe(): string {
-    return `${this.status} ${this.code}: ${this.message}${this.requestId ? ` (request-id ${this.requestId})` : ''}`;
-  }
-}
+export { GraphError } from './error.js';
 
 /** The outcome of a read that may be refused: the value, or why not. Other errors are thrown. */
 export type Read<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly denial: Denial };
@@ -235,35 +196,4 @@ function pause(ms: number, signal?: AbortSignal): Promise<void> {
     };
     signal?.addEventListener('abort', onAbort, { once: true });
   });
-}
-
-/** What went wrong with Graph, in one sentence for an `error` result; `undefined` for a bug (rethrow it). */
-export function graphFailureText(err: unknown, host: string): string | undefined {
-  if (err instanceof GraphError) return `Microsoft Graph answered ${err.describe()} for ${err.path.split('?')[0]}, so the check could not finish.`;
-  if (err instanceof HttpFailure) return `Microsoft Graph (${host}) did not answer: ${err.code} ${err.message}. The endpoints and proxy checks say more.`;
-  return undefined;
-}
-
-/**
- * Runs a Graph check's reads with a client on the doctor's route to the session's Graph host, closed
- * afterwards. An answer Graph could not give (an error status, or none) becomes the check's `error`
- * result with `who` as evidence; anything else is a bug and is thrown on.
- */
-export async function withGraph<O>(
-  ctx: CheckContext,
-  plan: ProxyPlan,
-  session: GraphSession,
-  who: readonly Evidence[],
-  read: (graph: GraphClient) => Promise<CheckResult<O>>,
-): Promise<CheckResult<O>> {
-  const graph = new GraphClient(ctx, session, await serviceRoute(ctx, plan, session.graphHost), { timeoutMs: ctx.config.timeoutMs, signal: ctx.signal });
-  try {
-    return await read(graph);
-  } catch (err) {
-    const text = graphFailureText(err, session.graphHost);
-    if (text === undefined) throw err;
-    return error(text, { evidence: who });
-  } finally {
-    await graph.close();
-  }
 }

@@ -11,13 +11,11 @@
  * https://learn.microsoft.com/graph/api/resources/conditionalaccesspolicy
  */
 
-/** "Microsoft Exchange REST API Based Powershell", the module's public client. */
-export const EXO_POWERSHELL_APP_ID = 'fb78d390-0c51-40cd-8e17-fdbfab77341b';
-/** The "Office 365 Exchange Online" resource. */
-export const EXCHANGE_ONLINE_APP_ID = '00000002-0000-0ff1-ce00-000000000000';
+import { MICROSOFT_APPS } from '../knowledge/microsoft-ids.js';
+
 
 /** Application values that take in an Exchange Online PowerShell sign-in. */
-const EXCHANGE_TARGETS = new Set(['all', 'office365', EXCHANGE_ONLINE_APP_ID, EXO_POWERSHELL_APP_ID]);
+const EXCHANGE_TARGETS = new Set<string>(['all', 'office365', MICROSOFT_APPS.exchangeOnline, MICROSOFT_APPS.exchangePowerShell]);
 
 /** What is known of the account; `undefined` means it could not be read. */
 export interface Account {

@@ -3,9 +3,9 @@
  * licence), and the explanation of a 403: which of them is missing and how to get it, for a `skip`.
  */
 import { doctorCommand } from '../invocation.js';
-import type { GraphSession } from '../identity.js';
+import type { GraphSession } from '../auth/identity.js';
 import { fix, type Remediation } from '../result.js';
-import type { GraphError } from './client.js';
+import type { GraphError } from './error.js';
 
 /** What a read needs, so that a refusal can be explained. */
 export interface GraphPermission {

@@ -17,7 +17,7 @@
  * Precedence: the hand-written entries in ./aadsts.ts (Exchange-specific cause, fix and commands) take
  * precedence over these; use this table only for codes aadsts.ts does not hold, or as a fallback.
  */
-import type { Category } from './aadsts.js';
+import type { Category } from './categories.js';
 import type { Actor } from '../result.js';
 
 export interface ReferenceCode {

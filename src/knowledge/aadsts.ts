@@ -18,38 +18,17 @@
  * app-only certificate sign-in, or for a custom delegated client), since the fix is made in the same place.
  * Session and token lifecycle codes (refresh token expired, sign in again) are `other`.
  */
-import type { Actor } from '../result.js';
+import type { Remediation } from '../result.js';
+import { type FixSpec, remediationOf } from './fixes.js';
+import { AADSTS_REFERENCE } from './aadsts-reference.js';
+import type { Category } from './categories.js';
+import { ENTRA_ROLES } from './entra-roles.js';
+import { MICROSOFT_APPS } from './microsoft-ids.js';
 
-export type { Actor };
+export { CATEGORIES, type Category } from './categories.js';
 
-/** The categories of causes, fixed (the JSON of a later feature uses exactly these ids). */
-export const CATEGORIES = [
-  'proxy',
-  'tls_interception',
-  'network_blocked',
-  'dns',
-  'clock_skew',
-  'mfa_required',
-  'mfa_not_registered',
-  'conditional_access',
-  'account_disabled_or_locked',
-  'wrong_password',
-  'user_not_found',
-  'guest_or_wrong_tenant',
-  'powershell_access_disabled',
-  'missing_admin_role',
-  'app_only_misconfigured',
-  'app_disabled_or_not_consented',
-  'oauth_org_setting',
-  'basic_auth_disabled',
-  'module_or_dll_problem',
-  'wrong_cloud_environment',
-  'throttling',
-  'service_outage',
-  'other',
-] as const;
-
-export type Category = (typeof CATEGORIES)[number];
+/** An entry as the table writes it. */
+type RawEntry = Omit<AadstsEntry, 'fix'> & { readonly fix: FixSpec };
 
 export interface AadstsEntry {
   readonly code: number;
@@ -60,7 +39,8 @@ export interface AadstsEntry {
   /** Why an Exchange Online PowerShell connection typically meets it. */
   readonly cause: string;
   readonly category: Category;
-  readonly fix: { readonly summary: string; readonly runBy: Actor; readonly commands: readonly string[] };
+  /** What fixes it; commands name the account `<upn>`, which whoever shows the fix fills in. */
+  readonly fix: Remediation;
   /** Official documentation (learn.microsoft.com), or the error lookup page. */
   readonly link: string;
   /** Not an error: part of a normal flow (70016 authorization_pending). */
@@ -68,12 +48,12 @@ export interface AadstsEntry {
 }
 
 // ---------------------------------------------------------------------------------------------------
-// Shared values. Placeholders only: admin@contoso.com, <app-id>, <thumbprint>, <tenant-id>, <object-id>.
+// Shared values. Placeholders only: <upn>, <app-id>, <thumbprint>, <tenant-id>, <object-id>.
 
 /** "Microsoft Exchange REST API Based Powershell", the module's first-party public client (docs/exchange-rest.md#v3-module-authentication). */
-const EXO_POWERSHELL_APP_ID = 'fb78d390-0c51-40cd-8e17-fdbfab77341b';
+const EXO_POWERSHELL_APP_ID = MICROSOFT_APPS.exchangePowerShell;
 /** Exchange Administrator role template id (src/knowledge/entra-roles.ts). */
-const EXCHANGE_ADMIN_ROLE_ID = '29232cdf-9323-42fd-ade2-1d097af3e4de';
+const EXCHANGE_ADMIN_ROLE_ID = ENTRA_ROLES.exchangeAdministrator.templateId;
 
 const REFERENCE = 'https://learn.microsoft.com/entra/identity-platform/reference-error-codes';
 const TROUBLESHOOT = 'https://learn.microsoft.com/troubleshoot/entra/entra-id/app-integration';
@@ -108,13 +88,13 @@ const LINK = {
   serviceHealth: 'https://learn.microsoft.com/microsoft-365/enterprise/view-service-health',
 } as const;
 
-const CONNECT_INTERACTIVE = 'Connect-ExchangeOnline -UserPrincipalName admin@contoso.com';
+const CONNECT_INTERACTIVE = 'Connect-ExchangeOnline -UserPrincipalName <upn>';
 const CONNECT_DEVICE = 'Connect-ExchangeOnline -Device';
 const CONNECT_CBA = 'Connect-ExchangeOnline -CertificateThumbprint <thumbprint> -AppId <app-id> -Organization contoso.onmicrosoft.com';
 const DISCONNECT = 'Disconnect-ExchangeOnline -Confirm:$false';
 const FIND_EXO_SP = `$sp = Get-MgServicePrincipal -Filter "appId eq '${EXO_POWERSHELL_APP_ID}'"`;
 const SIGN_IN_LOG =
-  `Get-MgAuditLogSignIn -Filter "userPrincipalName eq 'admin@contoso.com' and appId eq '${EXO_POWERSHELL_APP_ID}'" -Top 5 | ` +
+  `Get-MgAuditLogSignIn -Filter "userPrincipalName eq '<upn>' and appId eq '${EXO_POWERSHELL_APP_ID}'" -Top 5 | ` +
   'Format-List CreatedDateTime, Status, ConditionalAccessStatus, AppliedConditionalAccessPolicies';
 const OPENID_CLOUD =
   'Invoke-RestMethod https://login.microsoftonline.com/contoso.com/v2.0/.well-known/openid-configuration | ' +
@@ -254,9 +234,10 @@ const PASSWORD_RESET_FIX = {
 
 // ---------------------------------------------------------------------------------------------------
 
-const TABLE = {
+/** The table, one entry per code, as written: see {@link AADSTS} for the entries as the doctor uses them. */
+const ENTRIES: readonly RawEntry[] = [
   // ----- MFA ------------------------------------------------------------------------------------------
-  50076: {
+  {
     code: 50076,
     name: 'UserStrongAuthClientAuthNRequired',
     meaning:
@@ -267,7 +248,7 @@ const TABLE = {
     fix: MFA_FIX,
     link: LINK.connect,
   },
-  50074: {
+  {
     code: 50074,
     name: 'UserStrongAuthClientAuthNRequiredInterrupt',
     meaning: 'Strong authentication is required and the user did not pass the MFA challenge.',
@@ -276,7 +257,7 @@ const TABLE = {
     fix: MFA_FIX,
     link: LINK.connect,
   },
-  50078: {
+  {
     code: 50078,
     name: 'UserStrongAuthExpired',
     meaning: 'The multifactor authentication presented earlier has expired under the admin-configured policy and must be refreshed.',
@@ -285,7 +266,7 @@ const TABLE = {
     fix: { ...MFA_FIX, commands: [DISCONNECT, CONNECT_INTERACTIVE] },
     link: LINK.signInFrequency,
   },
-  500121: {
+  {
     code: 500121,
     name: 'Authentication failed during strong authentication request',
     meaning: 'The second factor was not completed: the MFA request was denied, timed out or failed (sign-in log status; not in the reference table).',
@@ -294,7 +275,7 @@ const TABLE = {
     fix: MFA_FIX,
     link: lookup(500121),
   },
-  50158: {
+  {
     code: 50158,
     name: 'ExternalSecurityChallenge',
     meaning:
@@ -304,7 +285,7 @@ const TABLE = {
     fix: { ...MFA_FIX, summary: 'Connect interactively and complete the external provider\'s challenge; check the sign-in log for whether it passed.' },
     link: REFERENCE,
   },
-  50079: {
+  {
     code: 50079,
     name: 'UserStrongAuthEnrollmentRequired',
     meaning:
@@ -315,7 +296,7 @@ const TABLE = {
     fix: REGISTER_FIX,
     link: LINK.registration,
   },
-  50072: {
+  {
     code: 50072,
     name: 'UserStrongAuthEnrollmentRequiredInterrupt',
     meaning: 'The user has to enrol for second-factor authentication (an interactive step).',
@@ -324,7 +305,7 @@ const TABLE = {
     fix: REGISTER_FIX,
     link: LINK.registration,
   },
-  53004: {
+  {
     code: 53004,
     name: 'ProofUpBlockedDueToRisk',
     meaning: 'The user must complete MFA registration before access, but registration is blocked because of sign-in risk.',
@@ -342,7 +323,7 @@ const TABLE = {
     },
     link: LINK.riskRemediation,
   },
-  53010: {
+  {
     code: 53010,
     name: 'ProofUpBlockedDueToSecurityInfoAcr',
     meaning: 'MFA methods cannot be registered here because the organisation only allows registration from specific locations or devices.',
@@ -355,7 +336,7 @@ const TABLE = {
     },
     link: LINK.registration,
   },
-  90072: {
+  {
     code: 90072,
     name: 'PassThroughUserMfaError',
     meaning:
@@ -367,7 +348,7 @@ const TABLE = {
   },
 
   // ----- Conditional Access, device state, security defaults ------------------------------------------------
-  53003: {
+  {
     code: 53003,
     name: 'BlockedByConditionalAccess',
     meaning: 'Conditional Access policies blocked the request and no token is issued.',
@@ -383,7 +364,7 @@ const TABLE = {
     },
     link: LINK.conditionalAccess,
   },
-  53000: {
+  {
     code: 53000,
     name: 'DeviceNotCompliant',
     meaning: 'A Conditional Access policy requires a compliant device and this device is not compliant (it must be enrolled with an MDM such as Intune).',
@@ -392,7 +373,7 @@ const TABLE = {
     fix: MANAGED_DEVICE_FIX,
     link: LINK.conditionalAccess,
   },
-  53001: {
+  {
     code: 53001,
     name: 'DeviceNotDomainJoined',
     meaning: 'A Conditional Access policy requires a domain-joined (hybrid-joined) device and this one is not.',
@@ -401,7 +382,7 @@ const TABLE = {
     fix: MANAGED_DEVICE_FIX,
     link: LINK.conditionalAccess,
   },
-  530002: {
+  {
     code: 530002,
     name: 'Your device is required to be compliant to access this resource',
     meaning: 'Conditional Access requires a compliant device and the device used is not, or is no longer, compliant (not in the reference table).',
@@ -410,7 +391,7 @@ const TABLE = {
     fix: MANAGED_DEVICE_FIX,
     link: lookup(530002),
   },
-  530003: {
+  {
     code: 530003,
     name: 'Your device is required to be managed to access this resource',
     meaning: 'Conditional Access requires a managed device and the device used is not managed (not in the reference table).',
@@ -419,7 +400,7 @@ const TABLE = {
     fix: MANAGED_DEVICE_FIX,
     link: lookup(530003),
   },
-  53002: {
+  {
     code: 53002,
     name: 'ApplicationUsedIsNotAnApprovedApp',
     meaning: 'The app used is not one of the approved apps a Conditional Access policy requires.',
@@ -428,7 +409,7 @@ const TABLE = {
     fix: CA_FIX,
     link: LINK.conditionalAccess,
   },
-  50005: {
+  {
     code: 50005,
     name: 'DevicePolicyError',
     meaning: 'The user signed in from a device platform that a Conditional Access policy does not support.',
@@ -437,7 +418,7 @@ const TABLE = {
     fix: CA_FIX,
     link: LINK.conditionalAccess,
   },
-  50097: {
+  {
     code: 50097,
     name: 'DeviceAuthenticationRequired',
     meaning: 'Device authentication is required for this sign-in.',
@@ -446,7 +427,7 @@ const TABLE = {
     fix: MANAGED_DEVICE_FIX,
     link: LINK.conditionalAccess,
   },
-  50155: {
+  {
     code: 50155,
     name: 'DeviceAuthenticationFailed',
     meaning: 'Device authentication failed for this user.',
@@ -459,7 +440,7 @@ const TABLE = {
     },
     link: LINK.deviceIdentity,
   },
-  50129: {
+  {
     code: 50129,
     name: 'DeviceIsNotWorkplaceJoined',
     meaning: 'Workplace join (device registration) is required.',
@@ -468,7 +449,7 @@ const TABLE = {
     fix: MANAGED_DEVICE_FIX,
     link: LINK.conditionalAccess,
   },
-  50127: {
+  {
     code: 50127,
     name: 'BrokerAppNotInstalled',
     meaning: 'The user must install a broker app to get access to this content.',
@@ -477,7 +458,7 @@ const TABLE = {
     fix: MANAGED_DEVICE_FIX,
     link: LINK.conditionalAccess,
   },
-  50131: {
+  {
     code: 50131,
     name: 'ConditionalAccessFailed',
     meaning: 'A Conditional Access error: bad Windows device state, a request blocked for suspicious activity, or an access or security policy decision.',
@@ -486,7 +467,7 @@ const TABLE = {
     fix: CA_FIX,
     link: LINK.conditionalAccess,
   },
-  530032: {
+  {
     code: 530032,
     name: 'BlockedByConditionalAccessOnSecurityPolicy',
     meaning: 'A tenant-level security policy configured by the admin blocks this request.',
@@ -495,7 +476,7 @@ const TABLE = {
     fix: CA_FIX,
     link: LINK.conditionalAccess,
   },
-  530035: {
+  {
     code: 530035,
     name: 'BlockedBySecurityDefaults',
     meaning: 'Security defaults blocked the sign-in because it used legacy authentication or was judged unsafe.',
@@ -508,7 +489,7 @@ const TABLE = {
     },
     link: LINK.securityDefaults,
   },
-  70043: {
+  {
     code: 70043,
     name: 'BadTokenDueToSignInFrequency',
     meaning: 'The refresh token expired or is invalid because of a Conditional Access sign-in frequency check.',
@@ -517,7 +498,7 @@ const TABLE = {
     fix: SIGN_IN_AGAIN,
     link: LINK.signInFrequency,
   },
-  50142: {
+  {
     code: 50142,
     name: 'Password change is required due to a Conditional Access policy',
     meaning: 'A Conditional Access policy requires the user to change the password before continuing.',
@@ -528,7 +509,7 @@ const TABLE = {
   },
 
   // ----- Account state and credentials ----------------------------------------------------------------------
-  50034: {
+  {
     code: 50034,
     name: 'UserAccountNotFound',
     meaning: 'The account is not in the directory: the username was mistyped, or the sign-in went to a tenant the user is not in.',
@@ -541,7 +522,7 @@ const TABLE = {
     },
     link: REFERENCE,
   },
-  50128: {
+  {
     code: 50128,
     name: 'Invalid domain name',
     meaning: 'No tenant-identifying information was found in the request or implied by the credentials.',
@@ -554,7 +535,7 @@ const TABLE = {
     },
     link: REFERENCE,
   },
-  50057: {
+  {
     code: 50057,
     name: 'UserDisabled',
     meaning: 'The user account is disabled (for a synced user, the on-premises AD object is disabled).',
@@ -565,14 +546,14 @@ const TABLE = {
       runBy: 'another-admin',
       commands: [
         'Connect-MgGraph -Scopes User.ReadWrite.All',
-        'Update-MgUser -UserId admin@contoso.com -AccountEnabled:$true',
+        'Update-MgUser -UserId <upn> -AccountEnabled:$true',
         'Enable-ADAccount -Identity <sam-account-name>',
         'Start-ADSyncSyncCycle -PolicyType Delta',
       ],
     },
     link: `${TROUBLESHOOT}/error-code-aadsts50057-user-account-is-disabled`,
   },
-  50053: {
+  {
     code: 50053,
     name: 'IdsLocked',
     meaning:
@@ -588,7 +569,7 @@ const TABLE = {
     },
     link: LINK.smartLockout,
   },
-  53011: {
+  {
     code: 53011,
     name: 'User blocked due to risk on home tenant',
     meaning: "The user is blocked because of risk detected in the user's home tenant.",
@@ -601,7 +582,7 @@ const TABLE = {
     },
     link: LINK.riskRemediation,
   },
-  530034: {
+  {
     code: 530034,
     name: 'DelegatedAdminBlockedDueToSuspiciousActivity',
     meaning: "A delegated (partner) administrator was blocked from the tenant because of account risk in their home tenant.",
@@ -614,7 +595,7 @@ const TABLE = {
     },
     link: LINK.riskRemediation,
   },
-  50126: {
+  {
     code: 50126,
     name: 'InvalidUserNameOrPassword',
     meaning: 'The credentials could not be validated because the username or password is wrong.',
@@ -627,7 +608,7 @@ const TABLE = {
     },
     link: REFERENCE,
   },
-  50056: {
+  {
     code: 50056,
     name: 'Invalid or null password',
     meaning: 'No password exists in the directory for this user; the user should enter the password again.',
@@ -636,7 +617,7 @@ const TABLE = {
     fix: PASSWORD_RESET_FIX,
     link: REFERENCE,
   },
-  50064: {
+  {
     code: 50064,
     name: 'CredentialAuthenticationError',
     meaning: 'Validating the username or password failed.',
@@ -645,7 +626,7 @@ const TABLE = {
     fix: { summary: 'Re-enter the credentials interactively.', runBy: 'admin', commands: [CONNECT_INTERACTIVE] },
     link: REFERENCE,
   },
-  50055: {
+  {
     code: 50055,
     name: 'InvalidPasswordExpiredPassword',
     meaning: "The user's password has expired; the user can reset it or ask an admin to.",
@@ -654,7 +635,7 @@ const TABLE = {
     fix: PASSWORD_RESET_FIX,
     link: LINK.resetPassword,
   },
-  50144: {
+  {
     code: 50144,
     name: 'InvalidPasswordExpiredOnPremPassword',
     meaning: "The user's Active Directory password has expired and must be reset (new password or self-service reset).",
@@ -663,7 +644,7 @@ const TABLE = {
     fix: { ...PASSWORD_RESET_FIX, summary: 'Change the on-premises AD password (or use SSPR with password writeback), then connect again.' },
     link: LINK.resetPassword,
   },
-  50135: {
+  {
     code: 50135,
     name: 'PasswordChangeCompromisedPassword',
     meaning: 'A password change is required because of account risk.',
@@ -672,7 +653,7 @@ const TABLE = {
     fix: PASSWORD_RESET_FIX,
     link: LINK.riskRemediation,
   },
-  130507: {
+  {
     code: 130507,
     name: 'An access pass could not be found or verified for the user',
     meaning: 'The Temporary Access Pass entered could not be found or verified (not in the reference table).',
@@ -683,14 +664,14 @@ const TABLE = {
       runBy: 'another-admin',
       commands: [
         'Connect-MgGraph -Scopes UserAuthenticationMethod.ReadWrite.All',
-        'New-MgUserAuthenticationTemporaryAccessPassMethod -UserId admin@contoso.com -BodyParameter @{ lifetimeInMinutes = 60; isUsableOnce = $true }',
+        'New-MgUserAuthenticationTemporaryAccessPassMethod -UserId <upn> -BodyParameter @{ lifetimeInMinutes = 60; isUsableOnce = $true }',
       ],
     },
     link: LINK.tap,
   },
 
   // ----- Guests, partners, wrong tenant -------------------------------------------------------------------
-  50020: {
+  {
     code: 50020,
     name: 'UserUnauthorized',
     meaning:
@@ -700,7 +681,7 @@ const TABLE = {
     fix: GUEST_FIX,
     link: `${TROUBLESHOOT}/error-code-aadsts50020-user-account-identity-provider-does-not-exist`,
   },
-  16000: {
+  {
     code: 16000,
     name: 'InteractionRequired',
     meaning: 'The account from the given identity provider does not exist in the tenant and must be added as an external user first.',
@@ -709,7 +690,7 @@ const TABLE = {
     fix: { ...GUEST_FIX, summary: 'Sign out of the other account and sign in with the tenant\'s admin account.' },
     link: REFERENCE,
   },
-  16003: {
+  {
     code: 16003,
     name: 'SsoUserAccountNotFoundInResourceTenant',
     meaning: 'The user has not been explicitly added to the tenant.',
@@ -718,7 +699,7 @@ const TABLE = {
     fix: GUEST_FIX,
     link: REFERENCE,
   },
-  50107: {
+  {
     code: 50107,
     name: 'InvalidRealmUri',
     meaning: 'The requested federation realm object does not exist; the sign-in request could not be matched to a known authentication endpoint.',
@@ -727,7 +708,7 @@ const TABLE = {
     fix: GUEST_FIX,
     link: `${TROUBLESHOOT}/error-aadsts50107-guest-redemption-fails`,
   },
-  500212: {
+  {
     code: 500212,
     name: 'NotAllowedByOutboundPolicyTenant',
     meaning: "The user's own tenant has an outbound cross-tenant access policy that does not allow the resource tenant.",
@@ -740,7 +721,7 @@ const TABLE = {
     },
     link: LINK.crossTenantAccess,
   },
-  500213: {
+  {
     code: 500213,
     name: 'NotAllowedByInboundPolicyTenant',
     meaning: "The resource tenant's inbound cross-tenant access policy does not let this user in.",
@@ -753,7 +734,7 @@ const TABLE = {
     },
     link: LINK.crossTenantAccess,
   },
-  90099: {
+  {
     code: 90099,
     name: 'The application has not been authorized in the tenant',
     meaning: 'The application must be authorized (pre-consented) in the customer tenant before partner delegated administrators can use it.',
@@ -768,7 +749,7 @@ const TABLE = {
   },
 
   // ----- The Exchange PowerShell app itself, consent, assignment -----------------------------------------
-  7000112: {
+  {
     code: 7000112,
     name: 'UnauthorizedClientApplicationDisabled',
     meaning: "The application is disabled: its service principal is disabled in the tenant.",
@@ -788,7 +769,7 @@ const TABLE = {
     },
     link: `${TROUBLESHOOT}/error-code-aadsts7000112-application-is-disabled`,
   },
-  70001: {
+  {
     code: 70001,
     name: 'UnauthorizedClient',
     meaning: 'The application is disabled.',
@@ -805,7 +786,7 @@ const TABLE = {
     },
     link: `${TROUBLESHOOT}/error-code-aadsts70001-app-not-found-in-directory`,
   },
-  500014: {
+  {
     code: 500014,
     name: 'InvalidResourceServicePrincipalDisabled',
     meaning: 'The service principal of the requested resource is disabled, because a subscription lapsed or an admin disabled it.',
@@ -816,13 +797,13 @@ const TABLE = {
       runBy: 'another-admin',
       commands: [
         'Connect-MgGraph -Scopes Application.ReadWrite.All',
-        `$exo = Get-MgServicePrincipal -Filter "appId eq '00000002-0000-0ff1-ce00-000000000000'"`,
+        `$exo = Get-MgServicePrincipal -Filter "appId eq '${MICROSOFT_APPS.exchangeOnline}'"`,
         'Update-MgServicePrincipal -ServicePrincipalId $exo.Id -AccountEnabled:$true',
       ],
     },
     link: LINK.disableSignIn,
   },
-  50105: {
+  {
     code: 50105,
     name: 'EntitlementGrantsNotFound',
     meaning: 'The signed-in user is not assigned to a role for the application and must be assigned to it (directly or through a directly assigned group).',
@@ -837,13 +818,13 @@ const TABLE = {
       commands: [
         'Connect-MgGraph -Scopes AppRoleAssignment.ReadWrite.All, Application.Read.All, User.Read.All',
         FIND_EXO_SP,
-        '$user = Get-MgUser -UserId admin@contoso.com',
+        '$user = Get-MgUser -UserId <upn>',
         'New-MgServicePrincipalAppRoleAssignedTo -ServicePrincipalId $sp.Id -PrincipalId $user.Id -ResourceId $sp.Id -AppRoleId ([Guid]::Empty)',
       ],
     },
     link: `${TROUBLESHOOT}/error-code-aadsts50105-user-not-assigned-role`,
   },
-  65001: {
+  {
     code: 65001,
     name: 'DelegationDoesNotExist',
     meaning: 'The user or an administrator has not consented to the application; an interactive authorization request is needed.',
@@ -856,7 +837,7 @@ const TABLE = {
     },
     link: LINK.adminConsent,
   },
-  65004: {
+  {
     code: 65004,
     name: 'UserDeclinedConsent',
     meaning: 'The user declined consent to the app and must retry and consent.',
@@ -865,7 +846,7 @@ const TABLE = {
     fix: { summary: 'Connect again and accept the consent prompt, or ask an admin to grant consent for the tenant.', runBy: 'admin', commands: [ADMIN_CONSENT_URL] },
     link: LINK.adminConsent,
   },
-  90094: {
+  {
     code: 90094,
     name: 'AdminConsentRequired',
     meaning: 'Administrator consent is required.',
@@ -874,7 +855,7 @@ const TABLE = {
     fix: { summary: 'An admin grants tenant-wide consent to the application.', runBy: 'another-admin', commands: [ADMIN_CONSENT_URL] },
     link: LINK.adminConsent,
   },
-  650052: {
+  {
     code: 650052,
     name: "The app needs access to a service that your organization hasn't subscribed to or enabled",
     meaning: 'The app needs a service the organisation has not subscribed to or enabled.',
@@ -885,7 +866,7 @@ const TABLE = {
   },
 
   // ----- Your own app registration (app-only certificate sign-in, custom -AppId) --------------------------------
-  700016: {
+  {
     // app_only_misconfigured, not wrong_cloud_environment: the module's own client (fb78d390-…) is first-party and present in
     // every tenant, so in practice this code means a custom -AppId (app-only CBA or own public client) that is wrong or registered
     // in another tenant. A wrong cloud shows first as 90038/500011; the cause text still names it.
@@ -903,7 +884,7 @@ const TABLE = {
     },
     link: LINK.appOnly,
   },
-  700011: {
+  {
     code: 700011,
     name: 'UnauthorizedClientAppNotFoundInOrgIdTenant',
     meaning: 'A client application asked for a token from the tenant but does not exist in it.',
@@ -916,7 +897,7 @@ const TABLE = {
     },
     link: LINK.appOnly,
   },
-  650059: {
+  {
     code: 650059,
     name: 'The application is not configured for use in the tenant',
     meaning: "The application's signInAudience (AzureADMyOrg) limits it to its own tenant.",
@@ -929,7 +910,7 @@ const TABLE = {
     },
     link: LINK.appOnly,
   },
-  700027: {
+  {
     code: 700027,
     name: 'Client assertion failed signature validation',
     meaning: 'The signed client assertion did not validate: the app signed in without the necessary or correct credentials.',
@@ -939,7 +920,7 @@ const TABLE = {
     fix: APP_CERT_FIX,
     link: LINK.appOnly,
   },
-  50012: {
+  {
     code: 50012,
     name: 'AuthenticationFailed',
     meaning:
@@ -949,7 +930,7 @@ const TABLE = {
     fix: APP_CERT_FIX,
     link: REFERENCE,
   },
-  700021: {
+  {
     code: 700021,
     name: "Client assertion application identifier doesn't match 'client_id' parameter",
     meaning: 'The issuer/subject of the client assertion does not match the client_id sent with it (not in the reference table).',
@@ -962,7 +943,7 @@ const TABLE = {
     },
     link: lookup(700021),
   },
-  700024: {
+  {
     code: 700024,
     name: 'Client assertion is not within its valid time range',
     meaning: 'The client assertion was presented outside its validity window (nbf/exp); not in the reference table.',
@@ -972,7 +953,7 @@ const TABLE = {
     fix: CLOCK_FIX,
     link: LINK.certificateCredentials,
   },
-  7000215: {
+  {
     code: 7000215,
     name: 'Invalid client secret is provided',
     meaning: 'The client secret sent is not valid for the application.',
@@ -981,7 +962,7 @@ const TABLE = {
     fix: SECRET_FIX,
     link: LINK.appOnly,
   },
-  7000222: {
+  {
     code: 7000222,
     name: 'InvalidClientSecretExpiredKeysProvided',
     meaning: "The application's client secret has expired; create new keys or use a certificate credential.",
@@ -990,7 +971,7 @@ const TABLE = {
     fix: SECRET_FIX,
     link: LINK.certificateCredentials,
   },
-  7000218: {
+  {
     code: 7000218,
     name: "The request body must contain the following parameter: 'client_assertion' or 'client_secret'",
     meaning: 'The token request carried no client credential, which this (confidential) client requires.',
@@ -1004,7 +985,7 @@ const TABLE = {
     },
     link: `${TROUBLESHOOT}/confidential-client-application-authentication-error-aadsts7000218`,
   },
-  700025: {
+  {
     code: 700025,
     name: 'InvalidClientPublicClientWithCredential',
     meaning: 'The client is public, so neither client_assertion nor client_secret may be sent.',
@@ -1017,7 +998,7 @@ const TABLE = {
     },
     link: LINK.appOnly,
   },
-  50011: {
+  {
     code: 50011,
     name: 'InvalidReplyTo',
     meaning: "The reply (redirect) address is missing, misconfigured, or not one of the app's registered reply addresses.",
@@ -1032,7 +1013,7 @@ const TABLE = {
     },
     link: `${TROUBLESHOOT}/error-code-aadsts50011-reply-url-mismatch`,
   },
-  50194: {
+  {
     code: 50194,
     name: "Application isn't configured as a multitenant application",
     meaning: 'A single-tenant application was used with the /common endpoint, which newer single-tenant apps may not use.',
@@ -1041,7 +1022,7 @@ const TABLE = {
     fix: { summary: 'Name the tenant (-Organization contoso.onmicrosoft.com) or make the app multitenant.', runBy: 'admin', commands: [CONNECT_CBA] },
     link: REFERENCE,
   },
-  50059: {
+  {
     code: 50059,
     name: 'MissingTenantRealmAndNoUserInformationProvided',
     meaning: 'No tenant-identifying information was found in the request or implied by the credentials.',
@@ -1050,7 +1031,7 @@ const TABLE = {
     fix: { summary: 'Name the tenant: -Organization contoso.onmicrosoft.com (app-only) or a tenant-specific authority.', runBy: 'admin', commands: [CONNECT_CBA] },
     link: REFERENCE,
   },
-  90019: {
+  {
     code: 90019,
     name: 'MissingTenantRealm',
     meaning: 'Entra could not determine the tenant from the request.',
@@ -1059,7 +1040,7 @@ const TABLE = {
     fix: { summary: 'Pass the tenant explicitly (-Organization contoso.onmicrosoft.com).', runBy: 'admin', commands: [CONNECT_CBA] },
     link: REFERENCE,
   },
-  9001023: {
+  {
     code: 9001023,
     name: "The grant type isn't supported over the /common or /consumers endpoints",
     meaning: 'This grant type must use the /organizations or a tenant-specific endpoint.',
@@ -1068,7 +1049,7 @@ const TABLE = {
     fix: { summary: 'Send the request to the tenant (-Organization contoso.onmicrosoft.com).', runBy: 'admin', commands: [CONNECT_CBA] },
     link: REFERENCE,
   },
-  70011: {
+  {
     code: 70011,
     name: 'InvalidScope',
     meaning: 'The scope requested by the app is not valid.',
@@ -1082,7 +1063,7 @@ const TABLE = {
     },
     link: LINK.appOnly,
   },
-  700023: {
+  {
     code: 700023,
     name: 'InvalidResourcelessScope',
     meaning: 'The scope requested is not valid for an access token (it names no resource).',
@@ -1091,7 +1072,7 @@ const TABLE = {
     fix: { summary: 'Request https://outlook.office365.com/.default.', runBy: 'admin', commands: [CONNECT_CBA] },
     link: LINK.appOnly,
   },
-  650056: {
+  {
     code: 650056,
     name: 'Misconfigured application',
     meaning:
@@ -1110,7 +1091,7 @@ const TABLE = {
     },
     link: `${TROUBLESHOOT}/error-code-aadsts650056-misconfigured-app`,
   },
-  650057: {
+  {
     code: 650057,
     name: 'Invalid resource',
     meaning: "The client asked for a resource that is not in the requested permissions of its app registration.",
@@ -1125,7 +1106,7 @@ const TABLE = {
   },
 
   // ----- Clouds and tenants ----------------------------------------------------------------------------
-  90002: {
+  {
     code: 90002,
     name: 'InvalidTenantName',
     meaning: 'The tenant was not found: often an app used against the wrong cloud, or a tenant derived from a domain that is not registered.',
@@ -1134,7 +1115,7 @@ const TABLE = {
     fix: { ...CLOUD_FIX, summary: `${CLOUD_FIX.summary} If the domain itself is wrong, use the tenant's verified or contoso.onmicrosoft.com domain.` },
     link: LINK.nationalClouds,
   },
-  90038: {
+  {
     code: 90038,
     name: 'NationalCloudTenantRedirection',
     meaning: 'The tenant belongs to a national cloud that the cloud instance asked does not federate with.',
@@ -1143,7 +1124,7 @@ const TABLE = {
     fix: CLOUD_FIX,
     link: LINK.connect,
   },
-  500011: {
+  {
     code: 500011,
     name: 'InvalidResourceServicePrincipalNotFound',
     meaning: 'The requested resource principal was not found in the tenant: not installed or consented there, or the request went to the wrong tenant.',
@@ -1153,7 +1134,7 @@ const TABLE = {
     fix: { ...CLOUD_FIX, summary: `${CLOUD_FIX.summary} Also check that the tenant has Exchange Online.` },
     link: `${TROUBLESHOOT}/error-code-aadsts500011-resource-principal-not-found`,
   },
-  50001: {
+  {
     code: 50001,
     name: 'InvalidResource',
     meaning: 'The resource is disabled or does not exist; the exact resource URL requested should be checked.',
@@ -1162,7 +1143,7 @@ const TABLE = {
     fix: CLOUD_FIX,
     link: REFERENCE,
   },
-  900432: {
+  {
     code: 900432,
     name: "Confidential Client isn't supported in Cross Cloud request",
     meaning: 'A confidential client (app-only) request cannot cross clouds.',
@@ -1178,7 +1159,7 @@ const TABLE = {
     },
     link: LINK.nationalClouds,
   },
-  1000104: {
+  {
     code: 1000104,
     name: 'XCB2BResourceCloudNotAllowedOnIdentityTenant',
     meaning: "The resource's cloud is not allowed for the cloud the signing-in identity comes from.",
@@ -1191,7 +1172,7 @@ const TABLE = {
     },
     link: LINK.crossTenantAccess,
   },
-  90051: {
+  {
     code: 90051,
     name: 'InvalidNationalCloudId',
     meaning: 'The national cloud identifier is not valid.',
@@ -1200,7 +1181,7 @@ const TABLE = {
     fix: CLOUD_FIX,
     link: LINK.nationalClouds,
   },
-  50049: {
+  {
     code: 50049,
     name: 'NoSuchInstanceForDiscovery',
     meaning: 'The cloud instance is unknown or invalid.',
@@ -1211,7 +1192,7 @@ const TABLE = {
   },
 
   // ----- Proxy and tenant restrictions; DNS ------------------------------------------------------------
-  500021: {
+  {
     code: 500021,
     name: "Access to '{tenant}' tenant is denied",
     meaning: 'Tenant restrictions are configured and the tenant is not in the allowed list of the Restrict-Access-To-Tenants header.',
@@ -1220,7 +1201,7 @@ const TABLE = {
     fix: TENANT_RESTRICTIONS_FIX,
     link: LINK.tenantRestrictions,
   },
-  500022: {
+  {
     code: 500022,
     name: "Access to '{tenant}' tenant is denied",
     meaning: 'Tenant restrictions are configured and the tenant is not in the allowed list of the Restrict-Access-To-Tenants header.',
@@ -1229,7 +1210,7 @@ const TABLE = {
     fix: TENANT_RESTRICTIONS_FIX,
     link: LINK.tenantRestrictions,
   },
-  50002: {
+  {
     code: 50002,
     name: 'NotAllowedTenant',
     meaning: 'Sign-in failed because of restricted proxy access on the tenant; a tenant that set it can change its restricted-tenant settings.',
@@ -1238,7 +1219,7 @@ const TABLE = {
     fix: TENANT_RESTRICTIONS_FIX,
     link: LINK.tenantRestrictions,
   },
-  50192: {
+  {
     code: 50192,
     name: 'RawCredentialExpectedNotFound',
     meaning: 'No credential was included: for example, in certificate-based user sign-in no certificate was sent, or a proxy removed it.',
@@ -1251,7 +1232,7 @@ const TABLE = {
     },
     link: LINK.userCba,
   },
-  230109: {
+  {
     code: 230109,
     name: 'CachedCredentialNonGWAuthNRequestsNotSupported',
     meaning: 'The backup authentication service only accepts requests through the Entra gateway, and this traffic reached it directly.',
@@ -1266,7 +1247,7 @@ const TABLE = {
   },
 
   // ----- Device code flow -------------------------------------------------------------------------------
-  70016: {
+  {
     code: 70016,
     name: 'AuthorizationPending',
     meaning: 'Device flow: the user has not finished authorizing yet; the client keeps polling.',
@@ -1276,7 +1257,7 @@ const TABLE = {
     link: LINK.deviceCode,
     benign: true,
   },
-  70018: {
+  {
     code: 70018,
     name: 'BadVerificationCode',
     meaning: 'Device flow: the user typed a wrong user code, so authorization was not approved.',
@@ -1285,7 +1266,7 @@ const TABLE = {
     fix: DEVICE_CODE_RETRY,
     link: LINK.deviceCode,
   },
-  70019: {
+  {
     code: 70019,
     name: 'CodeExpired',
     meaning: 'Device flow: the verification code expired; the user must start again.',
@@ -1294,7 +1275,7 @@ const TABLE = {
     fix: DEVICE_CODE_RETRY,
     link: LINK.deviceCode,
   },
-  90119: {
+  {
     code: 90119,
     name: 'InvalidUserCode',
     meaning: 'Device flow: the user code is null or empty.',
@@ -1303,7 +1284,7 @@ const TABLE = {
     fix: DEVICE_CODE_RETRY,
     link: LINK.deviceCode,
   },
-  90120: {
+  {
     code: 90120,
     name: 'InvalidDeviceFlowRequest',
     meaning: 'Device flow: the request was already authorized or declined.',
@@ -1312,7 +1293,7 @@ const TABLE = {
     fix: DEVICE_CODE_RETRY,
     link: LINK.deviceCode,
   },
-  50134: {
+  {
     code: 50134,
     name: 'DeviceFlowAuthorizeWrongDatacenter',
     meaning: 'Device flow: the authorizing party must be in the same data centre as the original request.',
@@ -1323,7 +1304,7 @@ const TABLE = {
   },
 
   // ----- Token and session lifecycle ----------------------------------------------------------------------
-  50173: {
+  {
     code: 50173,
     name: 'FreshTokenNeeded',
     meaning: 'The grant was revoked (by an admin or the user, e.g. after a password change or reset) and a fresh sign-in is needed.',
@@ -1332,7 +1313,7 @@ const TABLE = {
     fix: SIGN_IN_AGAIN,
     link: `${TROUBLESHOOT}/error-code-aadsts50173-grant-expired-revoked`,
   },
-  70008: {
+  {
     code: 70008,
     name: 'ExpiredOrRevokedGrant',
     meaning: 'The refresh token expired because it was not used for a long time.',
@@ -1341,7 +1322,7 @@ const TABLE = {
     fix: SIGN_IN_AGAIN,
     link: LINK.refreshTokens,
   },
-  700082: {
+  {
     code: 700082,
     name: 'ExpiredOrRevokedGrantInactiveToken',
     meaning: 'The refresh token expired through inactivity, an expected part of the token lifecycle.',
@@ -1350,7 +1331,7 @@ const TABLE = {
     fix: SIGN_IN_AGAIN,
     link: LINK.refreshTokens,
   },
-  70000: {
+  {
     code: 70000,
     name: 'InvalidGrant',
     meaning: 'Authentication failed: the refresh token (or other grant) is not valid.',
@@ -1359,7 +1340,7 @@ const TABLE = {
     fix: SIGN_IN_AGAIN,
     link: REFERENCE,
   },
-  50132: {
+  {
     code: 50132,
     name: 'SsoArtifactInvalidOrExpired',
     meaning: 'The session is not valid because the password expired or changed recently.',
@@ -1368,7 +1349,7 @@ const TABLE = {
     fix: SIGN_IN_AGAIN,
     link: REFERENCE,
   },
-  50133: {
+  {
     code: 50133,
     name: 'SsoArtifactRevoked',
     meaning: 'The session is not valid because the password expired or changed recently.',
@@ -1377,7 +1358,7 @@ const TABLE = {
     fix: SIGN_IN_AGAIN,
     link: REFERENCE,
   },
-  50089: {
+  {
     code: 50089,
     name: 'Authentication failed due to flow token expired',
     meaning: 'The sign-in flow token expired; auth codes, refresh tokens and sessions expire over time or are revoked.',
@@ -1386,7 +1367,7 @@ const TABLE = {
     fix: SIGN_IN_AGAIN,
     link: REFERENCE,
   },
-  50058: {
+  {
     code: 50058,
     name: 'UserInformationNotProvided',
     meaning: 'The session information is not enough for single sign-on: the user is not signed in (expected for silent requests).',
@@ -1395,7 +1376,7 @@ const TABLE = {
     fix: { summary: 'Sign in interactively.', runBy: 'admin', commands: [CONNECT_INTERACTIVE] },
     link: REFERENCE,
   },
-  54005: {
+  {
     code: 54005,
     name: 'OAuth2 authorization code was already redeemed',
     meaning: 'The authorization code was already used; retry with a new code or an existing refresh token.',
@@ -1404,7 +1385,7 @@ const TABLE = {
     fix: SIGN_IN_AGAIN,
     link: REFERENCE,
   },
-  501481: {
+  {
     code: 501481,
     name: "The Code_Verifier doesn't match the code_challenge",
     meaning: 'The PKCE code_verifier does not match the code_challenge of the authorization request.',
@@ -1413,7 +1394,7 @@ const TABLE = {
     fix: SIGN_IN_AGAIN,
     link: REFERENCE,
   },
-  9002341: {
+  {
     code: 9002341,
     name: 'V2Error: invalid_grant - user is required to permit single sign-on',
     meaning: 'The user has not allowed the application to use single sign-on and must be sent to the consent screen.',
@@ -1422,11 +1403,11 @@ const TABLE = {
     fix: {
       summary: 'Connect interactively and allow sign-in when Windows asks; if it keeps failing, connect with -DisableWAM.',
       runBy: 'admin',
-      commands: [CONNECT_INTERACTIVE, 'Connect-ExchangeOnline -UserPrincipalName admin@contoso.com -DisableWAM'],
+      commands: [CONNECT_INTERACTIVE, 'Connect-ExchangeOnline -UserPrincipalName <upn> -DisableWAM'],
     },
     link: REFERENCE,
   },
-  50125: {
+  {
     code: 50125,
     name: 'PasswordResetRegistrationRequiredInterrupt',
     meaning: 'Sign-in was interrupted for a password reset or password-reset registration step.',
@@ -1435,7 +1416,7 @@ const TABLE = {
     fix: { summary: 'Sign in interactively and complete the registration.', runBy: 'admin', commands: ['https://aka.ms/mysecurityinfo', CONNECT_INTERACTIVE] },
     link: LINK.registration,
   },
-  50140: {
+  {
     code: 50140,
     name: 'KmsiInterrupt',
     meaning: 'The "Keep me signed in" prompt interrupted the sign-in: an expected part of the flow.',
@@ -1445,7 +1426,7 @@ const TABLE = {
     link: REFERENCE,
     benign: true,
   },
-  50199: {
+  {
     code: 50199,
     name: 'CmsiInterrupt',
     meaning: 'For security, the user is asked to confirm the app they are signing into; no action is required.',
@@ -1457,7 +1438,7 @@ const TABLE = {
   },
 
   // ----- Device registration keys (WAM / primary refresh token) -----------------------------------------------
-  135010: {
+  {
     code: 135010,
     name: 'KeyNotFound',
     meaning: 'A key needed for the sign-in was not found.',
@@ -1466,11 +1447,11 @@ const TABLE = {
     fix: {
       summary: "Check the device's registration (dsregcmd /status) and re-register it; meanwhile connect with -DisableWAM.",
       runBy: 'admin',
-      commands: ['dsregcmd /status', 'Connect-ExchangeOnline -UserPrincipalName admin@contoso.com -DisableWAM'],
+      commands: ['dsregcmd /status', 'Connect-ExchangeOnline -UserPrincipalName <upn> -DisableWAM'],
     },
     link: LINK.deviceIdentity,
   },
-  135011: {
+  {
     code: 135011,
     name: 'Device used during the authentication is disabled',
     meaning: 'The device used during authentication is disabled.',
@@ -1479,13 +1460,13 @@ const TABLE = {
     fix: {
       summary: 'Have the device re-enabled in Entra (Devices), or connect with -DisableWAM or from another device.',
       runBy: 'another-admin',
-      commands: ['dsregcmd /status', 'Connect-ExchangeOnline -UserPrincipalName admin@contoso.com -DisableWAM'],
+      commands: ['dsregcmd /status', 'Connect-ExchangeOnline -UserPrincipalName <upn> -DisableWAM'],
     },
     link: LINK.deviceIdentity,
   },
 
   // ----- Certificate-based user sign-in, federation, pass-through -------------------------------------------
-  50017: {
+  {
     code: 50017,
     name: 'CertificateValidationFailed',
     meaning: 'Certificate validation failed: issuing CA not trusted, or the CRL could not be found, retrieved or downloaded in time.',
@@ -1494,7 +1475,7 @@ const TABLE = {
     fix: { summary: "A tenant admin checks the certificate authorities and CRL URLs configured for certificate-based authentication.", runBy: 'another-admin', commands: [] },
     link: `${TROUBLESHOOT}/error-code-aadsts50017-certificate-based-authentication-failed`,
   },
-  220501: {
+  {
     code: 220501,
     name: 'InvalidCrlDownload',
     meaning: 'The certificate revocation list could not be downloaded.',
@@ -1503,7 +1484,7 @@ const TABLE = {
     fix: { summary: 'A tenant admin makes the CRL distribution point publicly reachable, or updates the CA configuration.', runBy: 'another-admin', commands: [] },
     link: `${TROUBLESHOOT}/error-code-aadsts220501-unable-to-download-certificate-revocation-list`,
   },
-  50008: {
+  {
     code: 50008,
     name: 'InvalidSamlToken',
     meaning: 'The SAML assertion from the federation provider is missing or misconfigured.',
@@ -1512,7 +1493,7 @@ const TABLE = {
     fix: { summary: 'The federation (AD FS / IdP) administrators fix the relying party trust, claims or signing certificate.', runBy: 'another-admin', commands: [] },
     link: REFERENCE,
   },
-  20001: {
+  {
     code: 20001,
     name: 'WsFedSignInResponseError',
     meaning: 'There is an issue with the federated identity provider.',
@@ -1521,7 +1502,7 @@ const TABLE = {
     fix: { summary: 'Contact the IdP / AD FS administrators; sign in interactively in the meantime.', runBy: 'another-admin', commands: [CONNECT_INTERACTIVE] },
     link: REFERENCE,
   },
-  90123: {
+  {
     code: 90123,
     name: 'IdentityProviderAccessDenied',
     meaning: 'The identity or claim issuance provider denied the request, so no token can be issued.',
@@ -1530,7 +1511,7 @@ const TABLE = {
     fix: { summary: 'The IdP administrators check their access-control policy for this user and relying party.', runBy: 'another-admin', commands: [] },
     link: REFERENCE,
   },
-  80001: {
+  {
     code: 80001,
     name: 'OnPremiseStoreIsNotAvailable',
     meaning: 'The pass-through Authentication Agent cannot connect to Active Directory.',
@@ -1539,7 +1520,7 @@ const TABLE = {
     fix: { summary: 'The identity team checks the pass-through authentication agents and their connectivity to AD.', runBy: 'another-admin', commands: [] },
     link: LINK.pta,
   },
-  80002: {
+  {
     code: 80002,
     name: 'OnPremisePasswordValidatorRequestTimedout',
     meaning: 'The pass-through password validation request timed out.',
@@ -1550,7 +1531,7 @@ const TABLE = {
   },
 
   // ----- Throttling, client loops, service problems -------------------------------------------------------
-  50196: {
+  {
     code: 50196,
     name: 'LoopDetected',
     meaning: 'A client loop was detected: the app made too many identical requests in a short time and should cache tokens and handle errors.',
@@ -1563,7 +1544,7 @@ const TABLE = {
     },
     link: REFERENCE,
   },
-  90055: {
+  {
     code: 90055,
     name: 'TenantThrottlingError',
     meaning: 'Too many incoming requests; the tenant is being throttled.',
@@ -1572,7 +1553,7 @@ const TABLE = {
     fix: { summary: 'Reduce parallel sign-ins, reuse tokens and sessions, and retry later with back-off.', runBy: 'admin', commands: [] },
     link: REFERENCE,
   },
-  50088: {
+  {
     code: 50088,
     name: 'Limit on telecom MFA calls reached',
     meaning: 'The limit of telephone MFA calls was reached; try again in a few minutes.',
@@ -1581,7 +1562,7 @@ const TABLE = {
     fix: { summary: 'Wait a few minutes, then use the Authenticator app rather than phone calls.', runBy: 'admin', commands: ['https://aka.ms/mysecurityinfo'] },
     link: REFERENCE,
   },
-  50087: {
+  {
     code: 50087,
     name: 'SasRetryableError',
     meaning: 'A transient error happened during strong authentication; try again.',
@@ -1590,7 +1571,7 @@ const TABLE = {
     fix: RETRY_LATER,
     link: LINK.serviceHealth,
   },
-  50000: {
+  {
     code: 50000,
     name: 'TokenIssuanceError',
     meaning: 'There is an issue with the sign-in service; open a support ticket if it persists.',
@@ -1599,7 +1580,7 @@ const TABLE = {
     fix: RETRY_LATER,
     link: `${TROUBLESHOOT}/error-code-aadsts50000-issuing-token-sign-in-service`,
   },
-  50033: {
+  {
     code: 50033,
     name: 'RetryableError',
     meaning: 'A transient error unrelated to database operations.',
@@ -1608,7 +1589,7 @@ const TABLE = {
     fix: RETRY_LATER,
     link: LINK.serviceHealth,
   },
-  90006: {
+  {
     code: 90006,
     name: 'ExternalServerRetryableError',
     meaning: 'The service is temporarily unavailable.',
@@ -1617,7 +1598,7 @@ const TABLE = {
     fix: RETRY_LATER,
     link: LINK.serviceHealth,
   },
-  90012: {
+  {
     code: 90012,
     name: 'RequestTimeout',
     meaning: 'The request timed out.',
@@ -1626,7 +1607,7 @@ const TABLE = {
     fix: RETRY_LATER,
     link: LINK.serviceHealth,
   },
-  90033: {
+  {
     code: 90033,
     name: 'MsodsServiceUnavailable',
     meaning: 'The Microsoft Online Directory Service (MSODS) is not available.',
@@ -1635,7 +1616,7 @@ const TABLE = {
     fix: RETRY_LATER,
     link: LINK.serviceHealth,
   },
-  90036: {
+  {
     code: 90036,
     name: 'MsodsServiceUnretryableFailure',
     meaning: 'An unexpected, non-retryable error came from the directory service; open a support ticket.',
@@ -1646,7 +1627,7 @@ const TABLE = {
   },
 
   // ----- Malformed requests ------------------------------------------------------------------------------
-  90014: {
+  {
     code: 90014,
     name: 'MissingRequiredField',
     meaning: 'An expected field is missing from the credential or request.',
@@ -1655,7 +1636,7 @@ const TABLE = {
     fix: CAPTURE_REQUEST,
     link: REFERENCE,
   },
-  900144: {
+  {
     code: 900144,
     name: 'The request body must contain the following parameter',
     meaning: 'A required parameter is missing from the request body (a developer error).',
@@ -1664,7 +1645,7 @@ const TABLE = {
     fix: CAPTURE_REQUEST,
     link: REFERENCE,
   },
-  9002313: {
+  {
     code: 9002313,
     name: 'InvalidRequest',
     meaning: 'The request is malformed or invalid; capture a trace to see what is wrong with it.',
@@ -1673,7 +1654,7 @@ const TABLE = {
     fix: CAPTURE_REQUEST,
     link: REFERENCE,
   },
-  90023: {
+  {
     code: 90023,
     name: 'InvalidRequest',
     meaning: 'The authentication service request is not valid.',
@@ -1683,7 +1664,7 @@ const TABLE = {
     link: REFERENCE,
   },
   // Codes met in the public transcripts of fixtures/transcripts/ (their sources are in its indexes).
-  50052: {
+  {
     code: 50052,
     name: 'InvalidPasswordExceedsMaxLength',
     meaning: 'The password entered exceeds the maximum length (256 characters).',
@@ -1697,7 +1678,7 @@ const TABLE = {
     },
     link: lookup(50052),
   },
-  500571: {
+  {
     code: 500571,
     name: 'The guest user account is disabled',
     meaning: 'The guest account signing in is disabled in the resource tenant.',
@@ -1710,7 +1691,7 @@ const TABLE = {
     },
     link: `${TROUBLESHOOT}/error-code-aadsts500571-guest-user-account-disabled`,
   },
-  530004: {
+  {
     code: 530004,
     name: 'AcceptCompliantDevice setting is not configured',
     meaning: "A Conditional Access policy of the resource tenant requires a compliant device, and its cross-tenant settings do not trust the guest's home-tenant device claims.",
@@ -1723,7 +1704,7 @@ const TABLE = {
     },
     link: LINK.crossTenantAccess,
   },
-  900382: {
+  {
     code: 900382,
     name: 'Confidential Client is not supported in Cross Cloud request',
     meaning: 'An application asked one Microsoft cloud for a token for a tenant that lives in another (for example the worldwide cloud for a GCC High tenant).',
@@ -1736,7 +1717,7 @@ const TABLE = {
     },
     link: LINK.nationalClouds,
   },
-  900439: {
+  {
     code: 900439,
     name: 'USGClientNotSupportedOnPublicEndpoint',
     meaning: 'An application registered in the US Government cloud signed in through the worldwide endpoint.',
@@ -1745,7 +1726,7 @@ const TABLE = {
     fix: { summary: "Use the US Government cloud's endpoints.", runBy: 'admin', commands: [CONNECT_GCC_HIGH] },
     link: LINK.nationalClouds,
   },
-  1002016: {
+  {
     code: 1002016,
     name: 'TLS 1.0/1.1 or 3DES is deprecated',
     meaning: 'The client used TLS 1.0 or 1.1, or a 3DES cipher, which Entra ID no longer accepts; TLS 1.2 is required.',
@@ -1761,27 +1742,47 @@ const TABLE = {
     },
     link: 'https://learn.microsoft.com/troubleshoot/azure/active-directory/enable-support-tls-environment',
   },
-} as const satisfies Record<number, AadstsEntry>;
+];
 
-/** The AADSTS codes the doctor knows, by code. */
-export const AADSTS: Readonly<Record<number, AadstsEntry>> = Object.freeze(TABLE);
+/** The AADSTS codes the doctor knows, by code, with their fixes as remediations. */
+export const AADSTS: Readonly<Record<number, AadstsEntry>> = Object.freeze(
+  Object.fromEntries(ENTRIES.map((entry) => [entry.code, { ...entry, fix: remediationOf(entry.fix, entry.link) }])),
+);
 
 /** The entry for a code, or a generic one that still links https://login.microsoftonline.com/error?code=N. */
+const REFERENCE_BY_CODE = new Map(AADSTS_REFERENCE.map((entry) => [entry.code, entry]));
+
 export function describeAadsts(code: number): AadstsEntry {
   const known = AADSTS[code];
   if (known) return known;
+  // Microsoft's whole reference, for the codes with no Exchange-specific entry here.
+  const reference = REFERENCE_BY_CODE.get(code);
+  if (reference) {
+    return {
+      code,
+      name: reference.name || `AADSTS${code}`,
+      meaning: reference.message,
+      cause: 'No Exchange-specific cause is known for this code; Microsoft\'s reference gives the meaning above.',
+      category: reference.category,
+      fix: remediationOf({ summary: reference.fix, runBy: reference.runBy, commands: [] }, REFERENCE),
+      link: REFERENCE,
+    };
+  }
   return {
     code,
     name: `AADSTS${code}`,
     meaning: 'A Microsoft Entra sign-in error the doctor has no entry for.',
     cause: 'Not in the doctor\'s table; the Entra error lookup page and the sign-in log give the details.',
     category: 'other',
-    fix: {
-      summary:
-        'Look the code up on the Entra error page and read the failed sign-in in the Entra sign-in log; keep the correlation ID, trace ID and timestamp for support.',
-      runBy: 'admin',
-      commands: [],
-    },
+    fix: remediationOf(
+      {
+        summary:
+          'Look the code up on the Entra error page and read the failed sign-in in the Entra sign-in log; keep the correlation ID, trace ID and timestamp for support.',
+        runBy: 'admin',
+        commands: [],
+      },
+      lookup(code),
+    ),
     link: lookup(code),
   };
 }

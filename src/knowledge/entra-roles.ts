@@ -32,21 +32,18 @@ export const ENTRA_ROLES = {
   cloudApplicationAdministrator: { name: 'Cloud Application Administrator', templateId: '158c047a-c907-4556-b7ef-446551a6b5f7' },
   privilegedRoleAdministrator: { name: 'Privileged Role Administrator', templateId: 'e8611ab8-c189-46e8-94e1-60213ab1f814' },
   directoryReaders: { name: 'Directory Readers', templateId: '88d8e3e3-8f55-4a1e-953a-9b9898b8876b' },
+  billingAdministrator: { name: 'Billing Administrator', templateId: 'b0f54661-2d74-4c50-afa3-1ec803f12efe' },
+  identityGovernanceAdministrator: { name: 'Identity Governance Administrator', templateId: '45d8d3c5-c802-45c6-b32a-1d70b5e1e86e' },
+  passwordAdministrator: { name: 'Password Administrator', templateId: '966707d0-3269-4727-9be2-8c3a10f19b9d' },
+  sharePointAdministrator: { name: 'SharePoint Administrator', templateId: 'f28a1f50-f6e7-4571-818b-6a12f2af6b6c' },
   /** Not an admin role: every member user holds it, and it appears in their `wids`. */
   user: { name: 'User', templateId: 'b79fbf4d-3ef9-4689-8143-76b194e85509' },
 } as const satisfies Record<string, EntraRole>;
 
-export type EntraRoleKey = keyof typeof ENTRA_ROLES;
-
 const BY_TEMPLATE_ID = new Map<string, EntraRole>(Object.values(ENTRA_ROLES).map((role) => [role.templateId, role]));
-const BY_NAME = new Map<string, EntraRole>(Object.values(ENTRA_ROLES).map((role) => [role.name.toLowerCase(), role]));
 
 export function roleByTemplateId(templateId: string): EntraRole | undefined {
   return BY_TEMPLATE_ID.get(templateId.toLowerCase());
-}
-
-export function roleByName(name: string): EntraRole | undefined {
-  return BY_NAME.get(name.toLowerCase());
 }
 
 /**

@@ -12,7 +12,8 @@
  * linked from each entry. Likelihoods are the doctor's judgement of how often each cause is the real one
  * for that text, and are tuned only from those sources, never from the test corpus.
  */
-import type { Actor } from '../result.js';
+import type { Remediation } from '../result.js';
+import { type FixSpec, remediationOf } from './fixes.js';
 import type { Category } from './aadsts.js';
 
 /** A phrase, matched case-insensitively and regardless of line wrapping and spacing, or a pattern. */
@@ -33,7 +34,8 @@ export interface KnownError {
   readonly likelihood: number;
   /** Why the text points here, in one or two sentences. */
   readonly why: string;
-  readonly fix: { readonly summary: string; readonly runBy: Actor; readonly commands: readonly string[] };
+  /** What fixes it; commands name the account `<upn>`, which whoever shows the fix fills in. */
+  readonly fix: Remediation;
   /** Checks that confirm or rule the cause out. */
   readonly checks: readonly string[];
   readonly link: string;
@@ -42,7 +44,7 @@ export interface KnownError {
 }
 
 const UPDATE_MODULE = 'Install-Module ExchangeOnlineManagement -Scope CurrentUser -Force';
-const CONNECT = 'Connect-ExchangeOnline -UserPrincipalName admin@contoso.com';
+const CONNECT = 'Connect-ExchangeOnline -UserPrincipalName <upn>';
 const DOC = {
   connect: 'https://learn.microsoft.com/powershell/exchange/connect-to-exchange-online-powershell',
   v3: 'https://learn.microsoft.com/powershell/exchange/exchange-online-powershell-v2',
@@ -62,7 +64,8 @@ const DOC = {
   nodeCa: 'https://nodejs.org/api/cli.html#node_extra_ca_certsfile',
 } as const;
 
-export const KNOWN_ERRORS: readonly KnownError[] = [
+/** The table as written; {@link KNOWN_ERRORS} is what the decoder reads. */
+const ENTRIES: readonly (Omit<KnownError, 'fix'> & { readonly fix: FixSpec })[] = [
   // --- The classic legacy failure and its causes --------------------------------------------------
   {
     id: 'rps-winrm-basic-off',
@@ -109,7 +112,7 @@ export const KNOWN_ERRORS: readonly KnownError[] = [
     fix: {
       summary: 'Another admin turns the flag on; it takes 15 to 20 minutes to apply.',
       runBy: 'another-admin',
-      commands: ['Set-User -Identity admin@contoso.com -EXOModuleEnabled $true', 'Get-User -Identity admin@contoso.com | Format-List EXOModuleEnabled,RemotePowerShellEnabled'],
+      commands: ['Set-User -Identity <upn> -EXOModuleEnabled $true', 'Get-User -Identity <upn> | Format-List EXOModuleEnabled,RemotePowerShellEnabled'],
     },
     checks: ['exo-connection', 'exo-user-access'],
     link: DOC.access,
@@ -143,7 +146,7 @@ export const KNOWN_ERRORS: readonly KnownError[] = [
     fix: {
       summary: 'Check the account\'s Exchange role and PowerShell access from a working admin account, then connect with the current module.',
       runBy: 'another-admin',
-      commands: ['Get-User -Identity admin@contoso.com | Format-List EXOModuleEnabled,RemotePowerShellEnabled', 'Get-RoleGroupMember "Organization Management"', UPDATE_MODULE],
+      commands: ['Get-User -Identity <upn> | Format-List EXOModuleEnabled,RemotePowerShellEnabled', 'Get-RoleGroupMember "Organization Management"', UPDATE_MODULE],
     },
     checks: ['exo-roles', 'exo-user-access', 'exo-connection'],
     link: 'https://learn.microsoft.com/troubleshoot/exchange/administration/access-denied-connect-powershell',
@@ -250,7 +253,7 @@ export const KNOWN_ERRORS: readonly KnownError[] = [
     fix: {
       summary: 'Run the doctor for the account: it tells these apart. From a working admin: check the flag and the roles.',
       runBy: 'admin',
-      commands: ['exo-doctor --upn admin@contoso.com', 'Get-User -Identity admin@contoso.com | Format-List EXOModuleEnabled'],
+      commands: ['exo-doctor --upn <upn>', 'Get-User -Identity <upn> | Format-List EXOModuleEnabled'],
     },
     checks: ['exo-connection', 'exo-user-access', 'exo-roles', 'tenant-discovery'],
     link: DOC.access,
@@ -266,7 +269,7 @@ export const KNOWN_ERRORS: readonly KnownError[] = [
     fix: {
       summary: 'Another admin adds the account to an Exchange role group that includes the cmdlet (or gives it the Exchange Administrator role).',
       runBy: 'another-admin',
-      commands: ['Add-RoleGroupMember -Identity "Organization Management" -Member admin@contoso.com', 'Get-ManagementRole -Cmdlet Get-Mailbox'],
+      commands: ['Add-RoleGroupMember -Identity "Organization Management" -Member <upn>', 'Get-ManagementRole -Cmdlet Get-Mailbox'],
     },
     checks: ['exo-roles', 'exo-connection'],
     link: DOC.permissions,
@@ -771,6 +774,9 @@ export const KNOWN_ERRORS: readonly KnownError[] = [
     legacy: false,
   },
 ];
+
+/** Errors the doctor knows, with their fixes as remediations (a table's link among the commands becomes a link). */
+export const KNOWN_ERRORS: readonly KnownError[] = ENTRIES.map((entry) => ({ ...entry, fix: remediationOf(entry.fix, entry.link) }));
 
 /** Checks that confirm or rule out a category, when an entry names none of its own (AADSTS entries). */
 export const CATEGORY_CHECKS: Readonly<Record<Category, readonly string[]>> = {

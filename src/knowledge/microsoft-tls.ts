@@ -7,7 +7,7 @@
 import type { CertificateSummary } from '../context.js';
 
 /** Organisations of the CAs that sign Microsoft 365's server certificates. */
-export const MICROSOFT_TLS_ISSUERS: readonly string[] = ['Microsoft Corporation', 'DigiCert Inc', 'DigiCert, Inc.'];
+const MICROSOFT_TLS_ISSUERS: readonly string[] = ['Microsoft Corporation', 'DigiCert Inc', 'DigiCert, Inc.'];
 
 export const TLS_INSPECTION_DOC =
   'https://learn.microsoft.com/microsoft-365/enterprise/microsoft-365-network-connectivity-principles#assess-bypassing-proxies-traffic-inspection-devices-and-duplicate-security-technologies';

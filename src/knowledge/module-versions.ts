@@ -10,7 +10,7 @@
  * Graph versions outside the reported pairs; the Az.Accounts versions of the Az clash (its report names none).
  */
 
-export type EvidenceLevel = 'doc' | '3p';
+type EvidenceLevel = 'doc' | '3p';
 
 export interface Source {
   readonly url: string;
@@ -43,7 +43,7 @@ export const RELEASE_NOTES = `${MODULE_DOC}#release-notes`;
 const SUPPORTED_OS = `${MODULE_DOC}#supported-operating-systems-for-the-exchange-online-powershell-module`;
 const PSGET_REQUIRED = `${MODULE_DOC}#powershellget-required-in-windows`;
 const WINRM_BASIC = `${MODULE_DOC}#basic-authentication-in-winrm`;
-export const CONNECT_DOC = 'https://learn.microsoft.com/powershell/module/exchangepowershell/connect-exchangeonline';
+const CONNECT_DOC = 'https://learn.microsoft.com/powershell/module/exchangepowershell/connect-exchangeonline';
 export const WAM_DOC = 'https://learn.microsoft.com/troubleshoot/exchange/administration/wam-integration-issues';
 export const PSGET_UPDATE_51 = 'https://learn.microsoft.com/powershell/gallery/powershellget/update-powershell-51';
 export const PSGET_INSTALL = 'https://learn.microsoft.com/powershell/scripting/gallery/installing-psget';

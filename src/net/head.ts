@@ -23,7 +23,7 @@ export function headers(head: ResponseHead, name: string): string[] {
 }
 
 /** An error with a Node-style code: ETIMEDOUT, ECONNCLOSED (closed before answering), EBADRESPONSE, ABORTED. */
-export function netError(code: string, message: string): Error & { code: string } {
+function netError(code: string, message: string): Error & { code: string } {
   return Object.assign(new Error(message), { code });
 }
 
@@ -79,7 +79,7 @@ export function exchangeHead(socket: Duplex, request: string, options: SocketOpt
 }
 
 /** Parses `HTTP/1.1 407 Proxy Authentication Required` and the header lines; `undefined` when it is not HTTP. */
-export function parseHead(text: string): ResponseHead | undefined {
+function parseHead(text: string): ResponseHead | undefined {
   const [statusLine, ...lines] = text.split('\r\n');
   const match = /^HTTP\/\d(?:\.\d)? (\d{3})(?: (.*))?$/.exec(statusLine ?? '');
   if (!match) return undefined;

@@ -48,7 +48,7 @@ export interface HttpClientOptions {
 const HUNG = new Set(['ETIMEDOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT']);
 
 /** The code and message of an error, looking through its causes for the first one with a code. */
-export function describeError(err: unknown): { code: string; message: string } {
+function describeError(err: unknown): { code: string; message: string } {
   let current: unknown = err;
   for (let depth = 0; depth < 5 && current; depth++) {
     const c = current as { code?: unknown; message?: unknown; cause?: unknown; name?: unknown };

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import type { Context } from '../context.js';
 import { loadUndici } from './undici.js';
 
-export type PacProblem = 'missing-file' | 'unreachable' | 'http-error' | 'syntax-error';
+type PacProblem = 'missing-file' | 'unreachable' | 'http-error' | 'syntax-error';
 
 export type PacLoad =
   | { readonly ok: true; readonly url: string; readonly bytes: number; find(url: string): Promise<string> }

@@ -7,7 +7,7 @@ import type { Duplex } from 'node:stream';
 import type { CertificateSummary, Context } from '../context.js';
 import { exchangeHead, header, headers, type ResponseHead } from './head.js';
 
-export type Stage = 'dns' | 'tcp' | 'proxy' | 'tls' | 'http';
+type Stage = 'dns' | 'tcp' | 'proxy' | 'tls' | 'http';
 
 export interface StageFailure {
   readonly stage: Stage;
@@ -42,7 +42,7 @@ export interface ProxyProbe {
   readonly socket?: Duplex;
 }
 
-export interface TlsStage {
+interface TlsStage {
   readonly protocol?: string;
   readonly authorized: boolean;
   readonly authorizationError?: string;
@@ -50,7 +50,7 @@ export interface TlsStage {
   readonly ms: number;
 }
 
-export interface HttpStage {
+interface HttpStage {
   readonly status: number;
   readonly server?: string;
   readonly date?: string;
@@ -304,7 +304,7 @@ export interface RouteProbe {
 }
 
 /** Whether a probe got past the network to the endpoint's TLS (whatever TLS then said). */
-export function reachedTls(probe: EndpointProbe): boolean {
+function reachedTls(probe: EndpointProbe): boolean {
   return probe.tls !== undefined || probe.failure?.stage === 'tls';
 }
 

@@ -1,7 +1,7 @@
 /** IP literal and address-range helpers for bypass matching. Pure string arithmetic, no lookups. */
 
 /** The four bytes of a dotted-quad IPv4 literal (exactly four decimal parts), or undefined. */
-export function parseIPv4(text: string): number[] | undefined {
+function parseIPv4(text: string): number[] | undefined {
   const parts = text.split('.');
   if (parts.length !== 4) return undefined;
   const bytes: number[] = [];

@@ -94,7 +94,7 @@ export function parseProxyAddress(text: string, scheme: ProxyServer['scheme'] = 
 }
 
 /** `host[:port]`, `[v6][:port]` or a bare IPv6 address; undefined when the host or port is not one. */
-export function splitHostPort(text: string): { host: string; port?: number } | undefined {
+function splitHostPort(text: string): { host: string; port?: number } | undefined {
   let host: string;
   let portText: string | undefined;
   if (text.startsWith('[')) {

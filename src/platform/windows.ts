@@ -161,7 +161,7 @@ export function parseWinInetProxyServer(value: string): { readonly http?: ProxyS
 }
 
 /** Splits a ProxyOverride / bypass string (`;` or whitespace separated) and takes `<local>` out. */
-export function splitWinInetBypass(value: string): { bypass: string[]; bypassSimpleNames: boolean } {
+function splitWinInetBypass(value: string): { bypass: string[]; bypassSimpleNames: boolean } {
   const bypass: string[] = [];
   let bypassSimpleNames = false;
   for (const entry of value.split(/[;\s]+/)) {

@@ -24,7 +24,7 @@
  * PowerShell loads a module by name from the first folder in this order that has it, and within that
  * folder the highest version (about_PSModulePath, "Module search behavior"); see {@link loadedModule}.
  */
-import type { InstalledModule, ModuleScope, PowerShellClient, PowerShellEdition, PowerShellEditionName } from '../powershell.js';
+import type { InstalledModule, ModuleScope, PowerShellClient, PowerShellEdition, PowerShellEditionName } from './types.js';
 import { type DiscoveryContext, envValue, expandWindowsVariables, findEditions, pathsOf, run, SHELL_FOLDERS_KEY } from './editions.js';
 import { readManifestVersion } from './manifest.js';
 import { parseRegQuery } from '../platform/windows.js';
@@ -43,7 +43,7 @@ export const MODULE_NAMES = [
   'PackageManagement',
 ] as const;
 
-export type ModuleName = (typeof MODULE_NAMES)[number];
+type ModuleName = (typeof MODULE_NAMES)[number];
 
 /** What discovery found, beyond the contract output. */
 export interface Discovery {
@@ -117,7 +117,7 @@ const sameName = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
 const moduleRank = (name: string) => MODULE_NAMES.findIndex((n) => sameName(n, name));
 
 /** A comparable form of a folder path: normalized, no trailing separator, case-folded on Windows. */
-export function folderKey(platform: NodeJS.Platform, path: string): string {
+function folderKey(platform: NodeJS.Platform, path: string): string {
   const p = pathsOf(platform);
   const normal = p.normalize(platform === 'win32' ? path.replace(/\//g, '\\') : path);
   const trimmed = normal.length > p.parse(normal).root.length ? normal.replace(/[\\/]+$/, '') : normal;

@@ -15,14 +15,14 @@
  */
 import { posix, win32 } from 'node:path';
 import type { CheckContext } from '../check.js';
-import type { PowerShellEdition } from '../powershell.js';
+import type { PowerShellEdition } from './types.js';
 import { parseRegQuery } from '../platform/windows.js';
 
 /** The members of the context discovery reads. */
 export type DiscoveryContext = Pick<CheckContext, 'platform' | 'env' | 'exec' | 'readFile' | 'readDir' | 'config' | 'signal'>;
 
-export const ENGINE_KEY = 'HKLM\\SOFTWARE\\Microsoft\\PowerShell\\3\\PowerShellEngine';
-export const CORE_KEY = 'HKLM\\SOFTWARE\\Microsoft\\PowerShellCore\\InstalledVersions';
+const ENGINE_KEY = 'HKLM\\SOFTWARE\\Microsoft\\PowerShell\\3\\PowerShellEngine';
+const CORE_KEY = 'HKLM\\SOFTWARE\\Microsoft\\PowerShellCore\\InstalledVersions';
 export const SHELL_FOLDERS_KEY = 'HKCU\\Software\\Microsoft\\Windows\\CurrentVersion\\Explorer\\User Shell Folders';
 
 const LINUX_HOMES = ['/opt/microsoft/powershell/7', '/opt/microsoft/powershell/7-preview'];

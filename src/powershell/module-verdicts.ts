@@ -2,7 +2,7 @@
  * The verdict on a machine's Exchange module: {@link judgeModules} reads a {@link PowerShellClient}
  * against the version table of src/knowledge/module-versions.ts. Pure.
  */
-import type { InstalledModule, PowerShellClient, PowerShellEdition } from '../powershell.js';
+import type { InstalledModule, PowerShellClient, PowerShellEdition } from './types.js';
 import type { Actor } from '../result.js';
 import {
   AZ,
@@ -91,9 +91,9 @@ export function newestReleaseFor(powershell: ModuleVersion): string | undefined 
 // ---------------------------------------------------------------------------------------------------
 // Judging a machine
 
-export type FindingSeverity = 'fail' | 'warn' | 'note';
+type FindingSeverity = 'fail' | 'warn' | 'note';
 
-export interface ModuleFix {
+interface ModuleFix {
   readonly summary: string;
   readonly runBy: Actor;
   readonly commands: readonly string[];

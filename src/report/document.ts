@@ -14,7 +14,7 @@ import type { ReportSkipKind, RunReport } from '../runner.js';
 import type { ErrorAnalysis } from '../explain/verdict.js';
 import { uncheckedCount, uncheckedRoots, type Verdict, verdictOf } from '../exit.js';
 
-export const SCHEMA_VERSION = 2;
+const SCHEMA_VERSION = 2;
 
 export interface ReportEvidence {
   readonly label: string;
@@ -51,7 +51,7 @@ export interface ReportCheck {
 }
 
 /** A check named under a finding: one that saw the same cause, or one that follows from it. */
-export interface RelatedCheck {
+interface RelatedCheck {
   readonly id: string;
   readonly status: Status;
   readonly summary: string;
@@ -236,7 +236,7 @@ const related = (check: ReportCheck): RelatedCheck => ({ id: check.id, status: c
  * first is the likeliest root cause (the pipeline runs from the machine to the account). A check that
  * could not run is not a finding: it is a cause left unchecked (see {@link uncheckedCauses}).
  */
-export function groupFindings(checks: readonly ReportCheck[]): ReportFinding[] {
+function groupFindings(checks: readonly ReportCheck[]): ReportFinding[] {
   const candidates = checks
     .map((check, order) => ({ check, order }))
     .filter(({ check }) => check.status === 'fail' || check.status === 'warn')

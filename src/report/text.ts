@@ -192,7 +192,7 @@ function hasMasked(doc: ReportDocument): boolean {
  * Wraps a line at `width`, continuing with `indent`. Words longer than the width (URLs, commands) stay
  * whole. Escape codes count for nothing.
  */
-export function wrap(line: string, width: number, indent: string): string[] {
+function wrap(line: string, width: number, indent: string): string[] {
   // eslint-disable-next-line no-control-regex -- colour codes are skipped when measuring
   const visible = (text: string) => text.replace(/\u001b\[[0-9;]*m/g, '').length;
   if (visible(line) <= width) return [line];
@@ -209,20 +209,6 @@ export function wrap(line: string, width: number, indent: string): string[] {
   }
   lines.push(current);
   return lines;
-}
-
-/**
- * Failures, then errors, then warnings, each in pipeline order: the first is the top finding, the
- * likeliest root cause (the pipeline runs from the machine to the account, and a failure blocks what
- * depends on it).
- */
-export function findingsWorstFirst<C extends { readonly status: ReportCheck['status'] }>(checks: readonly C[]): C[] {
-  const severity = { fail: 3, error: 2, warn: 1, skip: 0, pass: 0 } as const;
-  return checks
-    .filter((c) => c.status === 'fail' || c.status === 'error' || c.status === 'warn')
-    .map((check, order) => ({ check, order }))
-    .sort((a, b) => severity[b.check.status] - severity[a.check.status] || a.order - b.order)
-    .map(({ check }) => check);
 }
 
 const VERDICT_WORDS = { confirmed: 'confirmed by', 'ruled-out': 'ruled out: passed', 'not-checked': 'not checked' } as const;

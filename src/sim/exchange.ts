@@ -9,7 +9,7 @@
  * doctor must not depend on its wording.
  */
 import { randomUUID } from 'node:crypto';
-import { EXCHANGE_APP_ONLY_ROLES, ENTRA_ROLES, type EntraRole, roleByTemplateId } from '../knowledge/entra-roles.js';
+import { APP_ONLY_ROLES, type Role, ROLES, roleWithId } from './roles.js';
 import { json, type SimRequest, type SimResponse } from './http.js';
 import { EXCHANGE_APP_ROLE, EXCHANGE_DELEGATED_SCOPES, stableGuid } from './ids.js';
 import type { ScenarioUser } from './scenario.js';
@@ -20,13 +20,13 @@ type Caller = { readonly kind: 'user'; readonly user: ScenarioUser } | { readonl
 
 interface Cmdlet {
   /** Entra roles whose Exchange role groups may run it against anyone. */
-  readonly roles: readonly EntraRole[];
+  readonly roles: readonly Role[];
   /** Any user may run it about themselves (the default role assignment policy, MyBaseOptions). */
   readonly self?: boolean;
   run(tenant: Tenant, parameters: Record<string, unknown>): Record<string, unknown>[] | { notFound: string };
 }
 
-const R = ENTRA_ROLES;
+const R = ROLES;
 const ORGANIZATION_READERS = [R.globalAdministrator, R.exchangeAdministrator, R.globalReader, R.securityAdministrator, R.securityReader, R.complianceAdministrator];
 const RECIPIENT_READERS = [...ORGANIZATION_READERS, R.exchangeRecipientAdministrator, R.helpdeskAdministrator];
 
@@ -192,7 +192,7 @@ export class ExchangeService {
 
   private authorize(caller: Caller, cmdletName: string, cmdlet: Cmdlet, parameters: Record<string, unknown>): SimResponse | undefined {
     if (caller.kind === 'app') {
-      const supported = caller.wids.some((id) => EXCHANGE_APP_ONLY_ROLES.some((r) => r.templateId === id));
+      const supported = caller.wids.some((id) => APP_ONLY_ROLES.some((r) => r.templateId === id));
       if (!supported) {
         // Observed: 403 with a body that is not JSON; the world carries the module's own message instead.
         return exoError(
@@ -201,7 +201,7 @@ export class ExchangeService {
           `The role assigned to application ${caller.appId} isn't supported in this scenario. Please check online documentation for assigning correct Directory Roles to Azure AD Application for EXO App-Only Authentication.`,
         );
       }
-      const held = caller.wids.map((id) => roleByTemplateId(id)).filter((r): r is EntraRole => r !== undefined);
+      const held = caller.wids.map((id) => roleWithId(id)).filter((r): r is Role => r !== undefined);
       return cmdlet.roles.some((r) => held.includes(r)) ? undefined : notAllowed('Application', cmdletName);
     }
     const { user } = caller;

@@ -3,7 +3,7 @@
  * app roles), the Entra roles a delegated caller needs to read about someone else, and the Entra ID P1
  * licence some reports require. Refusals use Graph's real 403 shape. Examples: fixtures/microsoft/graph/.
  */
-import { type EntraRole, ENTRA_ROLES, roleByName } from '../knowledge/entra-roles.js';
+import { type Role, ROLES, roleNamed } from './roles.js';
 import { graphError, json, type SimRequest, type SimResponse } from './http.js';
 import { FIRST_PARTY, stableGuid } from './ids.js';
 import type { ScenarioUser } from './scenario.js';
@@ -21,14 +21,14 @@ interface Permission {
   /** Application permissions, any of which will do. */
   readonly application: readonly string[];
   /** Entra roles a delegated caller needs when reading about another user (any of them). */
-  readonly rolesForOthers?: readonly EntraRole[];
+  readonly rolesForOthers?: readonly Role[];
   /** Entra roles a delegated caller always needs (tenant-wide policy reads). */
-  readonly roles?: readonly EntraRole[];
+  readonly roles?: readonly Role[];
   /** Needs Entra ID P1. */
   readonly premium?: boolean;
 }
 
-const R = ENTRA_ROLES;
+const R = ROLES;
 const POLICY_READERS = [R.globalAdministrator, R.globalReader, R.securityAdministrator, R.securityReader, R.conditionalAccessAdministrator];
 const AUTH_METHOD_READERS = [
   R.globalAdministrator,
@@ -144,7 +144,7 @@ export class GraphService {
       if (!permission.application.some((p) => caller.roles.has(p.toLowerCase()))) return denied();
     } else {
       if (!permission.delegated.some((p) => caller.scopes.has(p.toLowerCase()))) return denied();
-      const holds = (roles: readonly EntraRole[]) => roles.some((r) => caller.user.roles.includes(r.name));
+      const holds = (roles: readonly Role[]) => roles.some((r) => caller.user.roles.includes(r.name));
       if (permission.roles && !holds(permission.roles)) return denied();
       const other = subject !== undefined && subject.id !== caller.user.id;
       if (other && permission.rolesForOthers && !holds(permission.rolesForOthers)) return denied();
@@ -322,7 +322,7 @@ export class GraphService {
           excludeUsers: ids(p.excludeUsers),
           includeGroups: [],
           excludeGroups: [],
-          includeRoles: p.includeRoles.map((r) => roleByName(r)?.templateId ?? r),
+          includeRoles: p.includeRoles.map((r) => roleNamed(r)?.templateId ?? r),
           excludeRoles: [],
         },
         ...(p.transferMethods.length > 0 ? { authenticationFlows: { transferMethods: p.transferMethods.join(',') } } : {}),
@@ -429,7 +429,7 @@ export class GraphService {
     const value = principals
       .flatMap((p) =>
         p.roles.map((name) => {
-          const role = roleByName(name) as EntraRole;
+          const role = roleNamed(name) as Role;
           return {
             id: stableGuid(`${kind}/${p.id}/${role.templateId}`),
             principalId: p.id,
@@ -487,7 +487,7 @@ export class GraphService {
 }
 
 /** `a eq 'x' and b eq 'y'` → `[['a','x'],['b','y']]`; `[]` for no filter; `undefined` for one this world cannot read. */
-export function parseFilter(filter: string | null): [string, string][] | undefined {
+function parseFilter(filter: string | null): [string, string][] | undefined {
   if (!filter) return [];
   const clauses = filter.split(/\s+and\s+/i);
   const parsed = clauses.map((c) => /^\s*([A-Za-z.]+)\s+eq\s+'((?:[^']|'')*)'\s*$/.exec(c));

@@ -45,12 +45,12 @@ export function form(req: SimRequest): URLSearchParams {
 }
 
 /** The request's `client-request-id` (a header, or MSAL's query and form field), or a new one. */
-export function correlationId(req: SimRequest): string {
+function correlationId(req: SimRequest): string {
   return req.headers['client-request-id'] ?? req.query.get('client-request-id') ?? form(req).get('client-request-id') ?? randomUUID();
 }
 
 /** `2026-11-25 12:00:00Z`, as Entra writes timestamps in errors. */
-export function entraTimestamp(now: Date): string {
+function entraTimestamp(now: Date): string {
   return `${now.toISOString().slice(0, 19).replace('T', ' ')}Z`;
 }
 

@@ -1,5 +1,5 @@
 /** Signing and verifying JWTs for the simulated world: RS256 for what it issues, RS256/PS256 for what it receives. */
-import { constants, createHash, createPublicKey, type KeyObject, sign, verify } from 'node:crypto';
+import { constants, createPublicKey, type KeyObject, sign, verify } from 'node:crypto';
 import { base64UrlEncode, type DecodedJwt, decodeJwt } from '../auth/jwt.js';
 
 export function signJwt(header: Record<string, unknown>, payload: Record<string, unknown>, privateKey: KeyObject | string): string {
@@ -33,7 +33,3 @@ export function rsaJwk(publicKey: KeyObject, kid: string, x5c?: string): Record<
   return { kty: 'RSA', use: 'sig', kid, x5t: kid, n: jwk.n, e: jwk.e, ...(x5c ? { x5c: [x5c] } : {}) };
 }
 
-/** A certificate thumbprint in the form JWT headers carry it (`x5t`, `x5t#S256`). */
-export function thumbprintOf(der: Buffer, algorithm: 'sha1' | 'sha256'): string {
-  return createHash(algorithm).update(der).digest('base64url');
-}

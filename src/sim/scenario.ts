@@ -4,10 +4,10 @@
  * How to write one: docs/simulated-world.md.
  */
 import { ENVIRONMENT_NAMES, type EnvironmentName } from '../clouds.js';
-import { roleByName } from '../knowledge/entra-roles.js';
+import { roleNamed } from './roles.js';
 
-export type PerUserMfa = 'disabled' | 'enabled' | 'enforced';
-export type MfaMethod =
+type PerUserMfa = 'disabled' | 'enabled' | 'enforced';
+type MfaMethod =
   | 'microsoftAuthenticator'
   | 'phone'
   | 'fido2'
@@ -235,7 +235,7 @@ export function parseScenario(json: unknown, source: string): Scenario {
   const roles = (r: Reader, fallback?: readonly string[]) =>
     r.list((item) => {
       const name = item.string();
-      return roleByName(name) ? name : item.fail('an Entra role name such as "Exchange Administrator"');
+      return roleNamed(name) ? name : item.fail('an Entra role name such as "Exchange Administrator"');
     }, fallback);
 
   const tenant = root.field('tenant');

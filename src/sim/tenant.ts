@@ -4,7 +4,7 @@
  * then MFA (security defaults, per-user MFA, policies).
  */
 import { CLOUDS, type Cloud, type EnvironmentName } from '../clouds.js';
-import { ENTRA_ROLES, roleByName } from '../knowledge/entra-roles.js';
+import { ROLES, roleNamed } from './roles.js';
 import { FIRST_PARTY, stableGuid } from './ids.js';
 import type { ConditionalAccessPolicy, Scenario, ScenarioApp, ScenarioUser } from './scenario.js';
 
@@ -41,10 +41,10 @@ export interface SignInRecord {
 
 /** Roles that can grant tenant-wide admin consent during sign-in. */
 const CONSENTING_ROLES = new Set<string>([
-  ENTRA_ROLES.globalAdministrator.name,
-  ENTRA_ROLES.privilegedRoleAdministrator.name,
-  ENTRA_ROLES.cloudApplicationAdministrator.name,
-  ENTRA_ROLES.applicationAdministrator.name,
+  ROLES.globalAdministrator.name,
+  ROLES.privilegedRoleAdministrator.name,
+  ROLES.cloudApplicationAdministrator.name,
+  ROLES.applicationAdministrator.name,
 ]);
 
 /** Scopes any user may consent to for themselves. */
@@ -98,12 +98,12 @@ export class Tenant {
 
   /** The role template ids a `wids` claim lists for a user: active roles plus the default User role. */
   userWids(user: ScenarioUser): string[] {
-    const roles = user.roles.map((name) => roleByName(name)?.templateId).filter((id): id is string => id !== undefined);
-    return user.userType === 'Member' ? [...roles, ENTRA_ROLES.user.templateId] : roles;
+    const roles = user.roles.map((name) => roleNamed(name)?.templateId).filter((id): id is string => id !== undefined);
+    return user.userType === 'Member' ? [...roles, ROLES.user.templateId] : roles;
   }
 
   appWids(app: ScenarioApp): string[] {
-    return app.roles.map((name) => roleByName(name)?.templateId).filter((id): id is string => id !== undefined);
+    return app.roles.map((name) => roleNamed(name)?.templateId).filter((id): id is string => id !== undefined);
   }
 
   isAdmin(user: ScenarioUser): boolean {

@@ -49,7 +49,7 @@ const CLEAN_MACHINE: Required<Pick<WorldOverrides, 'env' | 'platform' | 'exec'>>
 };
 
 /** Hosts the world answers besides each cloud's login, Exchange and Graph hosts. */
-export const EXTRA_HOSTS = [
+const EXTRA_HOSTS = [
   'device.login.microsoftonline.com',
   'microsoft.com',
   'www.microsoft.com',

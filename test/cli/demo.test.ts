@@ -2,35 +2,35 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../support/cli.js';
+import { runCliAsync as runCli } from '../support/cli.js';
 import { schemaValidator } from '../support/schema.js';
 
 describe('exo-doctor demo', () => {
-  it('lists the scenarios, one line each', () => {
-    const { code, stdout } = runCli(['demo', '--list']);
+  it.concurrent('lists the scenarios, one line each', async () => {
+    const { code, stdout } = await runCli(['demo', '--list']);
     expect(code).toBe(0);
     const lines = stdout.trimEnd().split('\n');
     expect(lines).toHaveLength(14);
     expect(lines[0]).toMatch(/^healthy +Everything works/);
   });
 
-  it('runs the diagnosis against the simulated tenant and names it', () => {
-    const { code, stdout, stderr } = runCli(['demo', '--scenario', 'healthy']);
+  it.concurrent('runs the diagnosis against the simulated tenant and names it', async () => {
+    const { code, stdout, stderr } = await runCli(['demo', '--scenario', 'healthy']);
     expect(code).toBe(0);
     expect(stderr).toMatch(/^Simulated tenant "healthy" on 127\.0\.0\.1:\d+: Everything works/);
     expect(stdout).toContain('simulated tenant "healthy"');
     expect(stdout).toMatch(/✔ pass +inputs +Checking account m•••@c•••\.com in O365Default\./);
   });
 
-  it('takes the environment the scenario’s admin uses, unless the option is given', () => {
-    const scenarioDefault = JSON.parse(runCli(['demo', '--scenario', 'gcc-high-wrong-environment', '--json']).stdout);
+  it.concurrent('takes the environment the scenario’s admin uses, unless the option is given', async () => {
+    const scenarioDefault = JSON.parse((await runCli(['demo', '--scenario', 'gcc-high-wrong-environment', '--json'])).stdout);
     expect(scenarioDefault.environment.exchangeEnvironment).toBe('O365Default');
-    const explicit = JSON.parse(runCli(['demo', '--scenario', 'gcc-high-wrong-environment', '--json', '--environment', 'O365USGovGCCHigh']).stdout);
+    const explicit = JSON.parse((await runCli(['demo', '--scenario', 'gcc-high-wrong-environment', '--json', '--environment', 'O365USGovGCCHigh'])).stdout);
     expect(explicit.environment.exchangeEnvironment).toBe('O365USGovGCCHigh');
   });
 
-  it('names the injected cause of a broken tenant, with the fix and who runs it, and exits 1', () => {
-    const { code, stdout } = runCli(['demo', '--scenario', 'powershell-disabled']);
+  it.concurrent('names the injected cause of a broken tenant, with the fix and who runs it, and exits 1', async () => {
+    const { code, stdout } = await runCli(['demo', '--scenario', 'powershell-disabled']);
     expect(code).toBe(1);
     const findings = stdout.slice(stdout.indexOf('Findings, worst first'));
     expect(findings).toMatch(/^Findings, worst first\n\n✖ fail exo-connection:/);
@@ -39,8 +39,8 @@ describe('exo-doctor demo', () => {
     expect(findings).toContain('Set-User -Identity <admin UPN> -EXOModuleEnabled $true');
   });
 
-  it('checks another account from outside with --target, signed in as a working admin', () => {
-    const { code, stdout } = runCli(['demo', '--scenario', 'powershell-disabled', '--upn', 'adelev@contoso.com', '--target', 'meganb@contoso.com', '--show-sensitive', '--json']);
+  it.concurrent('checks another account from outside with --target, signed in as a working admin', async () => {
+    const { code, stdout } = await runCli(['demo', '--scenario', 'powershell-disabled', '--upn', 'adelev@contoso.com', '--target', 'meganb@contoso.com', '--show-sensitive', '--json']);
     expect(code).toBe(1);
     const doc = JSON.parse(stdout);
     const byId = Object.fromEntries(doc.checks.map((c: { id: string }) => [c.id, c]));
@@ -48,23 +48,23 @@ describe('exo-doctor demo', () => {
     expect(byId['exo-user-access']).toMatchObject({ status: 'fail', summary: expect.stringContaining('meganb@contoso.com') });
   });
 
-  it('signs in through the browser when asked, the simulated user completing it', () => {
-    const { code, stdout, stderr } = runCli(['demo', '--sign-in', 'browser', '--only', 'exo-token']);
+  it.concurrent('signs in through the browser when asked, the simulated user completing it', async () => {
+    const { code, stdout, stderr } = await runCli(['demo', '--sign-in', 'browser', '--only', 'exo-token']);
     expect(code).toBe(0);
     expect(stderr).toContain('exo-token: Sign in in the browser window that opens; exo-doctor continues when you are done.');
     expect(stdout).toMatch(/✔ pass +exo-token +Got an Exchange Online token for m•••@c•••\.com\./);
   });
 
-  it('never prints a token or a client secret, not even with --verbose', () => {
-    const { stdout, stderr } = runCli(['demo', '--scenario', 'healthy', '--verbose', '--json']);
+  it.concurrent('never prints a token or a client secret, not even with --verbose', async () => {
+    const { stdout, stderr } = await runCli(['demo', '--scenario', 'healthy', '--verbose', '--json']);
     for (const output of [stdout, stderr]) expect(output).not.toMatch(/eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}/);
-    const secret = runCli(['demo', '--scenario', 'healthy', '--app-id', '5b1c7e3a-9d2f-4e6b-8a4c-1f0d3e5b7a92', '--client-secret', 'not-the-real-secret~123', '--verbose']);
+    const secret = await runCli(['demo', '--scenario', 'healthy', '--app-id', '5b1c7e3a-9d2f-4e6b-8a4c-1f0d3e5b7a92', '--client-secret', 'not-the-real-secret~123', '--verbose']);
     expect(`${secret.stdout}${secret.stderr}`).not.toContain('not-the-real-secret~123');
     expect(secret.stdout).toContain('AADSTS7000215');
   });
 
-  it('prints one JSON document that the schema accepts, naming the simulation', () => {
-    const { code, stdout } = runCli(['demo', '--json']);
+  it.concurrent('prints one JSON document that the schema accepts, naming the simulation', async () => {
+    const { code, stdout } = await runCli(['demo', '--json']);
     expect(code).toBe(0);
     const doc = JSON.parse(stdout);
     const validate = schemaValidator();
@@ -72,18 +72,18 @@ describe('exo-doctor demo', () => {
     expect(doc.simulation).toEqual({ scenario: 'healthy', description: expect.stringContaining('Everything works') });
   });
 
-  it('exits 2 naming the file and the field of a malformed scenario', () => {
+  it.concurrent('exits 2 naming the file and the field of a malformed scenario', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'exo-doctor-scenario-'));
     const file = join(dir, 'mine.json');
     writeFileSync(file, JSON.stringify({ extends: 'healthy', name: 'mine', description: 'Mine, with a typo in it.', securityDefaults: 'yes' }));
-    const { code, stdout, stderr } = runCli(['demo', '--scenario', file]);
+    const { code, stdout, stderr } = await runCli(['demo', '--scenario', file]);
     expect(code).toBe(2);
     expect(stdout).toBe('');
     expect(stderr).toBe(`exo-doctor: ${file}: securityDefaults: expected true or false, got "yes".\n`);
   });
 
-  it('exits 2 for a scenario that does not exist', () => {
-    const { code, stderr } = runCli(['demo', '--scenario', 'healthyish']);
+  it.concurrent('exits 2 for a scenario that does not exist', async () => {
+    const { code, stderr } = await runCli(['demo', '--scenario', 'healthyish']);
     expect(code).toBe(2);
     expect(stderr).toContain('There is no scenario "healthyish"; the built-in ones are: healthy,');
   });
@@ -96,19 +96,19 @@ describe('exo-doctor demo never gives an all-clear it did not earn', () => {
     return file;
   };
 
-  it('ends "Incomplete" and exits 3 when sign-in is turned off, with the command that completes the run', () => {
-    const { code, stdout } = runCli(['demo', '--scenario', 'powershell-disabled', '--sign-in', 'none']);
+  it.concurrent('ends "Incomplete" and exits 3 when sign-in is turned off, with the command that completes the run', async () => {
+    const { code, stdout } = await runCli(['demo', '--scenario', 'powershell-disabled', '--sign-in', 'none']);
     expect(code).toBe(3);
     expect(stdout).not.toContain('No problems found');
     expect(stdout).toMatch(/^Incomplete: \d+ checks could not run/m);
     expect(stdout).toMatch(/^To complete it: .*demo --scenario powershell-disabled --upn <admin UPN> --sign-in device-code$/m);
-    const doc = JSON.parse(runCli(['demo', '--scenario', 'powershell-disabled', '--sign-in', 'none', '--json']).stdout);
+    const doc = JSON.parse((await runCli(['demo', '--scenario', 'powershell-disabled', '--sign-in', 'none', '--json'])).stdout);
     expect(doc.outcome).toMatchObject({ verdict: 'incomplete', exitCode: 3 });
     expect(doc.unchecked.map((u: { checkId: string }) => u.checkId)).toEqual(['exo-token', 'graph-token']);
   });
 
-  it('turns a login host that cuts its answers short into an error, not a skip, while endpoints pass', () => {
-    const { code, stdout } = runCli(['demo', '--scenario', scenarioFile({ 'login.microsoftonline.com': { truncated: true } }), '--json']);
+  it.concurrent('turns a login host that cuts its answers short into an error, not a skip, while endpoints pass', async () => {
+    const { code, stdout } = await runCli(['demo', '--scenario', scenarioFile({ 'login.microsoftonline.com': { truncated: true } }), '--json']);
     expect(code).toBe(3);
     const doc = JSON.parse(stdout);
     const byId = Object.fromEntries(doc.checks.map((c: { id: string }) => [c.id, c]));
@@ -117,38 +117,38 @@ describe('exo-doctor demo never gives an all-clear it did not earn', () => {
     expect(doc.outcome.verdict).toBe('incomplete');
   });
 
-  it("names Entra's 5xx and 429 as Microsoft's side or throttling, with the status and Retry-After", () => {
-    const failing = JSON.parse(runCli(['demo', '--scenario', scenarioFile({ 'login.microsoftonline.com': { serverError: { status: 503 } } }), '--json']).stdout);
+  it.concurrent("names Entra's 5xx and 429 as Microsoft's side or throttling, with the status and Retry-After", async () => {
+    const failing = JSON.parse((await runCli(['demo', '--scenario', scenarioFile({ 'login.microsoftonline.com': { serverError: { status: 503 } } }), '--json'])).stdout);
     expect(failing.outcome.verdict).toBe('incomplete');
     expect(failing.unchecked[0]).toMatchObject({ checkId: 'tenant-discovery', summary: expect.stringContaining("failing on Microsoft's side: it answered HTTP 503") });
-    const throttled = JSON.parse(runCli(['demo', '--scenario', scenarioFile({ 'login.microsoftonline.com': { throttle: { retryAfterSeconds: 30 } } }), '--json']).stdout);
+    const throttled = JSON.parse((await runCli(['demo', '--scenario', scenarioFile({ 'login.microsoftonline.com': { throttle: { retryAfterSeconds: 30 } } }), '--json'])).stdout);
     expect(throttled.unchecked[0].summary).toContain('HTTP 429 (Too Many Requests) with Retry-After 30 s');
     expect(JSON.stringify(throttled)).not.toContain('MSAL gave no reason');
   });
 
-  it('reads Exchange\'s own x-ms-diagnostics before blaming the account: a made-up token is a token problem', () => {
+  it.concurrent('reads Exchange\'s own x-ms-diagnostics before blaming the account: a made-up token is a token problem', async () => {
     const b64 = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
     const claims = { aud: 'https://outlook.office365.com', upn: 'meganb@contoso.com', scp: 'AdminApi.AccessAsUser.All', exp: Math.floor(Date.now() / 1000) + 3600, wids: ['62e90394-69f5-4237-9190-012177145e10'] };
     const token = `${b64({ alg: 'RS256', typ: 'JWT' })}.${b64(claims)}.bm90LWEtc2lnbmF0dXJl`;
-    const doc = JSON.parse(runCli(['demo', '--access-token', token, '--json']).stdout);
+    const doc = JSON.parse((await runCli(['demo', '--access-token', token, '--json'])).stdout);
     expect(doc.findings[0]).toMatchObject({ checkId: 'exo-connection', cause: 'token-rejected', summary: expect.stringContaining('Token validation failed: signature') });
     expect(JSON.stringify(doc.findings)).not.toContain('PowerShell access (EXOModuleEnabled');
   });
 
-  it.each([
+  it.concurrent.each([
     ['no-exchange-role', 'exo-connection', ['exo-roles', 'token-claims']],
     ['exo-app-disabled', 'exo-token', ['exo-app-principal', 'sign-in-log']],
     ['app-only-no-role', 'exo-connection', ['exo-roles', 'token-claims']],
     ['powershell-disabled', 'exo-connection', ['exo-user-access']],
-  ])('%s: one cause makes one finding, led by %s, the others corroborating it', (scenario, lead, others) => {
-    const doc = JSON.parse(runCli(['demo', '--scenario', scenario, '--json']).stdout);
+  ])('%s: one cause makes one finding, led by %s, the others corroborating it', async (scenario, lead, others) => {
+    const doc = JSON.parse((await runCli(['demo', '--scenario', scenario, '--json'])).stdout);
     expect(doc.findings).toHaveLength(1);
     expect(doc.findings[0].checkId).toBe(lead);
     expect(doc.findings[0].corroboratedBy.map((c: { id: string }) => c.id).sort()).toEqual([...others].sort());
   });
 
-  it('attributes the expired device code to the federation server that did not answer, and asks only once', () => {
-    const { stdout, stderr } = runCli(['demo', '--scenario', 'federated-idp-unreachable', '--json', '--timeout', '2s']);
+  it.concurrent('attributes the expired device code to the federation server that did not answer, and asks only once', async () => {
+    const { stdout, stderr } = await runCli(['demo', '--scenario', 'federated-idp-unreachable', '--json', '--timeout', '2s']);
     const doc = JSON.parse(stdout);
     // The person let the first code lapse: the Graph sign-in does not ask again.
     expect(stderr.match(/enter the code/g)).toHaveLength(1);
@@ -158,17 +158,17 @@ describe('exo-doctor demo never gives an all-clear it did not earn', () => {
     expect(doc.findings[0].consequences.map((c: { id: string }) => c.id)).toEqual(['exo-token']);
   }, 40_000);
 
-  it('concludes PowerShell access is off from the refusal when signed in as that account', () => {
-    const doc = JSON.parse(runCli(['demo', '--scenario', 'powershell-disabled', '--json']).stdout);
+  it.concurrent('concludes PowerShell access is off from the refusal when signed in as that account', async () => {
+    const doc = JSON.parse((await runCli(['demo', '--scenario', 'powershell-disabled', '--json'])).stdout);
     const access = doc.checks.find((c: { id: string }) => c.id === 'exo-user-access');
     expect(access).toMatchObject({ status: 'fail', cause: 'powershell-access-off' });
   });
 });
 
 describe('exo-doctor demo waits for no one and takes no mistake for a diagnosis', () => {
-  it('refuses an account the simulated tenant does not hold at once, naming the ones it does', () => {
+  it.concurrent('refuses an account the simulated tenant does not hold at once, naming the ones it does', async () => {
     const started = Date.now();
-    const { code, stdout, stderr } = runCli(['demo', '--upn', 'ghost@contoso.com']);
+    const { code, stdout, stderr } = await runCli(['demo', '--upn', 'ghost@contoso.com']);
     expect(code).toBe(2);
     expect(stdout).toBe('');
     expect(stderr).toContain('has no account ghost@contoso.com');
@@ -176,7 +176,7 @@ describe('exo-doctor demo waits for no one and takes no mistake for a diagnosis'
     expect(Date.now() - started).toBeLessThan(20_000);
   });
 
-  it.each([
+  it.concurrent.each([
     [['demo', '--skip', 'bogus'], 'Unknown check "bogus"'],
     [['demo', '--only', 'runtime', '--skip', 'runtime'], '--only and --skip both name runtime'],
     [['demo', 'extra'], "too many arguments for 'demo'"],
@@ -187,8 +187,8 @@ describe('exo-doctor demo waits for no one and takes no mistake for a diagnosis'
     [['explain', '--file', tmpdir()], `cannot read ${tmpdir()}`],
     [['--upn', 'a@contoso.com', '--error-file', tmpdir()], `cannot read ${tmpdir()}`],
     [['demo', '--scenario', tmpdir()], tmpdir()],
-  ])('exits 2 before any work for %j', (args, message) => {
-    const { code, stdout, stderr } = runCli(args);
+  ])('exits 2 before any work for %j', async (args, message) => {
+    const { code, stdout, stderr } = await runCli(args);
     expect(code).toBe(2);
     expect(stdout).toBe('');
     expect(stderr).toContain(message);
@@ -196,8 +196,8 @@ describe('exo-doctor demo waits for no one and takes no mistake for a diagnosis'
     expect(stderr).not.toContain('broke');
   });
 
-  it('goes on when the token cache cannot be written, and says so', () => {
-    const { code, stdout, stderr } = runCli(['demo', '--token-cache', '/proc/exo-doctor-cannot-write/cache.json', '--only', 'exo-token', '--json']);
+  it.concurrent('goes on when the token cache cannot be written, and says so', async () => {
+    const { code, stdout, stderr } = await runCli(['demo', '--token-cache', '/proc/exo-doctor-cannot-write/cache.json', '--only', 'exo-token', '--json']);
     expect(code).toBe(0);
     expect(stderr).toContain('could not be saved');
     const exoToken = JSON.parse(stdout).checks.find((c: { id: string }) => c.id === 'exo-token');

@@ -6,7 +6,7 @@ import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../support/cli.js';
+import { runCliAsync as runCli } from '../support/cli.js';
 
 const b64 = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
 /** A token shaped like Entra's, whose signature part is a planted secret. */
@@ -53,8 +53,8 @@ const transcriptFile = join(dir, 'transcript.txt');
 writeFileSync(transcriptFile, TRANSCRIPT);
 
 /** Every output of one run, and every file written in `dir` (the token cache aside). */
-function everything(args: readonly string[], env: Record<string, string> = {}, input = ''): string {
-  const { stdout, stderr } = runCli(args, env, input);
+async function everything(args: readonly string[], env: Record<string, string> = {}, input = ''): Promise<string> {
+  const { stdout, stderr } = await runCli(args, env, input);
   const files = readdirSync(dir)
     .filter((name) => name !== 'transcript.txt' && !name.startsWith('token-cache'))
     .map((name) => readFileSync(join(dir, name), 'utf8'));
@@ -85,23 +85,23 @@ describe('the secret scanner finds no planted secret in anything the doctor prin
     ['a command-line mistake with a secret in it', ['demo', '--proxy', `https://user:${SECRETS.proxyPassword}@127.0.0.1:9`], {}],
     ['an unknown command that is a token', [TOKEN], {}],
   ] as const)('%s', async (_path, args, env) => {
-    expect(leaks(everything(args, env))).toEqual([]);
+    expect(leaks(await everything(args, env))).toEqual([]);
   });
 
   it.concurrent('a transcript on standard input', async () => {
-    expect(leaks(everything(['explain'], {}, TRANSCRIPT))).toEqual([]);
+    expect(leaks(await everything(['explain'], {}, TRANSCRIPT))).toEqual([]);
   });
 
   it.concurrent.each(PROXY_FORMS)('a proxy variable written %s, read by proxy-config on this machine', async (value) => {
     const env = { HTTPS_PROXY: value, https_proxy: value, HTTP_PROXY: value, ALL_PROXY: value };
     const args = ['--upn', 'meganb@contoso.com', '--only', 'runtime,inputs,proxy-config', '--verbose'];
-    expect(leaks(everything(args, env))).toEqual([]);
-    expect(leaks(everything([...args, '--json'], env))).toEqual([]);
+    expect(leaks(await everything(args, env))).toEqual([]);
+    expect(leaks(await everything([...args, '--json'], env))).toEqual([]);
   });
 
-  it('a token cache the doctor writes stays out of every output, and is readable by its owner only', () => {
+  it.concurrent('a token cache the doctor writes stays out of every output, and is readable by its owner only', async () => {
     const cache = join(dir, 'token-cache.json');
-    const output = everything(['demo', '--token-cache', cache, '--verbose', '--json']);
+    const output = await everything(['demo', '--token-cache', cache, '--verbose', '--json']);
     expect(output).not.toMatch(/eyJ[A-Za-z0-9_-]{10,}\.eyJ/);
     const { mode } = statSync(cache);
     expect(mode & 0o077).toBe(0);

@@ -8,7 +8,7 @@ import { exoUserAccess } from '../../checks/exo-user-access.js';
 import { orgOauth2ClientProfile } from '../../checks/org-oauth2-client-profile.js';
 import { proxyConfig } from '../../checks/proxy-config.js';
 import type { Context } from '../../src/context.js';
-import type { ExoSession } from '../../src/identity.js';
+import type { ExoSession } from '../../src/auth/identity.js';
 import type { ProxyPlan } from '../../src/net/routes.js';
 import type { CheckResult } from '../../src/result.js';
 import type { World } from '../../src/sim/world.js';

@@ -6,7 +6,7 @@ import { mfaState } from '../../checks/mfa-state.js';
 import { proxyConfig } from '../../checks/proxy-config.js';
 import { signInLog } from '../../checks/sign-in-log.js';
 import type { Config, Context } from '../../src/context.js';
-import type { ExoSession, GraphSession } from '../../src/identity.js';
+import type { ExoSession, GraphSession } from '../../src/auth/identity.js';
 import type { ProxyPlan } from '../../src/net/routes.js';
 import type { World } from '../../src/sim/world.js';
 import { fakeConfig } from '../support/fake-context.js';

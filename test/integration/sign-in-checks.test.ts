@@ -6,7 +6,7 @@ import { proxyConfig } from '../../checks/proxy-config.js';
 import { tokenClaims } from '../../checks/token-claims.js';
 import { CLOUDS } from '../../src/clouds.js';
 import type { Config, Context } from '../../src/context.js';
-import type { ExoSession, TenantInfo } from '../../src/identity.js';
+import type { ExoSession, TenantInfo } from '../../src/auth/identity.js';
 import type { ProxyPlan } from '../../src/net/routes.js';
 import { simulatedBrowser } from '../../src/sim/browser.js';
 import type { World } from '../../src/sim/world.js';

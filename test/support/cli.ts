@@ -1,8 +1,8 @@
 /** Runs the built bin the way a user does: through a pipe, or on a pseudo-terminal. */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-export const BIN = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
+const BIN = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
 /** Every CLI a test starts runs with the loopback guard too: it may not leave the machine either. */
 const GUARD = new URL('./loopback-guard.mjs', import.meta.url).href;
 
@@ -23,6 +23,27 @@ function cleanEnv(env: Record<string, string>): NodeJS.ProcessEnv {
 export function runCli(args: readonly string[], env: Record<string, string> = {}, input: string | Buffer = ''): CliResult {
   const result = spawnSync(process.execPath, [BIN, ...args], { env: cleanEnv(env), encoding: 'utf8', timeout: 30_000, input, maxBuffer: 64 * 1024 * 1024 });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/**
+ * The same as {@link runCli}, without blocking: tests that run the CLI many times run them at once
+ * (it.concurrent), so a file of CLI tests takes as long as its slowest run, not the sum of them.
+ */
+export function runCliAsync(args: readonly string[], env: Record<string, string> = {}, input: string | Buffer = ''): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], { env: cleanEnv(env), stdio: ['pipe', 'pipe', 'pipe'] });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
+    child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') });
+    });
+    child.stdin.end(input);
+  });
 }
 
 const quote = (arg: string) => `'${arg.replace(/'/g, `'\\''`)}'`;

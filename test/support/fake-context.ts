@@ -33,7 +33,7 @@ export const LINUX_RUNTIME: RuntimeInfo = {
 export const PIPE_TERMINAL: Terminal = { stdinIsTTY: false, stdoutIsTTY: false, stderrIsTTY: false, ci: false, colorStdout: false, colorStderr: false };
 
 /** A logger that keeps what it was given, for assertions. */
-export function memoryLogger(): Logger & { readonly lines: string[] } {
+function memoryLogger(): Logger & { readonly lines: string[] } {
   const lines: string[] = [];
   return { lines, debug: (m) => void lines.push(`debug ${m}`), warn: (m) => void lines.push(`warn ${m}`) };
 }

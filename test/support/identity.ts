@@ -3,12 +3,12 @@
  * after sign-in (exo-connection, exo-user-access, Graph checks…).
  */
 import { CLOUDS } from '../../src/clouds.js';
-import type { ExoSession, GraphSession } from '../../src/identity.js';
+import type { ExoSession, GraphSession } from '../../src/auth/identity.js';
 import { decodeJwt } from '../../src/auth/jwt.js';
 import type { World } from '../../src/sim/world.js';
 import { confidentialClient, deviceCodeToken, EXO_CLIENT, EXO_SCOPE, GRAPH_CLIENT } from './world.js';
 
-export const GRAPH_READ_SCOPES = [
+const GRAPH_READ_SCOPES = [
   'User.Read.All',
   'Policy.Read.All',
   'UserAuthenticationMethod.Read.All',

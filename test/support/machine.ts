@@ -21,7 +21,7 @@ import { fileURLToPath } from 'node:url';
 import type { Context, ExecResult } from '../../src/context.js';
 
 /** What a program printed: stdout alone (exit code 0), the parts, or an exact result (`timed-out`, `failed`). */
-export type RecordedCommand = string | { readonly exitCode?: number; readonly stdout?: string; readonly stderr?: string } | ExecResult;
+type RecordedCommand = string | { readonly exitCode?: number; readonly stdout?: string; readonly stderr?: string } | ExecResult;
 
 export interface FixtureMachine {
   readonly platform: NodeJS.Platform;

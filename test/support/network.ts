@@ -9,7 +9,7 @@ import { type CheckReport, runChecks } from '../../src/runner.js';
 import type { World } from '../../src/sim/world.js';
 import { fakeConfig } from './fake-context.js';
 
-export const NETWORK_CHECKS = [proxyConfig, proxyHealth, endpoints, tlsInspection, clockSkew];
+const NETWORK_CHECKS = [proxyConfig, proxyHealth, endpoints, tlsInspection, clockSkew];
 
 /** The network checks' reports by id. */
 export async function runNetworkChecks(

@@ -31,7 +31,7 @@ export function realProxiesUnavailable(): string | undefined {
 }
 
 /** A hosts file that sends every name to `address`. */
-export function hostsFile(dir: string, names: readonly string[], address: string): string {
+function hostsFile(dir: string, names: readonly string[], address: string): string {
   const file = join(dir, 'hosts');
   writeFileSync(file, `127.0.0.1 localhost\n${names.map((n) => `${address} ${n}`).join('\n')}\n`);
   chmodSync(file, 0o644);

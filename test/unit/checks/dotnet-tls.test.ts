@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { dotnetTls, frameworkVersion } from '../../../checks/dotnet-tls.js';
-import type { PowerShellClient, PowerShellEdition } from '../../../src/powershell.js';
+import type { PowerShellClient, PowerShellEdition } from '../../../src/powershell/types.js';
 import { baseStubs, fakeContext } from '../../support/fake-context.js';
 import { type FixtureMachine, machineStubs, REG_NOT_FOUND } from '../../support/machine.js';
 import { runCheck } from '../../support/run-check.js';

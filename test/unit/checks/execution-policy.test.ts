@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { executionPolicy, parsePolicy } from '../../../checks/execution-policy.js';
-import type { InstalledModule, PowerShellClient, PowerShellEdition, PowerShellEditionName } from '../../../src/powershell.js';
+import type { InstalledModule, PowerShellClient, PowerShellEdition, PowerShellEditionName } from '../../../src/powershell/types.js';
 import { baseStubs, fakeContext } from '../../support/fake-context.js';
 import { type FixtureMachine, machineStubs } from '../../support/machine.js';
 import { runCheck } from '../../support/run-check.js';

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { MockAgent } from 'undici';
 import { describe, expect, it } from 'vitest';
 import { exoAppPrincipal } from '../../../checks/exo-app-principal.js';
-import type { GraphSession } from '../../../src/identity.js';
+import type { GraphSession } from '../../../src/auth/identity.js';
 import type { ProxyPlan } from '../../../src/net/routes.js';
 import { readEnvironmentProxies } from '../../../src/platform/environment.js';
 import { fakeConfig, fakeContext, LINUX_RUNTIME } from '../../support/fake-context.js';

@@ -9,7 +9,7 @@ import { exoUserAccess } from '../../../checks/exo-user-access.js';
 import { orgOauth2ClientProfile } from '../../../checks/org-oauth2-client-profile.js';
 import { CLOUDS } from '../../../src/clouds.js';
 import type { Context } from '../../../src/context.js';
-import type { ExoSession, GraphSession } from '../../../src/identity.js';
+import type { ExoSession, GraphSession } from '../../../src/auth/identity.js';
 import { readEnvironmentProxies } from '../../../src/platform/environment.js';
 import type { ProxyPlan } from '../../../src/net/routes.js';
 import type { CheckResult } from '../../../src/result.js';

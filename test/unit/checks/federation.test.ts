@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { federation } from '../../../checks/federation.js';
 import { CLOUDS } from '../../../src/clouds.js';
 import type { Config, Context, TlsHandshake } from '../../../src/context.js';
-import type { TenantInfo } from '../../../src/identity.js';
+import type { TenantInfo } from '../../../src/auth/identity.js';
 import type { ProxyPlan } from '../../../src/net/routes.js';
 import { readEnvironmentProxies } from '../../../src/platform/environment.js';
 import { fakeConfig, fakeContext, LINUX_RUNTIME } from '../../support/fake-context.js';

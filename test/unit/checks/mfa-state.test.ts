@@ -3,7 +3,7 @@ import { MockAgent } from 'undici';
 import { describe, expect, it } from 'vitest';
 import { mfaState } from '../../../checks/mfa-state.js';
 import type { Config } from '../../../src/context.js';
-import type { ExoSession, GraphSession } from '../../../src/identity.js';
+import type { ExoSession, GraphSession } from '../../../src/auth/identity.js';
 import { CLOUDS } from '../../../src/clouds.js';
 import { ENTRA_ROLES } from '../../../src/knowledge/entra-roles.js';
 import { readEnvironmentProxies } from '../../../src/platform/environment.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { moduleVersions } from '../../../checks/module-versions.js';
-import type { InstalledModule, ModuleScope, PowerShellClient, PowerShellEdition, PowerShellEditionName } from '../../../src/powershell.js';
+import type { InstalledModule, ModuleScope, PowerShellClient, PowerShellEdition, PowerShellEditionName } from '../../../src/powershell/types.js';
 import type { CheckResult, Remediation } from '../../../src/result.js';
 import { baseStubs, fakeContext } from '../../support/fake-context.js';
 import { runCheck } from '../../support/run-check.js';

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { moduleVersions } from '../../../checks/module-versions.js';
 import { powershellClient } from '../../../checks/powershell-client.js';
 import type { CheckResult } from '../../../src/result.js';
-import type { PowerShellClient } from '../../../src/powershell.js';
+import type { PowerShellClient } from '../../../src/powershell/types.js';
 import { baseStubs, fakeContext } from '../../support/fake-context.js';
 import { type FixtureMachine, loadFixtureMachine, machineStubs } from '../../support/machine.js';
 import { runCheck } from '../../support/run-check.js';

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { winrmBasic } from '../../../checks/winrm-basic.js';
-import type { InstalledModule, PowerShellClient, PowerShellEdition, PowerShellEditionName } from '../../../src/powershell.js';
+import type { InstalledModule, PowerShellClient, PowerShellEdition, PowerShellEditionName } from '../../../src/powershell/types.js';
 import { parseScQueryState } from '../../../src/platform/winrm.js';
 import { baseStubs, fakeContext } from '../../support/fake-context.js';
 import { type FixtureMachine, machineStubs, REG_NOT_FOUND } from '../../support/machine.js';

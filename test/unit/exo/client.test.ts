@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { CLOUDS } from '../../../src/clouds.js';
 import type { Context } from '../../../src/context.js';
 import { ExchangeClient, ExchangeError, ExchangeThrottledError, parseDetail } from '../../../src/exo/client.js';
-import type { ExoSession } from '../../../src/identity.js';
+import type { ExoSession } from '../../../src/auth/identity.js';
 import { HttpFailure } from '../../../src/net/http.js';
 import { fakeConfig, fakeContext, LINUX_RUNTIME } from '../../support/fake-context.js';
 

@@ -3,7 +3,7 @@ import { MockAgent } from 'undici';
 import { describe, expect, it } from 'vitest';
 import { GraphClient, GraphError, graphErrorOf, graphPath, needsEventualConsistency, quoted } from '../../../src/graph/client.js';
 import { explainDenial, GRAPH_PERMISSIONS } from '../../../src/graph/permissions.js';
-import type { GraphSession } from '../../../src/identity.js';
+import type { GraphSession } from '../../../src/auth/identity.js';
 import { fakeConfig, fakeContext, LINUX_RUNTIME } from '../../support/fake-context.js';
 
 const fixture = (path: string) => JSON.parse(readFileSync(new URL(`../../../fixtures/microsoft/${path}`, import.meta.url), 'utf8')) as { status: number; example: unknown };

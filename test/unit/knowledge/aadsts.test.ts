@@ -88,9 +88,12 @@ describe('AADSTS table', () => {
     expect(commands(7000112)).toContain("appId eq 'fb78d390-0c51-40cd-8e17-fdbfab77341b'");
     expect(commands(7000112)).toContain('Update-MgServicePrincipal -ServicePrincipalId $sp.Id -AccountEnabled:$true');
     expect(commands(50105)).toContain('New-MgServicePrincipalAppRoleAssignedTo');
-    expect(commands(50079)).toContain('https://aka.ms/mysecurityinfo');
+    // An address is a link, not a command.
+    expect(AADSTS[50079]?.fix.links).toContain('https://aka.ms/mysecurityinfo');
+    expect(commands(50079)).not.toContain('https://');
     expect(commands(700024)).toContain('w32tm /resync /force');
-    expect(commands(50076)).toContain('Connect-ExchangeOnline -UserPrincipalName admin@contoso.com');
+    // The account is a placeholder that whoever shows the fix fills in.
+    expect(commands(50076)).toContain('Connect-ExchangeOnline -UserPrincipalName <upn>');
     expect(commands(50076)).toContain('Connect-ExchangeOnline -Device');
     expect(commands(50076)).toContain('-CertificateThumbprint');
     for (const code of [90002, 90038, 500011]) expect(commands(code)).toContain('-ExchangeEnvironmentName O365USGovGCCHigh');

@@ -3,7 +3,7 @@ import { EXCHANGE_MODULE_RELEASES, KNOWN_ISSUES, MODULE_CONFLICTS, NEWEST_EXCHAN
 import { loadedModule } from '../../../src/powershell/discovery.js';
 import { floorFor, inRange, newestReleaseFor } from '../../../src/powershell/module-verdicts.js';
 import { compareParsedVersions as compareModuleVersions, parseModuleVersion } from '../../../src/powershell/version.js';
-import type { InstalledModule, PowerShellClient } from '../../../src/powershell.js';
+import type { InstalledModule, PowerShellClient } from '../../../src/powershell/types.js';
 
 const v = (text: string) => {
   const parsed = parseModuleVersion(text);

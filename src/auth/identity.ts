@@ -2,7 +2,7 @@
  * What the identity checks hand each other: the tenant as discovered, the Exchange sign-in, the Graph
  * sign-in. Types only, so that the checks (and their tests) agree on one contract.
  */
-import type { Cloud, EnvironmentName } from './clouds.js';
+import type { Cloud, EnvironmentName } from '../clouds.js';
 
 /** Where the tenant lives and how its users sign in (tenant-discovery's output). */
 export interface TenantInfo {

@@ -1,0 +1,106 @@
+/**
+ * One way to get a token for a resource, shared by the token checks: the sign-in the options ask for
+ * (device code, browser, certificate, secret), the certificate read and judged, the sign-in made over the
+ * doctor's route to the login host, the token registered as a secret and its claims decoded. What the
+ * outcome means is the check's to say.
+ */
+import type { CheckContext } from '../check.js';
+import type { Cloud } from '../clouds.js';
+import { displayProxy } from '../net/probes.js';
+import type { ProxyPlan } from '../net/routes.js';
+import { serviceRoute } from '../net/service-route.js';
+import { type Evidence, evidence } from '../result.js';
+import type { EntraFailure } from './entra-error.js';
+import { chooseMode, type ModeChoice } from './findings.js';
+import type { SignInMode } from './identity.js';
+import { decodeJwt } from './jwt.js';
+import type { AcquiredToken, LoadedCertificate } from './sign-in.js';
+
+export interface TokenRequest {
+  readonly cloud: Cloud;
+  readonly tenantId: string;
+  readonly plan: ProxyPlan;
+  /** The account expected, to prefill the sign-in and pick it from the cache. */
+  readonly upn?: string;
+  /** The public client and scopes a person signs in with. */
+  readonly person: { readonly clientId: string; readonly clientName: string; readonly scopes: readonly string[] };
+  /** The scopes an application asks for (its own permissions). */
+  readonly appScopes: readonly string[];
+  /** What a device-code notice says first ("Exchange Online sign-in (as Connect-ExchangeOnline -Device does)"). */
+  readonly purpose: string;
+  /** What the step says while it waits ("the device-code sign-in"). */
+  readonly what: string;
+}
+
+/** What came of it. `facts` says how the sign-in was made, for the check's evidence. */
+export type TokenOutcome =
+  | { readonly kind: 'not-tried'; readonly choice: Extract<ModeChoice, { none: string }> }
+  | { readonly kind: 'given'; readonly accessToken: string }
+  | { readonly kind: 'certificate-unusable'; readonly problem: string; readonly fix: string; readonly facts: Evidence[] }
+  | { readonly kind: 'certificate-expired'; readonly certificate: LoadedCertificate; readonly facts: Evidence[] }
+  | { readonly kind: 'failed'; readonly failure: EntraFailure; readonly mode: SignInMode; readonly appOnly: boolean; readonly proxy?: string; readonly facts: Evidence[] }
+  | {
+      readonly kind: 'token';
+      readonly mode: SignInMode;
+      readonly appOnly: boolean;
+      readonly clientId: string;
+      readonly token: AcquiredToken;
+      readonly claims: Readonly<Record<string, unknown>>;
+      readonly facts: Evidence[];
+    };
+
+/** Signs in as the options say, for the request's resource. Never throws for a sign-in that failed. */
+export async function acquireToken(ctx: CheckContext, request: TokenRequest): Promise<TokenOutcome> {
+  const choice = chooseMode(ctx.config, ctx.terminal);
+  if ('none' in choice) return { kind: 'not-tried', choice };
+  const { mode } = choice;
+  if (mode === 'access-token') return { kind: 'given', accessToken: ctx.config.accessToken as string };
+
+  const { loadCertificate, signIn, SIGN_IN_LABEL } = await import('./sign-in.js');
+  const { cloud } = request;
+  const appOnly = mode === 'certificate' || mode === 'secret';
+  const clientId = appOnly ? (ctx.config.appId as string) : request.person.clientId;
+  const scopes = appOnly ? request.appScopes : request.person.scopes;
+  const route = await serviceRoute(ctx, request.plan, cloud.loginHost);
+  const facts: Evidence[] = [
+    evidence('Sign-in', SIGN_IN_LABEL[mode]),
+    evidence('Client', appOnly ? `${clientId} (your application)` : `${clientId} (${request.person.clientName})`),
+    evidence('Authority', `https://${cloud.loginHost}/<tenant>`),
+    evidence('Scopes asked', scopes.join(' ')),
+    evidence('Route', route.proxy ? displayProxy(route.proxy) : 'direct'),
+  ];
+
+  let method: import('./sign-in.js').SignInMethod;
+  if (mode === 'certificate') {
+    const loaded = await loadCertificate(ctx, ctx.config.certificateFile as string);
+    if (!loaded.ok) return { kind: 'certificate-unusable', problem: loaded.problem, fix: loaded.fix, facts };
+    const cert = loaded.certificate;
+    facts.push(evidence('Certificate', `${cert.subject}, SHA-1 thumbprint ${cert.thumbprintSha1}, valid until ${cert.validTo.toISOString().slice(0, 10)}`));
+    const now = ctx.now();
+    if (cert.validTo < now || cert.validFrom > now) return { kind: 'certificate-expired', certificate: cert, facts };
+    method = { kind: 'certificate', certificate: cert };
+  } else if (mode === 'secret') {
+    method = { kind: 'secret', secret: ctx.config.clientSecret as string };
+  } else {
+    method = { kind: mode };
+  }
+
+  ctx.step(mode === 'device-code' ? `waiting for ${request.what} at ${cloud.deviceLoginUrl}` : `signing in at ${cloud.loginHost}`);
+  const outcome = await signIn(ctx, {
+    clientId,
+    authority: `https://${cloud.loginHost}/${request.tenantId}`,
+    scopes,
+    method,
+    ...(request.upn && !appOnly ? { loginHint: request.upn } : {}),
+    ...(route.proxy ? { proxy: route.proxy } : {}),
+    timeoutMs: ctx.config.timeoutMs,
+    signal: ctx.signal,
+    prompt: (message) => ctx.notify(mode === 'device-code' ? `${request.purpose}: ${message}` : message),
+    ...(ctx.config.tokenCache ? { cachePath: ctx.config.tokenCache } : {}),
+  });
+  if (!outcome.ok) return { kind: 'failed', failure: outcome.failure, mode, appOnly, ...(route.proxy ? { proxy: route.proxy } : {}), facts };
+  // From here on the token is a secret wherever it might surface.
+  ctx.redactor.addSecret(outcome.token.accessToken);
+  const claims = decodeJwt(outcome.token.accessToken)?.payload ?? {};
+  return { kind: 'token', mode, appOnly, clientId, token: outcome.token, claims, facts };
+}
