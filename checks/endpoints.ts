@@ -5,7 +5,7 @@
  */
 import { defineCheck } from '../src/check.js';
 import { type Endpoint, endpointsFor, M365_ENDPOINTS_DOC } from '../src/knowledge/endpoints.js';
-import { type EndpointProbe, probeRoute, type RouteProbe, sharedProbe } from '../src/net/probes.js';
+import { describeProbe, type EndpointProbe, probeRoute, type RouteProbe, sharedProbe } from '../src/net/probes.js';
 import { doctorHops } from '../src/net/routes.js';
 import type { Evidence, Remediation } from '../src/result.js';
 import { evidence, fail, fix, pass, warn } from '../src/result.js';
@@ -16,20 +16,6 @@ interface Reach {
   readonly route: RouteProbe;
   /** The direct attempt, when the route goes through a proxy. */
   readonly direct?: EndpointProbe;
-}
-
-const ms = (value: number) => `${Math.round(value)} ms`;
-
-/** `DNS 2 ms · TCP 1 ms · TLSv1.3 5 ms · HTTP 200 4 ms`, or where it stopped. */
-export function describeProbe(probe: EndpointProbe): string {
-  const parts: string[] = [];
-  if (probe.dns) parts.push(`DNS ${ms(probe.dns.ms)}`);
-  if (probe.tcpMs !== undefined) parts.push(`TCP ${ms(probe.tcpMs)}`);
-  if (probe.proxy && probe.proxy.outcome.kind === 'tunnel') parts.push(`tunnel ${ms((probe.proxy.tcpMs ?? 0) + (probe.proxy.connectMs ?? 0))}`);
-  if (probe.tls?.authorized) parts.push(`${probe.tls.protocol ?? 'TLS'} ${ms(probe.tls.ms)}`);
-  if (probe.http) parts.push(`HTTP ${probe.http.status} ${ms(probe.http.ms)}`);
-  if (probe.failure) parts.push(`stopped at ${probe.failure.stage.toUpperCase()}: ${probe.failure.message}`);
-  return `${probe.route}: ${parts.join(' · ')}`;
 }
 
 /** What fixes a failure at a stage, and who does it. */

@@ -10,11 +10,10 @@
  * docs/clouds-and-tenant-discovery.md#getuserrealmsrf).
  */
 import { defineCheck } from '../src/check.js';
-import { type EndpointProbe, probeRoute, type StageFailure } from '../src/net/probes.js';
+import { describeProbe, type EndpointProbe, probeRoute, type StageFailure } from '../src/net/probes.js';
 import { doctorHops } from '../src/net/routes.js';
 import type { Remediation } from '../src/result.js';
 import { couldNotCheck, evidence, fail, fix, notApplicable, pass, sensitive } from '../src/result.js';
-import { describeProbe } from './endpoints.js';
 import { proxyConfig } from './proxy-config.js';
 import { tenantDiscovery } from './tenant-discovery.js';
 
