@@ -2,13 +2,15 @@
  * powershell-client: which PowerShell editions this machine has (Windows PowerShell 5.1, PowerShell 7)
  * and which versions of ExchangeOnlineManagement, of the modules that clash with it in one session
  * (Microsoft.Graph.Authentication, Az.Accounts, MSAL.PS) and of the ones it needs (PowerShellGet,
- * PackageManagement) each edition would load, and from which folder. Read from files, the registry and
+ * PackageManagement) each edition would load, and from which folder; and the retired MFA module
+ * (Connect-EXOPSSession, a ClickOnce app) with the scripts that load it (src/powershell/legacy-mfa.ts). Read from files, the registry and
  * the environment; PowerShell never runs (only `pwsh --version`, when the files cannot tell the version).
  *
  * "Create Powershell Session is failed using OAuth" is most often the admin's machine, not the tenant;
  * the checks after this one judge what it found (module versions, WinRM Basic, execution policy, TLS).
  */
 import { defineCheck } from '../src/check.js';
+import { CAUSE } from '../src/causes.js';
 import type { InstalledModule, PowerShellClient, PowerShellEdition, PowerShellEditionName } from '../src/powershell/types.js';
 import { type Discovery, discoverPowerShell, loadedModule, MODULE_NAMES, placesSearched } from '../src/powershell/discovery.js';
 import type { Evidence, Remediation } from '../src/result.js';
@@ -45,14 +47,17 @@ export const powershellClient = defineCheck({
     if (exo.length === 0) {
       const stranded = client.modules.filter((m) => m.name === EXO).map((m) => m.version);
       const where = stranded.length > 0 ? ` It is installed (${stranded.join(', ')}) only in folders no edition loads modules from.` : '';
+      const retired = client.legacyMfaModule ? ' Only the retired MFA module (Connect-EXOPSSession) is here, and it cannot connect any more (module-versions says why).' : '';
       return warn(
-        `${installed}, but no edition can load ${EXO}.${where} Connect-ExchangeOnline cannot run from this machine until the module is installed. If you connect to Exchange Online from another computer, run the doctor there instead: this finding is about this machine only.`,
-        { evidence: facts, output: client, remediation: installExo(editions) },
+        `${installed}, but no edition can load ${EXO}.${where}${retired} Connect-ExchangeOnline cannot run from this machine until the module is installed. If you connect to Exchange Online from another computer, run the doctor there instead: this finding is about this machine only.`,
+        { evidence: facts, output: client, remediation: installExo(editions), ...(client.legacyMfaModule ? { cause: CAUSE.legacyMfaModule } : {}) },
       );
     }
 
-    // Missing PowerShellGet or PackageManagement is module-versions' finding, with the module it breaks.
-    return pass(`${installed}; ${exo.map(({ edition, module }) => loadsText(client, edition, module)).join('; ')}${withoutExo(editions, exo)}.`, { evidence: facts, output: client });
+    // Missing PowerShellGet or PackageManagement is module-versions' finding, with the module it breaks;
+    // so is the retired MFA module beside a current one.
+    const retired = client.legacyMfaModule ? '; the retired MFA module (Connect-EXOPSSession) is installed too' : '';
+    return pass(`${installed}; ${exo.map(({ edition, module }) => loadsText(client, edition, module)).join('; ')}${withoutExo(editions, exo)}${retired}.`, { evidence: facts, output: client });
   },
 });
 
@@ -109,5 +114,17 @@ function describe(found: Discovery, platform: NodeJS.Platform): Evidence[] {
     if (paths.length > 0) facts.push(sensitive(`Module folders, ${LABEL[edition]}, in order`, paths.join('; ')));
   }
   for (const note of found.notes) facts.push(personal(note) ? sensitive('Note', note) : evidence('Note', note));
+  const legacy = client.legacyMfaModule;
+  if (legacy) {
+    const traces = [
+      ...(legacy.appFolders.length > 0 ? [`${legacy.appFolders.length} ClickOnce application folder${legacy.appFolders.length > 1 ? 's' : ''} under %LOCALAPPDATA%\\Apps\\2.0`] : []),
+      ...(legacy.uninstall ? [`"${legacy.uninstall.displayName}"${legacy.uninstall.displayVersion ? ` ${legacy.uninstall.displayVersion}` : ''} in Apps & features`] : []),
+      ...(legacy.shortcut ? ['its Start-menu shortcut'] : []),
+    ];
+    facts.push(evidence('Exchange Online Remote PowerShell Module (MFA module, retired)', traces.join('; ')));
+    for (const folder of legacy.appFolders) facts.push(sensitive('MFA module folder', folder));
+    for (const script of legacy.loaders) facts.push(sensitive('Script that loads the MFA module', script));
+  }
+  for (const option of client.ieProxyOptions) facts.push(sensitive('Session option taking the Internet Explorer proxy', `${option.script}: ${option.line}`));
   return facts;
 }

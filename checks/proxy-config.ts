@@ -2,7 +2,9 @@
  * proxy-config: every proxy source on this machine (environment variables; on Windows the WinINET
  * settings with PAC and WPAD, the machine-wide policy and WinHTTP; macOS network settings; GNOME), and
  * the route each client stack really takes to Microsoft 365: this doctor, PowerShell 7, Windows
- * PowerShell 5.1 and the legacy Remote PowerShell leg. Where the stacks disagree, it says what breaks.
+ * PowerShell 5.1 and the legacy Remote PowerShell leg. Where the stacks disagree, it says what breaks;
+ * a script that hands the legacy connection the IE proxy on a machine with none is the seed's case
+ * (src/powershell/ie-proxy-option.ts).
  */
 import { defineCheck } from '../src/check.js';
 import type { CheckContext } from '../src/check.js';
@@ -16,7 +18,11 @@ import { readEnvironmentProxies } from '../src/platform/environment.js';
 import { proxyUrl, type ProxySettings } from '../src/platform/proxy-settings.js';
 import { parseNetshWinHttp, parseRegQuery, type RegValue, winInetSettings } from '../src/platform/windows.js';
 import type { Evidence, Finding } from '../src/result.js';
-import { evidence, fix, verdict } from '../src/result.js';
+import { evidence, fix, sensitive, verdict } from '../src/result.js';
+import { documentsFolder } from '../src/powershell/discovery.js';
+import { ieProxyOptionProblem } from '../src/powershell/ie-proxy-option.js';
+import { ieProxyOptions } from '../src/powershell/legacy-mfa.js';
+import type { IeProxyOption } from '../src/powershell/types.js';
 import { withoutCredentials } from '../src/redact.js';
 
 const INTERNET_SETTINGS = 'Software\\Microsoft\\Windows\\CurrentVersion\\Internet Settings';
@@ -63,6 +69,11 @@ async function readWindows(ctx: CheckContext): Promise<{ wininet?: ProxySettings
     else notes.push('WinHTTP settings could not be read; assuming direct access.');
   }
   return result;
+}
+
+/** Scripts that hand the legacy connection the Internet Explorer proxy (Windows only). */
+async function sessionProxyOptions(ctx: CheckContext): Promise<IeProxyOption[]> {
+  return ctx.platform === 'win32' ? ieProxyOptions(ctx, await documentsFolder(ctx)) : [];
 }
 
 /** Reads every source this platform has. */
@@ -122,8 +133,17 @@ function describeRoute(route: StackRoute): string {
  * can still be computed (a broken PAC falls back), and the network checks after this one must run to
  * show what actually breaks.
  */
-function findProblems(machine: MachineSettings, routes: Readonly<Record<string, readonly StackRoute[]>>, exchangeHost: string, pacLoads: readonly PacLoad[]): Finding[] {
+function findProblems(
+  machine: MachineSettings,
+  routes: Readonly<Record<string, readonly StackRoute[]>>,
+  exchangeHost: string,
+  pacLoads: readonly PacLoad[],
+  ieOptions: readonly IeProxyOption[],
+  upn: string | undefined,
+): Finding[] {
   const problems: Finding[] = [];
+  const seedCase = ieProxyOptionProblem(ieOptions, machine.wininet, upn);
+  if (seedCase) problems.push(seedCase);
   for (const pac of pacLoads) {
     if (pac.ok) continue;
     const what = {
@@ -147,9 +167,9 @@ function findProblems(machine: MachineSettings, routes: Readonly<Record<string, 
   if (wininet && winrm && !sameRoute(wininet.hops, winrm.hops)) {
     problems.push({
       severity: 'warn',
-      summary: `Remote PowerShell (WinRM) goes ${winrm.hops.map(describeHop).join(' → ')} through WinHTTP, while Windows PowerShell goes ${wininet.hops.map(describeHop).join(' → ')}: the legacy path (Connect-EXOPSSession, modules before 3.0, -UseRPSSession) gets a token and then fails to open the session ("Create Powershell Session is failed using OAuth").`,
+      summary: `Remote PowerShell (WinRM) goes ${winrm.hops.map(describeHop).join(' → ')} through WinHTTP, while Windows PowerShell goes ${wininet.hops.map(describeHop).join(' → ')}: the legacy path (${ieOptions.length > 0 ? 'modules before 3.0, -UseRPSSession; Connect-EXOPSSession only where no script hands it the IE proxy' : 'Connect-EXOPSSession, modules before 3.0, -UseRPSSession'}) gets a token and then fails to open the session ("Create Powershell Session is failed using OAuth").`,
       remediation: [
-        fix({ summary: 'Use the current module: its REST connection follows the Internet Options and needs no WinRM.', runBy: 'admin', commands: ['Update-Module ExchangeOnlineManagement', 'Connect-ExchangeOnline -UserPrincipalName admin@contoso.com'], links: [PROXY_DOC] }),
+        fix({ summary: 'Use the current module: its REST connection follows the Internet Options and needs no WinRM.', runBy: 'admin', commands: ['Update-Module ExchangeOnlineManagement', `Connect-ExchangeOnline -UserPrincipalName ${upn ?? '<your admin UPN>'}`], links: [PROXY_DOC] }),
         fix({ summary: 'On the legacy path, give WinHTTP the Internet Options proxy (elevated), or hand the session the IE proxy.', runBy: 'admin', commands: ['netsh winhttp import proxy source=ie', '$o = New-PSSessionOption -ProxyAccessType IEConfig', 'Connect-ExchangeOnline -UseRPSSession -PSSessionOption $o'] }),
       ],
     });
@@ -197,7 +217,7 @@ export const proxyConfig = defineCheck({
   async run(ctx) {
     const hosts = endpointsFor(ctx.config.environment).map((e) => e.host);
     ctx.step('reading proxy settings');
-    const { notes, ...read } = await readMachine(ctx);
+    const [{ notes, ...read }, ieOptions] = await Promise.all([readMachine(ctx), sessionProxyOptions(ctx)]);
     const { answers, loads } = await evaluatePacs(ctx, [read.wininet, read.macos, read.gnome], hosts);
     const machine: MachineSettings = { ...read, pacAnswers: answers };
     const routes = Object.fromEntries(hosts.map((host) => [host, routesFor(host, machine)]));
@@ -217,10 +237,11 @@ export const proxyConfig = defineCheck({
     const exchangeHost = endpointFor(ctx.config.environment, 'exchange').host;
     for (const route of routes[exchangeHost] ?? []) facts.push(evidence(`${STACK_LABEL[route.stack]} → ${exchangeHost}`, describeRoute(route)));
     for (const note of notes) facts.push(evidence('Note', note));
+    for (const option of ieOptions) facts.push(sensitive('Session option taking the Internet Explorer proxy', `${option.script}: ${option.line}`));
 
     const loginRoutes = routes[loginHost] ?? [];
     const ways = [...new Set(loginRoutes.map((r) => r.hops.map(describeHop).join(' → ')))];
     const summary = ways.length === 1 && ways[0] === 'direct' ? 'No proxy anywhere: every client goes direct to Microsoft 365.' : `Every client takes the same way to Microsoft 365: ${ways.join('; ')}.`;
-    return verdict(findProblems(machine, routes, exchangeHost, loads), { pass: summary, evidence: facts, output: plan });
+    return verdict(findProblems(machine, routes, exchangeHost, loads, ieOptions, ctx.config.upn), { pass: summary, evidence: facts, output: plan });
   },
 });

@@ -3,7 +3,7 @@
  * the WinRM service runs. Only the legacy Remote PowerShell connection needs either: ExchangeOnlineManagement
  * before 3.0 (and 3.x with -UseRPSSession) sends its OAuth token in a Basic header over WinRM, so with Basic
  * off it fails with "Create Powershell Session is failed using OAuth". REST connections (3.0 and later)
- * need neither ("Turn on Basic authentication in WinRM",
+ * need neither; the retired MFA module (Connect-EXOPSSession) only ever spoke Remote PowerShell ("Turn on Basic authentication in WinRM",
  * https://learn.microsoft.com/powershell/exchange/exchange-online-powershell-v2; docs/exchange-rest.md#legacy-remote-powershell-over-winrm-with-oauth and docs/errors.md#module-side-messages).
  *
  * Read without PowerShell: the Group Policy and local WinRM client values with `reg query`, the service
@@ -11,6 +11,7 @@
  */
 import { win32 } from 'node:path';
 import { defineCheck, type CheckContext } from '../src/check.js';
+import { CAUSE } from '../src/causes.js';
 import type { InstalledModule, PowerShellClient, PowerShellEditionName } from '../src/powershell/types.js';
 import { loadedModule } from '../src/powershell/discovery.js';
 import { readRegistry, windowsEnv } from '../src/platform/registry.js';
@@ -34,6 +35,8 @@ interface ModulePath {
   readonly modern: readonly InstalledModule[];
   /** A PSReadLine history file where `-UseRPSSession` was typed. */
   readonly rpsHistory?: string;
+  /** The retired MFA module (Connect-EXOPSSession) is installed. */
+  readonly mfaModule: boolean;
   /** false when powershell-client did not run or could not tell. */
   readonly known: boolean;
 }
@@ -60,6 +63,7 @@ export const winrmBasic = defineCheck({
       evidence('WinRM client Basic', `${describeAllowed(basic.allowed)}: ${basic.detail}`),
       evidence('WinRM service', service.detail),
       evidence('ExchangeOnlineManagement', path.known ? describeModules([...path.legacy, ...path.modern]) : 'unknown (powershell-client gave no answer)'),
+      ...(path.mfaModule ? [evidence('MFA module (Connect-EXOPSSession)', 'installed (Remote PowerShell over WinRM only)')] : []),
       ...(rpsHistory ? [sensitive('-UseRPSSession typed in', rpsHistory)] : []),
     ];
     const problems = [
@@ -74,6 +78,19 @@ export const winrmBasic = defineCheck({
       if (basic.allowed === undefined) return error(`${why}, and whether WinRM allows Basic authentication could not be read: ${basic.detail}.`, { evidence: facts });
       const findings = problems.map((p): Finding => ({ severity: 'fail', summary: `${why}. ${p.summary} Connecting then fails with ${p.error}.`, remediation: [upgrade(path), ...p.remediation] }));
       return verdict(findings, { pass: `${why}; the WinRM client allows Basic authentication and the service runs, so WinRM is not what blocks that path here.`, evidence: facts, output: undefined });
+    }
+    if (path.mfaModule) {
+      // Basic off is exactly why the MFA module fails, but turning it on would not help: Remote PowerShell is gone.
+      const why = 'The retired MFA module (Connect-EXOPSSession) is installed here, and it connects through Remote PowerShell over WinRM with its token in a Basic header';
+      if (basic.allowed === undefined) return error(`${why}, and whether WinRM allows Basic authentication could not be read: ${basic.detail}.`, { evidence: facts });
+      const severity = path.modern.length > 0 ? 'warn' : 'fail';
+      const findings = problems.map((p): Finding => ({
+        severity,
+        summary: `${why}. ${p.summary} That is why it fails with ${p.error}; allowing Basic would not make it connect, since Exchange Online no longer accepts Remote PowerShell.`,
+        remediation: [upgrade(path)],
+        cause: CAUSE.legacyMfaModule,
+      }));
+      return verdict(findings, { pass: `${why}; the WinRM client allows Basic authentication and the service runs, so WinRM is not what blocks it (Remote PowerShell itself is retired: see module-versions).`, evidence: facts, output: undefined });
     }
     if (path.legacy.length > 0 && problems.length > 0) {
       // Installed but not what Import-Module picks: only a script that asks for that version loads it.
@@ -160,6 +177,7 @@ function modulePath(client: PowerShellClient | undefined, platform: NodeJS.Platf
     legacy: exo.filter((m) => majorOf(m.version) < 3),
     legacyLoaded: loaded.filter((l): l is { edition: PowerShellEditionName; module: InstalledModule } => l.module !== undefined && majorOf(l.module.version) < 3),
     modern: exo.filter((m) => majorOf(m.version) >= 3),
+    mfaModule: client?.legacyMfaModule !== undefined,
     known: client !== undefined,
     ...(rpsHistory ? { rpsHistory } : {}),
   };

@@ -18,6 +18,8 @@ export const CAUSE = {
   conditionalAccess: 'conditional-access',
   entraUnavailable: 'entra-unavailable',
   entraThrottled: 'entra-throttled',
+  legacyMfaModule: 'legacy-mfa-module',
+  ieProxyOptionWithoutProxy: 'ie-proxy-option-without-ie-proxy',
 } as const;
 
 /** AADSTS codes whose cause another check names too. */

@@ -142,6 +142,27 @@ export interface KnownIssue {
   readonly sources: Sources;
 }
 
+/**
+ * The "Exchange Online Remote PowerShell Module" (the MFA module, Connect-EXOPSSession): a ClickOnce
+ * application, not a PowerShell Gallery module, that only ever spoke Remote PowerShell over WinRM with
+ * Basic authentication (docs/legacy-mfa-module.md).
+ */
+export const LEGACY_MFA_MODULE = {
+  name: 'Exchange Online Remote PowerShell Module',
+  connect: 'Connect-EXOPSSession',
+  sources: [
+    doc(
+      'https://learn.microsoft.com/powershell/exchange/v1-module-mfa-connect-to-exo-powershell',
+      'The older Exchange Online Remote PowerShell Module (ClickOnce, Connect-EXOPSSession) sends the OAuth token in a Basic header over WinRM and will be retired; use the Exchange Online PowerShell module instead.',
+    ),
+    doc(WINRM_BASIC, 'As of October 2023, REST API connections replaced basic authentication (remote PowerShell) connections.'),
+    doc(
+      'https://techcommunity.microsoft.com/t5/exchange-team-blog/deprecation-of-remote-powershell-in-exchange-online-re-enabling/ba-p/3779692',
+      'Remote PowerShell in Exchange Online is disabled for all tenants from 1 October 2023, with no re-enabling.',
+    ),
+  ] as Sources,
+};
+
 export const KNOWN_ISSUES: readonly KnownIssue[] = [
   {
     id: 'remote-powershell',

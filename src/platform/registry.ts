@@ -10,7 +10,7 @@
  * Windows; the exit code is what is read here, not the text.
  */
 import type { CheckContext } from '../check.js';
-import { parseRegQuery, type RegValue } from './windows.js';
+import { parseRegQuery, parseRegQueryTree, type RegValue } from './windows.js';
 
 /** What `reg query` told about a key. */
 export type RegistryRead =
@@ -42,6 +42,12 @@ export async function readRegistry(ctx: RegistryContext, key: string, value?: st
     case 'failed':
       return { kind: 'unreadable', reason: result.message };
   }
+}
+
+/** `reg query <key> /s`: the key and every key below it, with their values; empty when it cannot be read. */
+export async function readRegistryTree(ctx: RegistryContext, key: string): Promise<ReadonlyMap<string, ReadonlyMap<string, RegValue>>> {
+  const result = await ctx.exec('reg', ['query', key, '/s'], { timeoutMs: Math.min(ctx.config.timeoutMs, 10_000), signal: ctx.signal });
+  return result.kind === 'exited' && result.exitCode === 0 ? parseRegQueryTree(result.stdout) : new Map();
 }
 
 /** A REG_DWORD (or REG_QWORD) value of a read key, when it is there. */

@@ -48,6 +48,27 @@ export function parseRegQuery(output: string): ReadonlyMap<string, RegValue> {
   return values;
 }
 
+/**
+ * `reg query KEY /s`: every key with its values, by the key's full name as printed
+ * (`HKEY_CURRENT_USER\Software\…`). Value names are lower-cased.
+ */
+export function parseRegQueryTree(output: string): ReadonlyMap<string, ReadonlyMap<string, RegValue>> {
+  const keys = new Map<string, Map<string, RegValue>>();
+  let current: Map<string, RegValue> | undefined;
+  for (const line of output.split(/\r?\n/)) {
+    if (line.trim() === '' || /^ERROR:/i.test(line.trim())) continue;
+    if (!/^\s/.test(line)) {
+      current = new Map();
+      keys.set(line.trim(), current);
+      continue;
+    }
+    const match = VALUE_LINE.exec(line.trimEnd());
+    const value = match ? toRegValue(match[2]!, match[3] ?? '') : undefined;
+    if (match && value && current) current.set(match[1]!.toLowerCase(), value);
+  }
+  return keys;
+}
+
 function toRegValue(type: string, data: string): RegValue | undefined {
   switch (type) {
     case 'REG_SZ':

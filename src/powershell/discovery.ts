@@ -30,6 +30,8 @@ import { readManifestVersion } from './manifest.js';
 import { parseRegQuery } from '../platform/windows.js';
 import { compareModuleVersions, isVersionFolder } from './version.js';
 
+import { findLegacyMfaModule, ieProxyOptions } from './legacy-mfa.js';
+
 export type { DiscoveryContext } from './editions.js';
 export { placesSearched } from './editions.js';
 
@@ -64,6 +66,7 @@ interface Folder {
 /** Finds the editions, their module folders and the modules in them. */
 export async function discoverPowerShell(ctx: DiscoveryContext): Promise<Discovery> {
   const [editions, documents] = await Promise.all([findEditions(ctx), ctx.platform === 'win32' ? documentsFolder(ctx) : Promise.resolve(undefined)]);
+  const [legacy, ieProxy] = await Promise.all([findLegacyMfaModule(ctx, documents), ieProxyOptions(ctx, documents)]);
   const layout = ctx.platform === 'win32' ? windowsLayout(ctx, editions, documents) : unixLayout(ctx, editions);
   const p = pathsOf(ctx.platform);
   const key = (path: string) => folderKey(ctx.platform, path);
@@ -83,7 +86,7 @@ export async function discoverPowerShell(ctx: DiscoveryContext): Promise<Discove
     if (module.editions.length === 0) notes.push(`${module.name} ${module.version} is installed in ${p.dirname(p.dirname(module.path))}, a folder no installed edition of PowerShell loads modules from.`);
   }
   return {
-    client: { editions, modules: dedupeModules(modules, key), modulePaths: layout.paths },
+    client: { editions, modules: dedupeModules(modules, key), modulePaths: layout.paths, ...(legacy ? { legacyMfaModule: legacy } : {}), ieProxyOptions: ieProxy },
     personalRoots: layout.personalRoots,
     unknownHomes: editions.some((e) => e.edition === 'Core' && e.home === undefined) ? ['Core'] : [],
     notes,
@@ -130,7 +133,7 @@ function dedupeModules(modules: readonly InstalledModule[], key: (path: string) 
 }
 
 /** The user's Documents folder: the registry's (redirection, OneDrive), else `%USERPROFILE%\Documents`. */
-async function documentsFolder(ctx: DiscoveryContext): Promise<string | undefined> {
+export async function documentsFolder(ctx: DiscoveryContext): Promise<string | undefined> {
   const personal = parseRegQuery((await run(ctx, 'reg', ['query', SHELL_FOLDERS_KEY, '/v', 'Personal'])) ?? '').get('personal');
   const fromRegistry = personal && typeof personal.value === 'string' ? expandWindowsVariables(ctx, personal.value.trim()) : undefined;
   if (fromRegistry) return fromRegistry;

@@ -14,6 +14,7 @@ import {
   INSTALL_POWERSHELL,
   KNOWN_ISSUES,
   type KnownIssue,
+  LEGACY_MFA_MODULE,
   LOAD_ORDER_SOURCE,
   type LoadOrder,
   MODULE_CONFLICTS,
@@ -424,6 +425,85 @@ function judgePackaging(client: PowerShellClient, edition: PowerShellEdition, wi
     }
   }
   return findings;
+}
+
+/**
+ * The retired MFA module (Connect-EXOPSSession). It cannot connect at all since Exchange Online turned
+ * Remote PowerShell off: a failure when it is this machine's only way in, a warning when a REST-era
+ * ExchangeOnlineManagement is installed too (the old Start-menu shortcut or a script may still be what
+ * the admin runs). `upn` goes into the suggested Connect-ExchangeOnline.
+ */
+export function judgeLegacyMfaModule(client: PowerShellClient, platform: NodeJS.Platform, upn?: string): ModuleFinding | undefined {
+  const legacy = client.legacyMfaModule;
+  if (!legacy) return undefined;
+  const edition = client.editions.find((e) => e.edition === 'Desktop') ?? { edition: 'Desktop', source: 'the MFA module runs in Windows PowerShell only' };
+  const modern = client.editions.flatMap((e) => {
+    const module = loadedModule(client, platform, EXO, e.edition);
+    const version = module && parseModuleVersion(module.version);
+    return module && version && compareParts(version.parts, [3]) >= 0 ? [{ edition: e, module }] : [];
+  });
+  const version = legacy.uninstall?.displayVersion ? ` ${legacy.uninstall.displayVersion}` : '';
+  const copies = legacy.appFolders.length > 1 ? `, in ${legacy.appFolders.length} copies side by side (Load-ExchangeMFA then stops with "No or Multiple Modules found")` : '';
+  const what = `The ${LEGACY_MFA_MODULE.name}${version} (the MFA module, ${LEGACY_MFA_MODULE.connect}) is installed${copies}.`;
+  const why =
+    'It connects only through Remote PowerShell over WinRM, with its token in a Basic header, and Exchange Online turned Remote PowerShell off for every tenant in October 2023: it fails with "New-ExoPSSession : Create Powershell Session is failed using OAuth" whatever the proxy, WinRM or account settings.';
+  const instead = modern[0]
+    ? ` ${EXO} ${modern[0].module.version} is installed too (${editionLabel(modern[0].edition)}): connect with Connect-ExchangeOnline there, not with the old Start-menu shortcut or ${LEGACY_MFA_MODULE.connect}.`
+    : '';
+  const fixes: ModuleFix[] = [];
+  if (!modern[0]) fixes.push(installModernFix(client, platform, upn));
+  fixes.push(removeLegacyFix(legacy));
+  return { id: 'legacy-mfa-module', severity: modern[0] ? 'warn' : 'fail', edition, message: `${what} ${why}${instead}`, fixes, sources: LEGACY_MFA_MODULE.sources };
+}
+
+function installModernFix(client: PowerShellClient, platform: NodeJS.Platform, upn: string | undefined): ModuleFix {
+  const connect = `Connect-ExchangeOnline -UserPrincipalName ${upn ?? '<your admin UPN>'}`;
+  const core = client.editions.find((e) => e.edition === 'Core');
+  if (core) {
+    return {
+      summary: `In ${editionLabel(core)}, install the current ${EXO} for your account (no administrator rights needed) and connect with it: it connects over REST and needs neither WinRM Basic authentication nor a proxy session option.`,
+      runBy: 'admin',
+      commands: [`Install-Module -Name ${EXO} -Scope CurrentUser`, connect],
+      links: [`${MODULE_DOC}#install-and-update-the-exchange-online-powershell-module`],
+    };
+  }
+  // Windows PowerShell's own PowerShellGet reaches the Gallery only with TLS 1.2 and the NuGet provider.
+  const inbox = loadedModule(client, platform, PSGET, 'Desktop');
+  const inboxVersion = inbox && parseModuleVersion(inbox.version);
+  const old = !inboxVersion || compareParsedVersions(inboxVersion, must(INBOX_PACKAGING_VERSION)) <= 0;
+  return {
+    summary: `In Windows PowerShell, install the current ${EXO} for your account (no administrator rights needed) and connect with it: it connects over REST and needs neither WinRM Basic authentication nor a proxy session option.`,
+    runBy: 'admin',
+    commands: [
+      ...(old ? ['[Net.ServicePointManager]::SecurityProtocol = [Net.ServicePointManager]::SecurityProtocol -bor [Net.SecurityProtocolType]::Tls12', 'Install-PackageProvider -Name NuGet -Scope CurrentUser -Force'] : []),
+      `Install-Module -Name ${EXO} -Scope CurrentUser`,
+      connect,
+    ],
+    links: [`${MODULE_DOC}#install-and-update-the-exchange-online-powershell-module`, ...(old ? [PSGET_UPDATE_51] : [])],
+  };
+}
+
+/** The ClickOnce app goes through Apps & features (its uninstall entry); its loader and profile lines by hand. */
+function removeLegacyFix(legacy: NonNullable<PowerShellClient['legacyMfaModule']>): ModuleFix {
+  const name = legacy.uninstall?.displayName ?? 'Microsoft Exchange Online Powershell Module';
+  const loader = legacy.loaders.find((path) => /\\Load-ExchangeMFA\.ps1$/i.test(path));
+  const profiles = legacy.loaders.filter((path) => path !== loader);
+  const commands = [
+    ...(legacy.uninstall?.uninstallString ? [legacy.uninstall.uninstallString] : []),
+    ...(loader ? ['Uninstall-Script -Name Load-ExchangeMFA'] : []),
+    ...profiles.map((path) => (/\\profile\.ps1$/i.test(path) ? 'notepad $PROFILE.CurrentUserAllHosts' : 'notepad $PROFILE')),
+  ];
+  const steps = [
+    `remove "${name}" in Settings > Apps > Installed apps (Uninstall; the ClickOnce dialog that opens asks to "Remove the application")${legacy.uninstall?.uninstallString ? ', or run its uninstall command below' : ''}`,
+    ...(loader ? ['uninstall the Load-ExchangeMFA script (from an elevated window: it sits in Program Files)'] : []),
+    ...(profiles.length > 0 ? ['delete the profile lines that load CreateExoPSSession.ps1 or call Connect-EXOPSSession'] : []),
+  ];
+  return {
+    summary: `Then retire the old module for this user: ${steps.join('; ')}. The doctor changes nothing itself.`,
+    runBy: 'admin',
+    commands,
+    links: ['https://learn.microsoft.com/powershell/exchange/v1-module-mfa-connect-to-exo-powershell'],
+  };
 }
 
 function notes(edition: PowerShellEdition, module: InstalledModule, version: ModuleVersion, windows: boolean): ModuleFinding[] {

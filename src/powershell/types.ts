@@ -32,9 +32,33 @@ export interface InstalledModule {
   readonly editions: readonly PowerShellEditionName[];
 }
 
+/** The retired MFA module (Connect-EXOPSSession), found by src/powershell/legacy-mfa.ts. */
+export interface LegacyMfaModule {
+  /** ClickOnce application folders that hold both CreateExoPSSession.ps1 and the module's DLL. */
+  readonly appFolders: readonly string[];
+  /** The uninstall (Apps & features) entry ClickOnce wrote. */
+  readonly uninstall?: { readonly key: string; readonly displayName: string; readonly displayVersion?: string; readonly uninstallString?: string };
+  /** The Start-menu shortcut. */
+  readonly shortcut?: string;
+  /** Scripts that load it: Load-ExchangeMFA.ps1, profiles that dot-source CreateExoPSSession.ps1 or call Connect-EXOPSSession. */
+  readonly loaders: readonly string[];
+}
+
+/** A PowerShell script that sets up a session option asking for the Internet Explorer proxy. */
+export interface IeProxyOption {
+  /** The script (Load-ExchangeMFA.ps1, or a profile). */
+  readonly script: string;
+  /** The line that asks for it, as written. */
+  readonly line: string;
+}
+
 /** powershell-client's output. */
 export interface PowerShellClient {
   readonly editions: readonly PowerShellEdition[];
+  /** The retired MFA module, when anything of it is here (Windows only). */
+  readonly legacyMfaModule?: LegacyMfaModule;
+  /** Scripts that hand Connect-EXOPSSession a session option taking the Internet Explorer proxy. */
+  readonly ieProxyOptions: readonly IeProxyOption[];
   /** Every installed version of the modules that matter, highest version first per name. */
   readonly modules: readonly InstalledModule[];
   /** The module folders searched, in order, per edition. */

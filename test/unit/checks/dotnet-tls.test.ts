@@ -23,7 +23,7 @@ const STRONG_CRYPTO_COMMANDS = [
 
 const DESKTOP: PowerShellEdition = { edition: 'Desktop', version: '5.1.14393.7428', home: 'C:\\Windows\\System32\\WindowsPowerShell\\v1.0', source: 'registry' };
 const CORE: PowerShellEdition = { edition: 'Core', version: '7.4.6', home: 'C:\\Program Files\\PowerShell\\7', source: 'registry' };
-const client = (...editions: PowerShellEdition[]): PowerShellClient => ({ editions, modules: [], modulePaths: { Desktop: [], Core: [] } });
+const client = (...editions: PowerShellEdition[]): PowerShellClient => ({ editions, modules: [], modulePaths: { Desktop: [], Core: [] }, ieProxyOptions: [] });
 
 async function run(commands: FixtureMachine['commands'], powershell: PowerShellClient | undefined = client(DESKTOP), platform: NodeJS.Platform = 'win32', execLog?: string[]) {
   const ctx = fakeContext(baseStubs(machineStubs({ platform, commands, ...(execLog ? { execLog } : {}) })));

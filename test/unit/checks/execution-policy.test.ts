@@ -26,7 +26,7 @@ function exo(editions: readonly PowerShellEditionName[]): InstalledModule {
 }
 
 function client(editions: readonly PowerShellEdition[], modules: readonly InstalledModule[] = [exo(editions.map((e) => e.edition))]): PowerShellClient {
-  return { editions, modules, modulePaths: { Desktop: [], Core: [] } };
+  return { editions, modules, modulePaths: { Desktop: [], Core: [] }, ieProxyOptions: [] };
 }
 
 /** A Windows 11 client of user alex: reg.exe answers what `commands` records, every other key is absent. */

@@ -42,10 +42,10 @@ const PACKAGING_LINUX = [
 ];
 
 function windows(editions: PowerShellEdition[], modules: InstalledModule[]): PowerShellClient {
-  return { editions, modules, modulePaths: { Desktop: DESKTOP_PATHS, Core: CORE_PATHS } };
+  return { editions, modules, modulePaths: { Desktop: DESKTOP_PATHS, Core: CORE_PATHS }, ieProxyOptions: [] };
 }
 function linux(version: string, modules: InstalledModule[]): PowerShellClient {
-  return { editions: [core(version)], modules, modulePaths: { Desktop: [], Core: [LINUX.user, LINUX.all, LINUX.system] } };
+  return { editions: [core(version)], modules, modulePaths: { Desktop: [], Core: [LINUX.user, LINUX.all, LINUX.system] }, ieProxyOptions: [] };
 }
 
 async function check(client: PowerShellClient, platform: NodeJS.Platform = 'win32'): Promise<CheckResult<unknown>> {
@@ -56,6 +56,8 @@ function fixes(result: CheckResult<unknown>): readonly Remediation[] {
   return result.remediation;
 }
 const commandsOf = (result: CheckResult<unknown>) => fixes(result).flatMap((step) => step.commands);
+
+const EXO_NAME = 'ExchangeOnlineManagement';
 
 describe('module-versions', () => {
   it('passes a current module on PowerShell 7.6 and lists every copy, hiding paths under the profile', async () => {
@@ -267,4 +269,45 @@ describe('module-versions', () => {
     expect(result.status).toBe('skip');
     expect(result.summary).toContain('ExchangeOnlineManagement is not installed');
   });
+
+  describe('the retired MFA module (Connect-EXOPSSession)', () => {
+    const LOCAL = 'C:\\Users\\alex\\AppData\\Local\\Apps\\2.0\\AN5BH7D1.Q5V\\Z9RHER5V.08Z\\micr..tion_c3bce3770c238a49_0010.0000_90fa60bba125a33a';
+    const UNINSTALL = 'rundll32.exe dfshim.dll,ShArpMaintain Microsoft.Online.CSE.PSModule.Client.application, Culture=neutral, PublicKeyToken=c3bce3770c238a49, processorArchitecture=msil';
+    const withMfaModule = (client: PowerShellClient, loaders: string[] = []): PowerShellClient => ({
+      ...client,
+      legacyMfaModule: {
+        appFolders: [LOCAL],
+        uninstall: { key: 'HKEY_CURRENT_USER\\…\\Uninstall\\f3b5c1a9e7d20864', displayName: 'Microsoft Exchange Online Powershell Module', displayVersion: '16.0.2440.0', uninstallString: UNINSTALL },
+        loaders,
+      },
+    });
+
+    it('fails when it is the only module: it cannot connect whatever the settings, and says how to move off it', async () => {
+      const result = await check(withMfaModule(windows([desktop], [mod('PowerShellGet', '1.0.0.1', WIN.desktopAll, 'AllUsers', ['Desktop'])]), ['C:\\Program Files\\WindowsPowerShell\\Scripts\\Load-ExchangeMFA.ps1']));
+      expect(result.status).toBe('fail');
+      if (result.status !== 'fail') return;
+      expect(result.cause).toBe('legacy-mfa-module');
+      expect(result.summary).toMatch(/^The Exchange Online Remote PowerShell Module 16\.0\.2440\.0 \(the MFA module, Connect-EXOPSSession\) is installed\./);
+      expect(result.summary).toContain('turned Remote PowerShell off for every tenant in October 2023');
+      // Windows PowerShell's in-box PowerShellGet needs TLS 1.2 and NuGet before Install-Module works.
+      expect(commandsOf(result)).toEqual([
+        '[Net.ServicePointManager]::SecurityProtocol = [Net.ServicePointManager]::SecurityProtocol -bor [Net.SecurityProtocolType]::Tls12',
+        'Install-PackageProvider -Name NuGet -Scope CurrentUser -Force',
+        'Install-Module -Name ExchangeOnlineManagement -Scope CurrentUser',
+        'Connect-ExchangeOnline -UserPrincipalName <your admin UPN>',
+        UNINSTALL,
+        'Uninstall-Script -Name Load-ExchangeMFA',
+      ]);
+      expect(result.evidence).toContainEqual({ label: 'MFA module (ClickOnce)', value: LOCAL, sensitive: true });
+    });
+
+    it('warns when a current module is installed beside it, and only says how to remove the old one', async () => {
+      const result = await check(withMfaModule(windows([desktop, core('7.6.0', 'C:\\Program Files\\PowerShell\\7')], [mod(EXO_NAME, '3.10.1', WIN.coreUser, 'CurrentUser', ['Core']), ...PACKAGING_WIN]), ['C:\\Users\\alex\\Documents\\WindowsPowerShell\\Microsoft.PowerShell_profile.ps1']));
+      expect(result.status).toBe('warn');
+      if (result.status !== 'warn') return;
+      expect(result.summary).toContain('ExchangeOnlineManagement 3.10.1 is installed too (PowerShell 7.6.0): connect with Connect-ExchangeOnline there');
+      expect(commandsOf(result)).toEqual([UNINSTALL, 'notepad $PROFILE']);
+    });
+  });
 });
+

@@ -23,7 +23,7 @@ function programs(outputs: Record<string, string>): Context['exec'] {
 }
 
 function machine(stubs: Partial<Context>): Context {
-  return fakeContext({ config: fakeConfig(), env: {}, platform: 'linux', exec: programs({}), ...stubs });
+  return fakeContext({ config: fakeConfig(), env: {}, platform: 'linux', exec: programs({}), readFile: async () => undefined, readDir: async () => undefined, ...stubs });
 }
 
 const HKCU = 'reg query HKCU\\Software\\Microsoft\\Windows\\CurrentVersion\\Internet Settings';
@@ -56,6 +56,41 @@ describe('proxy-config on Windows', () => {
       winrm: 'direct',
     });
     expect(result.remediation[1]?.commands).toEqual(['netsh winhttp import proxy source=ie', '$o = New-PSSessionOption -ProxyAccessType IEConfig', 'Connect-ExchangeOnline -UseRPSSession -PSSessionOption $o']);
+  });
+
+  // The seed's case: Load-ExchangeMFA 1.1 ends with an IEConfig session option, on a machine with no IE proxy.
+  const LOADER = 'C:\\Program Files\\WindowsPowerShell\\Scripts\\Load-ExchangeMFA.ps1';
+  const loader = (lastLines: string) =>
+    `. $ScriptName\r\n#make sure the Exchange session uses the same proxy settings as IE/Edge\r\n${lastLines}\r\n`;
+  const seedMachine = (script: string, internetSettings: string) =>
+    machine({
+      platform: 'win32',
+      env: { ProgramFiles: 'C:\\Program Files', USERPROFILE: 'C:\\Users\\alex' },
+      readFile: async (path) => (path.toLowerCase() === LOADER.toLowerCase() ? script : undefined),
+      exec: programs({ [HKCU]: fixture(internetSettings), 'netsh winhttp show proxy': fixture('netsh/en-direct-microsoft.txt') }),
+    });
+
+  it('names the seed case: a session option asking for the IE proxy where Internet Options have none', async () => {
+    const ctx = seedMachine(loader('$ProxySetting = New-PSSessionOption -ProxyAccessType IEConfig\r\nConnect-EXOPSSession -PSSessionOption $ProxySetting'), 'reg-query/internet-settings-empty-values.txt');
+    const result = await runCheck(proxyConfig, ctx);
+    expect(result.status).toBe('warn');
+    if (result.status !== 'warn') return;
+    expect(result.cause).toBe('ie-proxy-option-without-ie-proxy');
+    expect(result.summary).toContain('Load-ExchangeMFA.ps1 hands Connect-EXOPSSession a session option that asks WinRM for the Internet Explorer proxy');
+    expect(result.summary).toContain('Create Powershell Session is failed using OAuth');
+    expect(result.remediation[0]?.commands).toContain('$ProxySetting = $null');
+    expect(result.remediation[1]?.commands).toEqual(['inetcpl.cpl ,4', 'netsh winhttp import proxy source=ie']);
+    expect(result.evidence.find((e) => e.label === 'Session option taking the Internet Explorer proxy')?.sensitive).toBe(true);
+  });
+
+  it('leaves the seed case out when the option is commented out, or when Internet Options do name a proxy', async () => {
+    const commented = seedMachine(loader('#$ProxySetting = New-PSSessionOption -ProxyAccessType IEConfig\r\nConnect-EXOPSSession #-PSSessionOption $ProxySetting'), 'reg-query/internet-settings-empty-values.txt');
+    expect((await runCheck(proxyConfig, commented)).status).toBe('pass');
+    const withProxy = seedMachine(loader('$ProxySetting = New-PSSessionOption -ProxyAccessType IEConfig'), 'reg-query/internet-settings-manual-local.txt');
+    const result = await runCheck(proxyConfig, withProxy);
+    // What remains is the usual legacy case, said with the script in mind.
+    expect(result.summary).toMatch(/^Remote PowerShell \(WinRM\) goes direct/);
+    expect(result.summary).toContain('Connect-EXOPSSession only where no script hands it the IE proxy');
   });
 
   it('trusts the DefaultConnectionSettings blob over ProxyEnable (the blob says direct here)', async () => {

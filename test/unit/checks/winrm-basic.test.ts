@@ -33,7 +33,7 @@ function exo(version: string, folder: string): InstalledModule {
 }
 
 function client(modules: readonly InstalledModule[], editions: readonly PowerShellEdition[] = [DESKTOP, CORE]): PowerShellClient {
-  return { editions, modules, modulePaths: { Desktop: DESKTOP_PATHS, Core: CORE_PATHS } };
+  return { editions, modules, modulePaths: { Desktop: DESKTOP_PATHS, Core: CORE_PATHS }, ieProxyOptions: [] };
 }
 
 async function run(machine: Omit<FixtureMachine, 'platform'> & { platform?: NodeJS.Platform }, powershell?: PowerShellClient) {
@@ -159,4 +159,30 @@ describe('parseScQueryState', () => {
     expect(parseScQueryState('        TYPE               : 20  WIN32_SHARE_PROCESS  \r\n')).toBeUndefined();
     expect(parseScQueryState(fixture('sc-query/service-missing.txt'))).toBeUndefined();
   });
+
+  describe('with the retired MFA module (Connect-EXOPSSession)', () => {
+    const mfa = (modules: readonly InstalledModule[] = []): PowerShellClient => ({
+      ...client(modules, [DESKTOP]),
+      legacyMfaModule: { appFolders: ['C:\\Users\\alex\\AppData\\Local\\Apps\\2.0\\A\\B\\micr..tion_c3bce3770c238a49_0010.0000_90fa60bba125a33a'], loaders: [] },
+    });
+
+    it('explains the seed error by Group Policy, yet advises the module, not Basic: Remote PowerShell is gone', async () => {
+      const result = await run({ commands: { [POLICY]: fixture('reg-query/winrm-policy-allowbasic-0.txt'), [SC]: fixture('sc-query/winrm-running.txt') } }, mfa());
+      expect(result.status).toBe('fail');
+      if (result.status !== 'fail') return;
+      expect(result.cause).toBe('legacy-mfa-module');
+      expect(result.summary).toContain('Group Policy turns Basic authentication off for the WinRM client');
+      expect(result.summary).toContain('allowing Basic would not make it connect');
+      expect(result.remediation.flatMap((r) => r.commands)).toEqual(['Install-Module ExchangeOnlineManagement -Scope CurrentUser -Force', 'Connect-ExchangeOnline']);
+    });
+
+    it('passes with Basic allowed, and warns rather than fails when a REST module is there too', async () => {
+      const allowed = await run({ commands: { [POLICY]: ABSENT, [LOCAL]: ABSENT, [SC]: fixture('sc-query/winrm-running.txt') } }, mfa());
+      expect(allowed.status).toBe('pass');
+      expect(allowed.summary).toContain('so WinRM is not what blocks it (Remote PowerShell itself is retired: see module-versions)');
+      const beside = await run({ commands: { [POLICY]: fixture('reg-query/winrm-policy-allowbasic-0.txt'), [SC]: fixture('sc-query/winrm-running.txt') } }, mfa([exo('3.10.1', ALL_DESKTOP)]));
+      expect(beside.status).toBe('warn');
+    });
+  });
 });
+

@@ -141,6 +141,7 @@ describe('loadedModule, as module-versions uses it', () => {
     editions: [{ edition: 'Desktop', version: '5.1.19041.4522', source: 'test' }],
     modules,
     modulePaths: { Desktop: ['C:\\Users\\alex\\Documents\\WindowsPowerShell\\Modules', 'C:\\Program Files\\WindowsPowerShell\\Modules'], Core: [] },
+    ieProxyOptions: [],
   });
 
   it('takes the first folder of the module path over a higher version, folding case on Windows', () => {

@@ -126,6 +126,6 @@ describe('discoverPowerShell on Linux and macOS', () => {
 
   it('finds no folders and no modules where there is no PowerShell', async () => {
     const { client } = await discoverPowerShell(context(machine('linux-no-powershell')));
-    expect(client).toEqual({ editions: [], modules: [], modulePaths: { Desktop: [], Core: [] } });
+    expect(client).toEqual({ editions: [], modules: [], ieProxyOptions: [], modulePaths: { Desktop: [], Core: [] } });
   });
 });
