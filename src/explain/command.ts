@@ -71,9 +71,23 @@ export async function runExplain(input: ExplainInput): Promise<number> {
 
 /** The JSON shape: `{signals, causes: [{category, title, confidence, matched, fix, checks, …}]}`. */
 export function toJson(result: Explanation) {
+  const notice = result.notice;
   return {
     recognised: result.recognised,
     signals: result.signals,
+    ...(notice
+      ? {
+          notice: {
+            id: notice.id,
+            title: notice.title,
+            matched: notice.matched,
+            why: notice.why,
+            fix: { summary: notice.fix.summary, runBy: notice.fix.runBy, commands: notice.fix.commands },
+            checks: notice.checks,
+            confirm: confirmCommand(notice.checks),
+          },
+        }
+      : {}),
     causes: result.causes.map((c) => ({
       category: c.category,
       title: c.title,
@@ -98,6 +112,15 @@ function renderExplanation(result: Explanation, style: Style): string {
   const out: string[] = [];
   const found = describeSignals(result.signals);
   out.push(`${style.bold('Signals')}  ${found.length > 0 ? found.join(' · ') : 'none the doctor knows'}`, '');
+  const notice = result.notice;
+  if (notice) {
+    out.push(`${style.bold('First:')} ${style.bold(notice.title)}`);
+    out.push(`   Matched: “${notice.matched}”`, `   Why: ${notice.why}`, `   Fix (run by ${ACTOR_LABEL[notice.fix.runBy]}): ${notice.fix.summary}`);
+    for (const command of notice.fix.commands) out.push(`     ${style.cyan(command)}`);
+    const confirm = confirmCommand(notice.checks);
+    if (confirm) out.push(`   Confirm: ${style.cyan(confirm)}`);
+    out.push('');
+  }
   out.push(style.bold(result.recognised ? (result.causes.length === 1 ? 'Likely cause' : 'Likely causes, most likely first') : 'Not recognised'));
   result.causes.forEach((cause, i) => {
     out.push('');

@@ -7,7 +7,7 @@
  * recognised, with what to collect next: never a guess dressed as an answer.
  */
 import { type AadstsEntry, type Category, describeAadsts } from '../knowledge/aadsts.js';
-import { CATEGORY_CHECKS, KNOWN_ERRORS, type KnownError, type Signal } from '../knowledge/errors.js';
+import { CATEGORY_CHECKS, KNOWN_ERRORS, type KnownError, MFA_MODULE_NOTICE, type Signal } from '../knowledge/errors.js';
 import { forAccount } from '../knowledge/fixes.js';
 import { Redactor } from '../redact.js';
 import { fix, type Remediation } from '../result.js';
@@ -32,8 +32,19 @@ interface ExplainedCause {
   readonly legacy: boolean;
 }
 
+/** A fact about the path the text comes from, said before the causes (the retired MFA module). */
+interface PathNotice {
+  readonly id: string;
+  readonly title: string;
+  readonly matched: string;
+  readonly why: string;
+  readonly fix: Remediation;
+  readonly checks: readonly string[];
+}
+
 export interface Explanation {
   readonly signals: Signals;
+  readonly notice?: PathNotice;
   /** At most three, best first; one `other` cause when nothing was recognised. */
   readonly causes: readonly ExplainedCause[];
   readonly recognised: boolean;
@@ -57,7 +68,7 @@ const NOT_RECOGNISED: ExplainedCause = {
   legacy: false,
 };
 
-const LEGACY_HINTS = ['new-exopssession', 'connect-exopssession', 'userpssession', '-userpssession', 'microsoft.exchange.management.exoppowershellmodule', 'exopowershellmodule', 'wsman', 'winrm'];
+const LEGACY_HINTS = ['new-exopssession', 'connect-exopssession', 'createexopssession', 'userpssession', '-userpssession', 'microsoft.exchange.management.exoppowershellmodule', 'exopowershellmodule', 'wsman', 'winrm'];
 
 /** Explains a text. Pure and synchronous: nothing leaves the process. */
 export function explain(raw: string): Explanation {
@@ -96,8 +107,9 @@ export function explain(raw: string): Explanation {
   // The fixes name the account the text names, when it names one.
   const upn = accountIn(prepared.spaced);
   const filled = (cause: ExplainedCause): ExplainedCause => ({ ...cause, fix: forAccount(cause.fix, upn) });
-  if (ranked.length === 0) return { signals, causes: [filled(NOT_RECOGNISED)], recognised: false };
-  return { signals, causes: ranked.map(filled), recognised: true };
+  const notice = signals.mfaModule ? { notice: { ...MFA_MODULE_NOTICE, matched: signals.mfaModule, fix: forAccount(MFA_MODULE_NOTICE.fix, upn) } } : {};
+  if (ranked.length === 0) return { signals, ...notice, causes: [filled(NOT_RECOGNISED)], recognised: false };
+  return { signals, ...notice, causes: ranked.map(filled), recognised: true };
 }
 
 /** The first user principal name in the text that is not a service or placeholder address. */

@@ -20,6 +20,11 @@ export interface Signals {
   readonly httpStatuses: readonly number[];
   readonly exceptions: readonly string[];
   readonly networkCodes: readonly string[];
+  /**
+   * What shows the text comes from the retired MFA module (Connect-EXOPSSession, a ClickOnce app under
+   * `%LOCALAPPDATA%\Apps\2.0`), quoted without the user's part of the path.
+   */
+  readonly mfaModule?: string;
 }
 
 /** The text three ways: as given (cleaned), with wrapping undone into spaces, and squashed for phrases. */
@@ -204,6 +209,7 @@ export function extractSignals(text: PreparedText, whole: string = text.lines): 
   );
   const exceptions = distinct(all(spaced, /\b((?:[A-Z][A-Za-z0-9]*\.)*[A-Z][A-Za-z0-9]*(?:Exception|Error))\b(?=[:\s,)]|$)/g).filter((e) => /Exception$|^[A-Z]\w+\.\w+Error$/.test(e)), 5);
   const networkCodes = distinct(all(spaced, /\b(ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|EPROTO|UND_ERR_[A-Z_]+|CERT_[A-Z_]+|UNABLE_TO_[A-Z_]+|SELF_SIGNED_CERT_IN_CHAIN|DEPTH_ZERO_SELF_SIGNED_CERT|ERR_TLS_[A-Z_]+)\b/g));
+  const mfaModule = mfaModuleOf(text);
   return {
     aadsts,
     correlationIds,
@@ -215,7 +221,18 @@ export function extractSignals(text: PreparedText, whole: string = text.lines): 
     httpStatuses,
     exceptions,
     networkCodes,
+    ...(mfaModule ? { mfaModule } : {}),
   };
+}
+
+/** The MFA module's own script, its ClickOnce folder or its connect command; console wrapping does not matter. */
+function mfaModuleOf(text: PreparedText): string | undefined {
+  if (/\\apps\\2\.0\\.*createexopssession\.ps1/.test(text.squashed)) return '\\Apps\\2.0\\…\\CreateExoPSSession.ps1';
+  if (text.squashed.includes('createexopssession.ps1')) return 'CreateExoPSSession.ps1';
+  if (/micr\.\.tion_[0-9a-f]{16}_/.test(text.squashed)) return '\\Apps\\2.0\\…\\micr..tion_…';
+  if (text.squashed.includes('connect-exopssession')) return 'Connect-EXOPSSession';
+  if (text.squashed.includes('microsoft.exchange.management.exopowershellmodule')) return 'Microsoft.Exchange.Management.ExoPowershellModule';
+  return undefined;
 }
 
 /** The signals found, in words (`AADSTS50076`, `HTTP 407`, `module 2.0.5 (Windows PowerShell 5.1)`). */
@@ -225,6 +242,7 @@ export function describeSignals(signals: Signals): string[] {
     ...signals.httpStatuses.map((status) => `HTTP ${status}`),
     ...signals.networkCodes,
     ...signals.exceptions,
+    ...(signals.mfaModule ? ['the retired MFA module'] : []),
     ...(signals.module ? [`module ${signals.module.version}${signals.module.edition ? ` (${signals.module.edition === 'Core' ? 'PowerShell 7' : 'Windows PowerShell 5.1'})` : ''}`] : []),
     ...signals.cmdlets,
     ...(signals.cloud ? [`cloud ${signals.cloud}`] : []),

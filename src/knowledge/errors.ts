@@ -102,6 +102,24 @@ const ENTRIES: readonly (Omit<KnownError, 'fix'> & { readonly fix: FixSpec })[] 
     legacy: true,
   },
   {
+    id: 'rps-ie-proxy-option-without-proxy',
+    title: 'A session option asks WinRM for the Internet Explorer proxy, and the machine has none (Load-ExchangeMFA)',
+    category: 'proxy',
+    // The MFA module's own script marks the path the helper loads; the option itself or the helper make it likelier.
+    signals: [/-ProxyAccessType\s+IEConfig/i, 'Load-ExchangeMFA', 'CreateExoPSSession.ps1'],
+    boost: [/-ProxyAccessType\s+IEConfig/i, 'Load-ExchangeMFA', '$ProxySetting', 'Create Powershell Session is failed using OAuth'],
+    likelihood: 0.5,
+    why: 'Load-ExchangeMFA 1.1 ends with New-PSSessionOption -ProxyAccessType IEConfig, which makes the WinRM session take the Internet Options proxy; on a machine whose Internet Options name none, sign-in works and New-ExoPSSession then fails. Passing no proxy option cures it. This is the opposite of a network that needs a proxy the WinRM leg lacks.',
+    fix: {
+      summary: 'Pass no proxy option (set $ProxySetting to $null before Connect-EXOPSSession, or leave -PSSessionOption out); if the network does need a proxy, set it in Internet Options and import it into WinHTTP. Best: move to the current module.',
+      runBy: 'admin',
+      commands: ['$ProxySetting = $null', 'Connect-EXOPSSession -UserPrincipalName <upn> -PSSessionOption $ProxySetting', 'netsh winhttp import proxy source=ie', UPDATE_MODULE],
+    },
+    checks: ['proxy-config', 'powershell-client'],
+    link: 'https://learn.microsoft.com/powershell/exchange/v1-module-mfa-connect-to-exo-powershell',
+    legacy: true,
+  },
+  {
     id: 'rps-access-flag',
     title: "The account's PowerShell access (RemotePowerShellEnabled / EXOModuleEnabled) is off",
     category: 'powershell_access_disabled',
@@ -777,6 +795,26 @@ const ENTRIES: readonly (Omit<KnownError, 'fix'> & { readonly fix: FixSpec })[] 
 
 /** Errors the doctor knows, with their fixes as remediations (a table's link among the commands becomes a link). */
 export const KNOWN_ERRORS: readonly KnownError[] = ENTRIES.map((entry) => ({ ...entry, fix: remediationOf(entry.fix, entry.link) }));
+
+/**
+ * Said before any cause when the text comes from the retired MFA module (Connect-EXOPSSession, the
+ * ClickOnce app under %LOCALAPPDATA%\Apps\2.0): whatever broke that session, the module cannot connect
+ * any more (docs/legacy-mfa-module.md, "Retirement").
+ */
+export const MFA_MODULE_NOTICE = {
+  id: 'legacy-mfa-module',
+  title: 'This comes from the retired Exchange Online Remote PowerShell Module (the MFA module, Connect-EXOPSSession)',
+  why: 'That module connects only through Remote PowerShell over WinRM, and Exchange Online turned Remote PowerShell off for every tenant in October 2023: whatever the cause below, it cannot connect any more. The causes still say what was wrong on the machine.',
+  fix: remediationOf(
+    {
+      summary: 'Install the current ExchangeOnlineManagement module for your account and connect with Connect-ExchangeOnline (REST: no WinRM Basic, no proxy session option); then remove "Microsoft Exchange Online Powershell Module" in Settings > Apps, and Load-ExchangeMFA if you used it.',
+      runBy: 'admin',
+      commands: ['Install-Module -Name ExchangeOnlineManagement -Scope CurrentUser', CONNECT, 'Uninstall-Script -Name Load-ExchangeMFA'],
+    },
+    DOC.v3,
+  ),
+  checks: ['powershell-client', 'module-versions'],
+} as const;
 
 /** Checks that confirm or rule out a category, when an entry names none of its own (AADSTS entries). */
 export const CATEGORY_CHECKS: Readonly<Record<Category, readonly string[]>> = {

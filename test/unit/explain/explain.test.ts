@@ -147,3 +147,38 @@ describe('judgeCauses', () => {
     expect(byCategory['powershell_access_disabled']).toMatchObject({ verdict: 'not-checked', by: [] });
   });
 });
+
+describe('the retired MFA module', () => {
+  // The error of the article exo-doctor started from: the MFA module's own script under Apps\2.0.
+  const SEED = [
+    'New-ExoPSSession : Create Powershell Session is failed using OAuth',
+    'At C:\\Users\\<local user name>\\AppData\\Local\\Apps\\2.0\\AN5BH7D1.Q5V\\Z9RHER5V.08Z\\micr..tion_c3bce3770c238a49_0010.0000_90fa60bba125a33a\\CreateExoPSSession.ps1:179',
+    'char:22',
+    '+ … PSSession = New-ExoPSSession -UserPrincipalName $UserPrincipalName -C …',
+    '+                 ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~',
+    '    + CategoryInfo          : NotSpecified: (:) [New-ExoPSSession], Exception',
+    '    + FullyQualifiedErrorId : System.Exception,Microsoft.Exchange.Management.ExoPowershellSnapin.NewExoPSSession',
+  ].join('\r\n');
+
+  it('is named before any cause on the seed transcript, quoted without the user part of the path', () => {
+    const result = explain(SEED);
+    expect(result.notice).toMatchObject({ id: 'legacy-mfa-module', matched: '\\Apps\\2.0\\…\\CreateExoPSSession.ps1' });
+    expect(result.notice?.fix.commands).toContain('Install-Module -Name ExchangeOnlineManagement -Scope CurrentUser');
+    // The causes still read the machine: Basic off first, then the seed's own IE-proxy option.
+    expect(result.causes.map((c) => c.id).slice(0, 2)).toEqual(['rps-winrm-basic-off', 'rps-ie-proxy-option-without-proxy']);
+    const json = toJson(result);
+    expect(Object.keys(json).indexOf('notice')).toBeLessThan(Object.keys(json).indexOf('causes'));
+  });
+
+  it('reads a wrapped path, and leaves current-module errors alone', () => {
+    const wrapped = explain('New-ExoPSSession : Create Powershell Session is failed using OAuth\nAt C:\\Users\\x\\AppData\\Local\\Apps\\2.0\\A\\B\\micr..tion_c3bce3770c238a49_0010.0000_90fa60bba125a33a\\CreateExoPSS\nession.ps1:179 char:22');
+    expect(wrapped.notice?.id).toBe('legacy-mfa-module');
+    expect(explain('Connect-ExchangeOnline : UnAuthorized\nAt C:\\Program Files\\WindowsPowerShell\\Modules\\ExchangeOnlineManagement\\3.7.2\\netFramework\\ExchangeOnlineManagement.psm1:762').notice).toBeUndefined();
+  });
+
+  it('puts the IE proxy option first when the text shows it', () => {
+    const result = explain('$ProxySetting = New-PSSessionOption -ProxyAccessType IEConfig\r\nConnect-EXOPSSession -PSSessionOption $ProxySetting\r\nNew-ExoPSSession : Create Powershell Session is failed using OAuth');
+    expect(result.causes[0]?.id).toBe('rps-ie-proxy-option-without-proxy');
+    expect(result.causes[0]?.fix.commands[0]).toBe('$ProxySetting = $null');
+  });
+});
