@@ -29,39 +29,31 @@ import { tlsInspection } from './tls-inspection.js';
 import { tokenClaims } from './token-claims.js';
 import { winrmBasic } from './winrm-basic.js';
 
-export const registry: readonly AnyCheck[] = [
-  // What the doctor runs on, and what it was asked to look at.
-  runtime,
-  inputs,
-  // The machine's proxy settings and the way each client stack goes.
-  proxyConfig,
-  // The admin's PowerShell client: editions, the module and its neighbours, WinRM, script policy, TLS.
-  powershellClient,
-  moduleVersions,
-  winrmBasic,
-  executionPolicy,
-  dotnetTls,
+/** The layers of the diagnosis, in order; a scenario's trouble sits in one of them (`demo --list`). */
+export const LAYERS: readonly { readonly name: string; readonly title: string; readonly checks: readonly AnyCheck[] }[] = [
+  // What the doctor runs on, and what it was asked to look at; the machine's proxy settings and the way
+  // each client stack goes; the admin's PowerShell client: editions, the module and its neighbours,
+  // WinRM, script policy, TLS.
+  {
+    name: 'machine',
+    title: 'The machine',
+    checks: [runtime, inputs, proxyConfig, powershellClient, moduleVersions, winrmBasic, executionPolicy, dotnetTls],
+  },
   // The network: proxies, endpoints, certificates, time.
-  proxyHealth,
-  endpoints,
-  tlsInspection,
-  clockSkew,
+  { name: 'network', title: 'The network', checks: [proxyHealth, endpoints, tlsInspection, clockSkew] },
   // The tenant, found without credentials: its cloud, and where its users sign in.
-  tenantDiscovery,
-  federation,
-  // The sign-in, as Connect-ExchangeOnline does it, and what the token says.
-  exoToken,
-  tokenClaims,
-  // Beside it, a Microsoft Graph sign-in for what Exchange does not show (MFA, app, roles, sign-ins).
-  graphToken,
-  // Exchange Online itself: a real read-only cmdlet, the account's PowerShell access, its roles.
-  exoConnection,
-  exoUserAccess,
-  exoRoles,
-  // The organisation setting the old advice names (it concerns Outlook, not PowerShell).
-  orgOauth2ClientProfile,
-  // From Graph: MFA state, the module's enterprise app, the sign-in log.
-  mfaState,
-  exoAppPrincipal,
-  signInLog,
+  { name: 'tenant', title: 'The tenant', checks: [tenantDiscovery, federation] },
+  // The sign-in, as Connect-ExchangeOnline does it, and what the token says; beside it, a Microsoft Graph
+  // sign-in for what Exchange does not show (MFA, app, roles, sign-ins).
+  { name: 'sign-in', title: 'The sign-in', checks: [exoToken, tokenClaims, graphToken] },
+  // Exchange Online itself: a real read-only cmdlet, the account's PowerShell access, its roles; the
+  // organisation setting the old advice names (it concerns Outlook, not PowerShell); from Graph: MFA
+  // state, the module's enterprise app, the sign-in log.
+  {
+    name: 'account',
+    title: 'The account and organisation',
+    checks: [exoConnection, exoUserAccess, exoRoles, orgOauth2ClientProfile, mfaState, exoAppPrincipal, signInLog],
+  },
 ];
+
+export const registry: readonly AnyCheck[] = LAYERS.flatMap((layer) => layer.checks);

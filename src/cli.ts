@@ -134,7 +134,7 @@ async function runDiagnosis(options: DiagnoseOptions): Promise<void> {
 }
 
 async function runDemo(options: DiagnoseOptions, scenario: string, list: boolean, environmentGiven: boolean): Promise<void> {
-  const [{ demo, listScenarios }, { listChecks }, { createContext, detectInvocation }, { registry }] = await Promise.all([
+  const [{ demo, listScenarios }, { listChecks }, { createContext, detectInvocation }, { registry, LAYERS }] = await Promise.all([
     import('./demo.js'),
     import('./diagnose.js'),
     import('./context.js'),
@@ -143,7 +143,8 @@ async function runDemo(options: DiagnoseOptions, scenario: string, list: boolean
   const output = { stdout: process.stdout, stderr: process.stderr };
   const machine = createContext({ config: configOf(options, detectInvocation()) });
   if (list) {
-    process.exitCode = await listScenarios(machine, options.json, output);
+    const layers = LAYERS.map((layer) => ({ name: layer.name, title: layer.title, checks: layer.checks.map((check) => check.id) }));
+    process.exitCode = await listScenarios(machine, options.json, output, layers, Math.min(machine.terminal.columns ?? 100, 120));
     return;
   }
   if (options.listChecks) {

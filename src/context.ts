@@ -10,7 +10,7 @@
 import { execFile } from 'node:child_process';
 import { lookup } from 'node:dns/promises';
 import { chmod, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
-import { basename, dirname } from 'node:path';
+import { basename, dirname, resolve as resolvePath } from 'node:path';
 import { createRequire } from 'node:module';
 import { connect as netConnect, isIP } from 'node:net';
 import type { Duplex } from 'node:stream';
@@ -229,6 +229,14 @@ export interface WorldOverrides {
   readonly exec?: Context['exec'];
   /** Files the machine has besides its real ones (a certificate handed to the doctor, say). */
   readonly files?: Readonly<Record<string, string>>;
+  /** The machine's own files and folders, instead of this computer's (a simulated machine's). */
+  readonly readFile?: Context['readFile'];
+  readonly readDir?: Context['readDir'];
+  /**
+   * Files the doctor was handed on this computer (an error transcript, say), read from its disk even when
+   * the machine is simulated; the certificate, CA file and token cache of the configuration always are.
+   */
+  readonly ownFiles?: readonly string[];
 }
 
 export interface CreateContextOptions {
@@ -281,9 +289,16 @@ export function createContext(options: CreateContextOptions): Context {
   redactor.addIdentifier(currentUserName(), 'machine-user');
   const log = createLogger(config.verbose, options.writeLog ?? ((line) => process.stderr.write(line)), redactor);
 
+  // A simulated machine's files replace this computer's, except the files the doctor itself was handed.
+  const own = new Set(
+    [config.certificateFile, config.caFile, config.tokenCache, ...(options.world?.ownFiles ?? [])].filter((p): p is string => p !== undefined).map((p) => resolvePath(p)),
+  );
+  const machine = (path: string) => (own.has(resolvePath(path)) ? undefined : options.world);
   const readFileOrUndefined = async (path: string): Promise<string | undefined> => {
     const given = options.world?.files?.[path];
     if (given !== undefined) return given;
+    const simulated = machine(path)?.readFile;
+    if (simulated) return simulated(path);
     try {
       return await readFile(path, 'utf8');
     } catch (err) {
@@ -336,6 +351,8 @@ export function createContext(options: CreateContextOptions): Context {
       await chmod(path, 0o600);
     },
     readDir: async (path) => {
+      const simulated = machine(path)?.readDir;
+      if (simulated) return simulated(path);
       try {
         return await readdir(path);
       } catch (err) {
@@ -564,24 +581,31 @@ async function createDispatcher(
   const tlsOptions = { ca: [...ca], timeout: options.timeoutMs };
   const direct = buildConnector(tlsOptions);
   // Connects where the resolver says, while TLS still checks the name that was asked for.
-  const connect: buildConnector.connector = (opts, callback) => {
-    const port = Number(opts.port) || (opts.protocol === 'https:' ? 443 : 80);
-    resolve(opts.hostname, port).then(
-      (endpoints) => {
-        const target = endpoints[0];
-        if (!target) return callback(Object.assign(new Error(`${opts.hostname} has no address`), { code: 'ENOTFOUND' }), null);
-        const servername = opts.servername ?? (isIP(opts.hostname) ? undefined : opts.hostname);
-        direct({ ...opts, hostname: target.address, port: String(target.port), ...(servername ? { servername } : {}) }, callback);
-      },
-      (err: unknown) => callback(err instanceof Error ? err : new Error(String(err)), null),
-    );
-  };
+  const resolved =
+    (connector: buildConnector.connector): buildConnector.connector =>
+    (opts, callback) => {
+      const port = Number(opts.port) || (opts.protocol === 'https:' ? 443 : 80);
+      resolve(opts.hostname, port).then(
+        (endpoints) => {
+          const target = endpoints[0];
+          if (!target) return callback(Object.assign(new Error(`${opts.hostname} has no address`), { code: 'ENOTFOUND' }), null);
+          const servername = opts.servername ?? (isIP(opts.hostname) ? undefined : opts.hostname);
+          connector({ ...opts, hostname: target.address, port: String(target.port), ...(servername ? { servername } : {}) }, callback);
+        },
+        (err: unknown) => callback(err instanceof Error ? err : new Error(String(err)), null),
+      );
+    };
+  const connect = resolved(direct);
   const timeouts = { headersTimeout: options.timeoutMs, bodyTimeout: options.timeoutMs };
   if (!options.proxy) return new Agent({ connect, ...timeouts });
   return new ProxyAgent({
     uri: options.proxy,
     // The CONNECT to the proxy gets the same limits: undici's default would wait 300 s for its answer.
-    clientFactory: (origin, clientOptions) => new Pool(origin, { ...clientOptions, ...timeouts }),
+    // The proxy's own name is found by the same resolver as every other name.
+    clientFactory: (origin, clientOptions) => {
+      const toProxy = (clientOptions as { connect?: unknown } | undefined)?.connect;
+      return new Pool(origin, { ...clientOptions, ...(typeof toProxy === 'function' ? { connect: resolved(toProxy as buildConnector.connector) } : {}), ...timeouts });
+    },
     proxyTls: { timeout: options.timeoutMs },
     // Trust and time limit apply to the TLS session inside the tunnel too.
     requestTls: tlsOptions,

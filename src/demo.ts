@@ -7,10 +7,12 @@ import type { Config, Context } from './context.js';
 import { diagnose, type Output, unusableFileOption, write } from './diagnose.js';
 import type { DiagnoseOptions } from './options.js';
 import { EXIT } from './exit.js';
+import { wrap } from './report/text.js';
 import { planChecks, SelectionError } from './runner.js';
 import { builtInScenarioNames, loadScenario } from './sim/load.js';
 import { type Scenario, ScenarioError } from './sim/scenario.js';
 import { simulatedBrowser } from './sim/browser.js';
+import { machineMembers } from './sim/machine.js';
 import { startWorld, type World } from './sim/world.js';
 
 export interface DemoRun {
@@ -26,16 +28,71 @@ export interface DemoRun {
   readonly signal: AbortSignal;
 }
 
-/** `demo --list`: one line per scenario. */
-export async function listScenarios(machine: Context, json: boolean, output: Output): Promise<number> {
+/** A layer of the diagnosis (checks/index.ts LAYERS), by the ids of its checks. */
+export interface ScenarioLayer {
+  readonly name: string;
+  readonly title: string;
+  readonly checks: readonly string[];
+}
+
+/** What `demo --list` says of one scenario. */
+interface ListedScenario {
+  readonly name: string;
+  readonly description: string;
+  /** The layer its top finding is in; `none` for a world where everything works. */
+  readonly layer: string;
+  readonly topFinding: string | null;
+  readonly accounts: readonly string[];
+  /** The account or app the demo signs in as. */
+  readonly signsInAs: string;
+  readonly machine: string;
+}
+
+/** `demo --list`: the scenarios grouped by the layer their trouble is in, with the accounts each world holds. */
+export async function listScenarios(machine: Context, json: boolean, output: Output, layers: readonly ScenarioLayer[], width = 100): Promise<number> {
   const scenarios = await Promise.all(builtInScenarioNames().map((name) => loadScenario(name, machine.readFile)));
+  const listed = scenarios.map((s): ListedScenario => {
+    const top = s.expect.topFinding;
+    const app = s.apps.find((a) => a.appId === s.signIn.appId);
+    return {
+      name: s.name,
+      description: s.description,
+      layer: top ? (layers.find((l) => l.checks.includes(top.check))?.name ?? 'other') : 'none',
+      topFinding: top ? `${top.check} ${top.status}` : null,
+      accounts: s.users.map((u) => u.upn),
+      signsInAs: s.signIn.mode === 'device-code' ? (s.signIn.upn as string) : `${app?.displayName ?? s.signIn.appId} (app, ${s.signIn.mode})`,
+      machine: describeMachine(s),
+    };
+  });
   if (json) {
-    await write(output.stdout, `${JSON.stringify(scenarios.map((s) => ({ name: s.name, description: s.description })), null, 2)}\n`);
+    await write(output.stdout, `${JSON.stringify(listed, null, 2)}\n`);
     return EXIT.ok;
   }
-  const width = Math.max(...scenarios.map((s) => s.name.length));
-  await write(output.stdout, `${scenarios.map((s) => `${s.name.padEnd(width)}  ${s.description}`).join('\n')}\n`);
+  const nameWidth = Math.max(...listed.map((s) => s.name.length));
+  const indent = ' '.repeat(2 + nameWidth + 2);
+  const groups = [{ name: 'none', title: 'Nothing wrong' }, ...layers, { name: 'other', title: 'Elsewhere' }];
+  const lines: string[] = ['Scenarios, by the layer where the trouble is. Run one with: exo-doctor demo --scenario <name>'];
+  for (const group of groups) {
+    const members = listed.filter((s) => s.layer === group.name);
+    if (members.length === 0) continue;
+    lines.push('', group.title);
+    for (const s of members) {
+      lines.push(...wrap(`  ${s.name.padEnd(nameWidth)}  ${s.description}`, width, indent));
+      const others = s.accounts.filter((a) => a !== s.signsInAs);
+      lines.push(...wrap(`${indent}Signs in as ${s.signsInAs}${others.length > 0 ? `; also holds ${others.join(', ')}` : ''}. Machine: ${s.machine}.`, width, indent));
+    }
+  }
+  await write(output.stdout, `${lines.join('\n')}\n`);
   return EXIT.ok;
+}
+
+/** "Windows (win32)", or what the scenario's machine is. */
+function describeMachine(scenario: Scenario): string {
+  const m = scenario.machine;
+  if (m.platform !== 'win32') return `${m.platform === 'darwin' ? 'macOS' : 'Linux'}, nothing the client checks read`;
+  const versions = (name: string) => Object.keys(m.files ?? {}).some((path) => path.toLowerCase().endsWith(name));
+  const shells = [versions('\\powershell.exe') ? 'Windows PowerShell' : undefined, versions('\\pwsh.exe') ? 'PowerShell 7' : undefined].filter(Boolean);
+  return `Windows${shells.length > 0 ? ` with ${shells.join(' and ')}` : ''}`;
 }
 
 export async function demo(run: DemoRun): Promise<number> {
@@ -131,7 +188,14 @@ export function demoContext(
   // The simulated person at the browser is the account the doctor was told to sign in as.
   if (upn) world.signInAs(upn);
   const files = credentials?.certificate ? { [certificateFile]: `${credentials.certificate.certPem}${credentials.certificate.keyPem}` } : {};
-  // The demo's machine has a browser, in which the simulated user completes `--sign-in browser`.
-  const ctx: Context = world.context(config, undefined, { files, exec: simulatedBrowser(() => ctx) });
+  // The scenario's machine, and nothing of the computer the demo runs on; it also has a browser, in
+  // which the simulated user completes `--sign-in browser`.
+  const machine = machineMembers(scenario.machine);
+  const ctx: Context = world.context(config, undefined, {
+    ...machine,
+    files,
+    exec: simulatedBrowser(() => ctx, machine.exec),
+    ...(options.errorFile !== undefined ? { ownFiles: [options.errorFile] } : {}),
+  });
   return ctx;
 }

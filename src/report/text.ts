@@ -106,8 +106,12 @@ function renderEvidence(evidence: readonly ReportEvidence[], { style, width }: T
   const labelWidth = Math.min(Math.max(...evidence.map((e) => e.label.length)), 30);
   const lines = [style.dim('  Evidence')];
   for (const item of evidence) {
-    const label = item.label.padEnd(labelWidth);
-    lines.push(...wrap(`    ${label}  ${item.value}`, width, ' '.repeat(4 + Math.max(label.length, labelWidth) + 2)));
+    // A label longer than the column gets a line of its own, so its value keeps the width of the page.
+    if (item.label.length > labelWidth) {
+      lines.push(`    ${item.label}`, ...wrap(`      ${item.value}`, width, '      '));
+      continue;
+    }
+    lines.push(...wrap(`    ${item.label.padEnd(labelWidth)}  ${item.value}`, width, ' '.repeat(4 + labelWidth + 2)));
   }
   return lines;
 }
@@ -192,7 +196,8 @@ function hasMasked(doc: ReportDocument): boolean {
  * Wraps a line at `width`, continuing with `indent`. Words longer than the width (URLs, commands) stay
  * whole. Escape codes count for nothing.
  */
-function wrap(line: string, width: number, indent: string): string[] {
+/** Breaks a line at spaces to fit `width` (colour codes do not count); later lines start with `indent`. */
+export function wrap(line: string, width: number, indent: string): string[] {
   // eslint-disable-next-line no-control-regex -- colour codes are skipped when measuring
   const visible = (text: string) => text.replace(/\u001b\[[0-9;]*m/g, '').length;
   if (visible(line) <= width) return [line];

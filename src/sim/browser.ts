@@ -2,16 +2,17 @@
  * The admin's browser, simulated: what `xdg-open` (or `open`, or `rundll32 url.dll`) would start when
  * MSAL opens the sign-in page. It loads the page from the world, where the scenario's user signs in at
  * once, and delivers Entra's answer to MSAL's loopback listener: a redirect, or the self-posting form
- * Entra sends for `response_mode=form_post`. The demo's machine has it, so `--sign-in browser` works there.
+ * Entra sends for `response_mode=form_post`. The demo's machine has it, so `--sign-in browser` works there;
+ * every other program is the machine's own (`otherPrograms`).
  */
 import type { Context, ExecResult } from '../context.js';
 import { loadUndici } from '../net/undici.js';
 
 const OPENERS = new Set(['xdg-open', 'open', 'rundll32']);
 
-export function simulatedBrowser(world: () => Context): Context['exec'] {
-  return async (command, args): Promise<ExecResult> => {
-    if (!OPENERS.has(command)) return { kind: 'not-found', command };
+export function simulatedBrowser(world: () => Context, otherPrograms?: Context['exec']): Context['exec'] {
+  return async (command, args, options): Promise<ExecResult> => {
+    if (!OPENERS.has(command)) return otherPrograms ? otherPrograms(command, args, options) : { kind: 'not-found', command };
     const url = args[args.length - 1] as string;
     const { request } = await loadUndici();
     const dispatcher = await world().dispatcher({ timeoutMs: 10_000 });

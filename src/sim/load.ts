@@ -1,5 +1,6 @@
 /** Finding a scenario by name or path, resolving `extends`, and validating the result. */
 import { parseScenario, type Scenario, ScenarioError } from './scenario.js';
+import { BUILT_IN_MACHINES } from './machines/index.js';
 import { BUILT_IN_SCENARIOS } from './scenarios/index.js';
 
 export type ReadText = (path: string) => Promise<string | undefined>;
@@ -7,7 +8,7 @@ export type ReadText = (path: string) => Promise<string | undefined>;
 /** A built-in scenario by name, or a JSON file by path (anything with a slash or ending in .json). */
 export async function loadScenario(reference: string, read: ReadText): Promise<Scenario> {
   const { json, source } = await resolveRaw(reference, read, []);
-  return parseScenario(json, source);
+  return parseScenario(withMachine(json, source), source);
 }
 
 export function builtInScenarioNames(): string[] {
@@ -44,6 +45,25 @@ async function resolveRaw(reference: string, read: ReadText, chain: readonly str
   if (typeof base !== 'string') throw new ScenarioError(`${source}: extends: expected the name of a scenario.`);
   const parent = await resolveRaw(base, read, [...chain, reference]);
   return { json: merge(parent.json, own), source };
+}
+
+function builtInMachineNames(): string[] {
+  return Object.keys(BUILT_IN_MACHINES);
+}
+
+/** A scenario's `machine` may extend a built-in machine (src/sim/machines) by name, the way scenarios extend. */
+function withMachine(json: unknown, source: string): unknown {
+  if (!isObject(json) || !isObject(json['machine'])) return json;
+  const resolve = (machine: Record<string, unknown>, chain: readonly string[]): Record<string, unknown> => {
+    const { extends: base, ...own } = machine;
+    if (base === undefined) return own;
+    if (typeof base !== 'string' || !isObject(BUILT_IN_MACHINES[base])) {
+      throw new ScenarioError(`${source}: machine.extends: expected one of the built-in machines (${builtInMachineNames().join(', ')}), got ${JSON.stringify(base)}.`);
+    }
+    if (chain.includes(base)) throw new ScenarioError(`${source}: machines extend each other in a cycle: ${[...chain, base].join(' → ')}.`);
+    return merge(resolve(BUILT_IN_MACHINES[base], [...chain, base]), own) as Record<string, unknown>;
+  };
+  return { ...json, machine: resolve(json['machine'], []) };
 }
 
 /** Objects merge key by key; lists and values replace. */

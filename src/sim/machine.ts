@@ -19,7 +19,7 @@ import { posix, win32 } from 'node:path';
 import type { Context, ExecResult } from '../context.js';
 
 /** A registry value: a string (REG_SZ), or a typed value; REG_BINARY is written as hex. */
-type RegistryValue =
+export type RegistryValue =
   | string
   | { readonly type: 'REG_SZ' | 'REG_EXPAND_SZ'; readonly value: string }
   | { readonly type: 'REG_DWORD' | 'REG_QWORD'; readonly value: number }

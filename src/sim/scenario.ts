@@ -4,6 +4,7 @@
  * How to write one: docs/simulated-world.md.
  */
 import { ENVIRONMENT_NAMES, type EnvironmentName } from '../clouds.js';
+import type { MachineSpec, RecordedCommand, RegistryValue } from './machine.js';
 import { roleNamed } from './roles.js';
 
 type PerUserMfa = 'disabled' | 'enabled' | 'enforced';
@@ -136,6 +137,18 @@ export interface Scenario {
     readonly expiresInSeconds: number;
   };
   readonly faults: Readonly<Record<string, HostFaults>>;
+  /**
+   * Forward proxies the world runs, as `host:port`: each answers CONNECT to any host of the world (and
+   * nothing else), so a machine whose settings name one reaches Microsoft 365 through it.
+   */
+  readonly proxies: readonly string[];
+  /** `proxy-only`: the firewall refuses direct connections to Microsoft 365; only the proxies get out. */
+  readonly egress: 'open' | 'proxy-only';
+  /**
+   * The admin's computer, as the client checks read it (src/sim/machine.ts). Absent in a scenario file:
+   * a Linux machine with no files and no programs, so nothing of the computer the demo runs on leaks in.
+   */
+  readonly machine: MachineSpec;
   /**
    * What the doctor must find: the top finding (the first failure in the registry's order, else the
    * first warning) names this check and says this. Absent: every check passes or is not applicable.
@@ -347,6 +360,9 @@ export function parseScenario(json: unknown, source: string): Scenario {
       expiresInSeconds: deviceCode.field('expiresInSeconds').number(900, 1),
     },
     faults,
+    proxies: root.field('proxies').list((p) => p.string(/^[a-z0-9.-]+:\d{1,5}$/i, 'a proxy as host:port').toLowerCase(), []),
+    egress: root.has('egress') ? root.field('egress').oneOf(['open', 'proxy-only'] as const) : 'open',
+    machine: root.has('machine') ? readMachine(root.field('machine')) : { platform: 'linux' },
     expect: root.has('expect') && root.field('expect').has('topFinding')
       ? {
           topFinding: {
@@ -357,6 +373,57 @@ export function parseScenario(json: unknown, source: string): Scenario {
         }
       : {},
   };
+}
+
+const PLATFORMS: readonly NodeJS.Platform[] = ['win32', 'linux', 'darwin'];
+const REGISTRY_TYPES = ['REG_SZ', 'REG_EXPAND_SZ', 'REG_DWORD', 'REG_QWORD', 'REG_MULTI_SZ', 'REG_BINARY'] as const;
+
+/**
+ * A machine: `platform`, `env`, `files`, `registry`, `commands` (src/sim/machine.ts). A `null` entry
+ * removes what a scenario extended from had (a file, a registry key or value, a command, a variable).
+ */
+function readMachine(m: Reader): MachineSpec {
+  const present = (r: Reader) => r.value !== null;
+  const env = Object.fromEntries(m.field('env').entries().filter(([, v]) => present(v)).map(([name, v]) => [name, v.value === '' ? '' : v.string()]));
+  const files = Object.fromEntries(m.field('files').entries().filter(([, v]) => present(v)).map(([path, v]) => [path, typeof v.value === 'string' ? v.value : v.fail('the file\'s text')]));
+  const registry = Object.fromEntries(
+    m.field('registry').entries().filter(([, v]) => present(v)).map(([key, values]) => [
+      key,
+      Object.fromEntries(values.entries().filter(([, v]) => present(v)).map(([name, v]) => [name, readRegistryValue(v)])),
+    ]),
+  );
+  const commands = Object.fromEntries(m.field('commands').entries().filter(([, v]) => present(v)).map(([line, v]) => [line, readCommand(v)]));
+  return {
+    platform: m.field('platform').oneOf(PLATFORMS),
+    ...(Object.keys(env).length > 0 ? { env } : {}),
+    ...(Object.keys(files).length > 0 ? { files } : {}),
+    // A Windows machine always has a registry, even an empty one: reg.exe answers "not found" from it.
+    ...(m.has('registry') || m.field('platform').value === 'win32' ? { registry } : {}),
+    ...(Object.keys(commands).length > 0 ? { commands } : {}),
+  };
+}
+
+function readRegistryValue(v: Reader): RegistryValue {
+  if (typeof v.value === 'string') return v.value;
+  const type = v.field('type').oneOf(REGISTRY_TYPES);
+  const value = v.field('value');
+  switch (type) {
+    case 'REG_DWORD':
+    case 'REG_QWORD':
+      return { type, value: value.number(undefined, 0, type === 'REG_DWORD' ? 0xffffffff : Number.MAX_SAFE_INTEGER) };
+    case 'REG_MULTI_SZ':
+      return { type, value: value.list((x) => (x.value === '' ? '' : x.string())) };
+    case 'REG_BINARY':
+      return { type, value: value.string(/^([0-9a-f]{2}\s*)*$/i, 'hex bytes') };
+    default:
+      return { type, value: value.value === '' ? '' : value.string() };
+  }
+}
+
+function readCommand(v: Reader): RecordedCommand {
+  if (typeof v.value === 'string') return v.value;
+  const text = (r: Reader) => (r.value === undefined || r.value === '' ? '' : r.string());
+  return { exitCode: v.field('exitCode').number(0, 0, 0xffffffff), stdout: text(v.field('stdout')), stderr: text(v.field('stderr')) };
 }
 
 function readFaults(f: Reader): HostFaults {

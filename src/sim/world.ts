@@ -8,8 +8,9 @@
  * How to write a scenario: docs/simulated-world.md.
  */
 import { createServer as createHttpsServer, type Server } from 'node:https';
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import { type AddressInfo, createServer as createTcpServer, type Server as TcpServer, type Socket } from 'node:net';
+import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { type AddressInfo, connect as netConnect, createServer as createTcpServer, type Server as TcpServer, type Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { randomBytes } from 'node:crypto';
 import { decodeJwt } from '../auth/jwt.js';
 import { CLOUDS, ENVIRONMENT_NAMES } from '../clouds.js';
@@ -63,6 +64,9 @@ const EXTRA_HOSTS = [
   'www.powershellgallery.com',
 ] as const;
 
+/** What a test or the demo says about the admin's machine in the world. */
+type WorldMachine = Pick<WorldOverrides, 'env' | 'platform' | 'exec' | 'files' | 'readFile' | 'readDir' | 'ownFiles'>;
+
 export interface WorldOptions {
   /** Where to listen; 127.0.0.1 on a free port by default. */
   readonly listen?: { readonly host?: string; readonly port?: number };
@@ -85,8 +89,11 @@ export interface World {
   signInAs(upn: string): void;
   /** Every host name the world answers. */
   readonly hosts: readonly string[];
-  /** A doctor context that lives in this world; `machine` sets the machine's own settings (proxy variables, programs). */
-  context(config: Config, writeLog?: (line: string) => void, machine?: Pick<WorldOverrides, 'env' | 'platform' | 'exec' | 'files'>): Context;
+  /**
+   * A doctor context that lives in this world; `machine` sets the machine's own settings (proxy
+   * variables, programs, and with `readFile`/`readDir` its whole file system: src/sim/machine.ts).
+   */
+  context(config: Config, writeLog?: (line: string) => void, machine?: WorldMachine): Context;
   /** The port of the shared HTTPS listener. */
   readonly port: number;
   stop(): Promise<void>;
@@ -202,9 +209,55 @@ export async function startWorld(scenario: Scenario, options: WorldOptions = {})
   await new Promise<void>((resolve) => blackHole.listen(0, '127.0.0.1', resolve));
   const blackHolePort = (blackHole.address() as AddressInfo).port;
 
+  // The scenario's forward proxies: one listener answers CONNECT for all of them, into the world only.
+  const proxy = createHttpServer((_req, res) => {
+    res.writeHead(405, { 'content-type': 'text/plain' }).end('This simulated proxy tunnels HTTPS only (CONNECT).\n');
+  });
+  proxy.on('connect', (req: IncomingMessage, client: Duplex, head: Buffer) => {
+    client.on('error', () => undefined);
+    const [, host = '', port = '443'] = /^\[?([^\]]+?)\]?:(\d+)$/.exec(req.url ?? '') ?? [];
+    reachable(host, Number(port))
+      .then(([target]) => {
+        if (!target) throw new Error('no address');
+        const upstream = netConnect(target.port, target.address, () => {
+          client.write('HTTP/1.1 200 Connection established\r\n\r\n');
+          if (head.length > 0) upstream.write(head);
+          upstream.pipe(client);
+          client.pipe(upstream);
+        });
+        sockets.add(upstream);
+        upstream.on('close', () => sockets.delete(upstream));
+        upstream.on('error', () => client.destroy());
+        client.on('close', () => upstream.destroy());
+      })
+      .catch(() => client.end('HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\n\r\n'));
+  });
+  proxy.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+  const proxyPort = (proxy.address() as AddressInfo).port;
+  const proxyHosts = new Set(scenario.proxies.map((p) => p.replace(/:\d+$/, '')));
+
+  // With egress limited to the proxies, a direct connection meets a closed port (refused), as behind a firewall that rejects.
+  const closed = createTcpServer();
+  await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+  const closedPort = (closed.address() as AddressInfo).port;
+  await new Promise((resolve) => closed.close(resolve));
+
   const resolve = async (host: string, requestedPort: number): Promise<readonly ResolvedEndpoint[]> => {
+    const found = await reachable(host, requestedPort);
+    const name = host.toLowerCase().replace(/\.$/, '');
+    if (scenario.egress === 'proxy-only' && !proxyHosts.has(name) && name !== '127.0.0.1' && name !== 'localhost') return found.map((e) => ({ ...e, port: closedPort }));
+    return found;
+  };
+
+  /** Where a name leads from inside the world's network (its proxies see every host). */
+  const reachable = async (host: string, requestedPort: number): Promise<readonly ResolvedEndpoint[]> => {
     const name = host.toLowerCase().replace(/\.$/, '');
     if (name === '127.0.0.1' || name === 'localhost') return [{ address: '127.0.0.1', family: 4, port: requestedPort }];
+    if (proxyHosts.has(name) && scenario.proxies.includes(`${name}:${requestedPort}`)) return [{ address: '127.0.0.1', family: 4, port: proxyPort }];
     const f = fault(name);
     if (!hosts.has(name) || f.unresolvable) {
       throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${host}`), { code: 'ENOTFOUND', hostname: host, syscall: 'getaddrinfo' });
@@ -234,7 +287,7 @@ export async function startWorld(scenario: Scenario, options: WorldOptions = {})
       }),
     stop: async () => {
       for (const socket of sockets) socket.destroy();
-      await Promise.all([new Promise((r) => server.close(r)), new Promise((r) => blackHole.close(r))]);
+      await Promise.all([new Promise((r) => server.close(r)), new Promise((r) => blackHole.close(r)), new Promise((r) => proxy.close(r))]);
     },
   };
 }

@@ -6,12 +6,35 @@ import { runCliAsync as runCli } from '../support/cli.js';
 import { schemaValidator } from '../support/schema.js';
 
 describe('exo-doctor demo', () => {
-  it.concurrent('lists the scenarios, one line each', async () => {
+  it.concurrent('lists the scenarios by the layer where the trouble is, with the accounts each world holds', async () => {
     const { code, stdout } = await runCli(['demo', '--list']);
     expect(code).toBe(0);
-    const lines = stdout.trimEnd().split('\n');
-    expect(lines).toHaveLength(14);
-    expect(lines[0]).toMatch(/^healthy +Everything works/);
+    const headings = stdout.split('\n').filter((line) => /^\S/.test(line)).slice(1);
+    expect(headings).toEqual(['Nothing wrong', 'The machine', 'The network', 'The tenant', 'The sign-in', 'The account and organisation']);
+    const machine = stdout.slice(stdout.indexOf('The machine'), stdout.indexOf('The network'));
+    for (const name of ['legacy-mfa-module', 'legacy-winhttp-direct', 'module-too-new-for-powershell', 'scripts-disabled']) expect(machine).toContain(`  ${name} `);
+    expect(stdout).toMatch(/ {2}healthy +Everything works/);
+    expect(stdout).toContain('Signs in as meganb@contoso.com; also holds adelev@contoso.com.');
+    expect(stdout).toContain('Signs in as Contoso EXO automation (app, certificate)');
+
+    const listed = JSON.parse((await runCli(['demo', '--list', '--json'])).stdout) as { name: string; layer: string; accounts: string[] }[];
+    expect(listed).toHaveLength(18);
+    expect(listed.find((s) => s.name === 'legacy-mfa-module')).toMatchObject({ layer: 'machine', accounts: ['meganb@contoso.com', 'adelev@contoso.com'] });
+    expect(listed.find((s) => s.name === 'powershell-disabled')?.layer).toBe('account');
+  });
+
+  it.concurrent('shows the seed\'s failure on the seed\'s machine, PowerShell-client rows filled in', async () => {
+    const { code, stdout } = await runCli(['demo', '--scenario', 'legacy-mfa-module']);
+    expect(code).toBe(1);
+    expect(stdout).toMatch(/⚠ warn +powershell-client +Windows PowerShell 5\.1\.17134\.1 is installed/);
+    expect(stdout).toMatch(/✖ fail +winrm-basic +The retired MFA module/);
+    const findings = stdout.slice(stdout.indexOf('Findings, worst first'));
+    expect(findings).toMatch(/^Findings, worst first\n\n✖ fail module-versions:/);
+    // Read as one line: the report wraps at the terminal's width.
+    const text = findings.replace(/\s+/g, ' ');
+    expect(text).toContain('The Exchange Online Remote PowerShell Module 16.0.2440.0 (the MFA module, Connect-EXOPSSession) is installed.');
+    expect(text).toContain('Load-ExchangeMFA.ps1 hands Connect-EXOPSSession a session option that asks WinRM for the Internet Explorer proxy');
+    expect(text).toContain('$ProxySetting = $null');
   });
 
   it.concurrent('runs the diagnosis against the simulated tenant and names it', async () => {

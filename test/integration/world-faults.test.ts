@@ -1,6 +1,8 @@
 // Faults the world injects per host, as a client sees them through the doctor's own network client.
+import { request } from 'undici';
 import { describe, expect, it } from 'vitest';
 import { TransportError } from '../../src/auth/network-client.js';
+import { fakeConfig } from '../support/fake-context.js';
 import { call, networkClient, world } from '../support/world.js';
 
 const CONFIG = 'https://login.microsoftonline.com/contoso.com/v2.0/.well-known/openid-configuration';
@@ -112,5 +114,42 @@ describe('loopback guard', () => {
     expect(() => net.connect(443, '93.184.215.14')).toThrow(/loopback guard/);
     const dns = await import('node:dns/promises');
     await expect(dns.lookup('login.microsoftonline.com')).rejects.toThrow(/loopback guard/);
+  });
+});
+
+describe('the world\'s network: its proxies and its firewall', () => {
+  it('runs the scenario\'s proxies, which tunnel to the world under their own names, and only CONNECT', async () => {
+    const w = await world('healthy', { proxies: ['proxy.contoso.com:8080'] });
+    try {
+      const ctx = w.context(fakeConfig());
+      const dispatcher = await ctx.dispatcher({ timeoutMs: 3000, proxy: 'http://proxy.contoso.com:8080' });
+      const answer = await request(CONFIG, { dispatcher });
+      expect(answer.statusCode).toBe(200);
+      await answer.body.text();
+      await dispatcher.close();
+      // A proxy on another port is not there; a plain request to the proxy is refused as a proxy would.
+      await expect(ctx.resolve('proxy.contoso.com', 3128)).rejects.toMatchObject({ code: 'ENOTFOUND' });
+      const [endpoint] = await ctx.resolve('proxy.contoso.com', 8080);
+      const plain = await request(`http://127.0.0.1:${endpoint?.port}/`);
+      expect(plain.statusCode).toBe(405);
+      await plain.body.text();
+    } finally {
+      await w.stop();
+    }
+  });
+
+  it('refuses direct connections when egress is proxy-only, and still lets the proxy through', async () => {
+    const w = await world('healthy', { proxies: ['proxy.contoso.com:8080'], egress: 'proxy-only' });
+    try {
+      const ctx = w.context(fakeConfig());
+      await expect(ctx.connect('login.microsoftonline.com', 443, { timeoutMs: 2000 })).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+      const dispatcher = await ctx.dispatcher({ timeoutMs: 3000, proxy: 'http://proxy.contoso.com:8080' });
+      const answer = await request(CONFIG, { dispatcher });
+      expect(answer.statusCode).toBe(200);
+      await answer.body.text();
+      await dispatcher.close();
+    } finally {
+      await w.stop();
+    }
   });
 });

@@ -1,12 +1,13 @@
 import { createServer as createHttpServer, type IncomingMessage, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import { type AddressInfo, connect, createServer as createTcpServer, type Server as TcpServer } from 'node:net';
+import { type AddressInfo, connect, createServer as createTcpServer, isIP, type Server as TcpServer } from 'node:net';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Context, createContext } from '../../src/context.js';
+import { machineMembers } from '../../src/sim/machine.js';
 import { fakeConfig } from '../support/fake-context.js';
 import { makeTestPki, type TestPki } from '../support/openssl-pki.js';
 
@@ -22,7 +23,8 @@ function contextTo(port: number, extra: Partial<Parameters<typeof createContext>
   return createContext({
     config: fakeConfig({ upn: 'megan@contoso.com' }),
     writeLog: (line) => void log.push(line),
-    world: { resolve: async () => [{ address: '127.0.0.1', family: 4, port }], ...extra },
+    // Every name leads to the test server; an address (a proxy's, say) is where it says.
+    world: { resolve: async (host, asked) => (isIP(host) ? [{ address: host, family: 4, port: asked }] : [{ address: '127.0.0.1', family: 4, port }]), ...extra },
   });
 }
 
@@ -65,6 +67,23 @@ describe('createContext: files', () => {
   it('lists a directory, and answers undefined for one that does not exist', async () => {
     expect(await ctx.readDir(dir)).toEqual(['a.txt']);
     expect(await ctx.readDir(join(dir, 'nope'))).toBeUndefined();
+  });
+
+  it('reads a simulated machine instead of this computer, except the files the doctor was handed', async () => {
+    const machine = machineMembers({ platform: 'win32', files: { 'C:\\Users\\alex\\profile.ps1': 'Set-Location C:\\' } });
+    const simulated = createContext({
+      config: fakeConfig({ certificateFile: join(dir, 'a.txt') }),
+      writeLog: () => undefined,
+      world: { ...machine, ownFiles: [join(dir, 'transcript.txt')] },
+    });
+    writeFileSync(join(dir, 'transcript.txt'), 'New-ExoPSSession : failed');
+    expect(await simulated.readFile('C:\\Users\\alex\\profile.ps1')).toBe('Set-Location C:\\');
+    expect(await simulated.readDir('C:\\Users\\alex')).toEqual(['profile.ps1']);
+    // This computer's files are not the machine's: the demo never sees a real PowerShell or profile.
+    expect(await simulated.readDir(dir)).toBeUndefined();
+    expect(await simulated.readFile(join(dir, 'missing-on-both.txt'))).toBeUndefined();
+    expect(await simulated.readFile(join(dir, 'a.txt'))).toBe('hello');
+    expect(await simulated.readFile(join(dir, 'transcript.txt'))).toBe('New-ExoPSSession : failed');
   });
 });
 

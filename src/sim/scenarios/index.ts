@@ -10,16 +10,24 @@ import exoAppDisabled from './exo-app-disabled.json';
 import federatedIdpUnreachable from './federated-idp-unreachable.json';
 import gccHighWrongEnvironment from './gcc-high-wrong-environment.json';
 import healthy from './healthy.json';
+import legacyMfaModule from './legacy-mfa-module.json';
+import legacyWinhttpDirect from './legacy-winhttp-direct.json';
 import mfaRequiredNotRegistered from './mfa-required-not-registered.json';
+import moduleTooNewForPowershell from './module-too-new-for-powershell.json';
 import noExchangeRole from './no-exchange-role.json';
 import oauth2ClientProfileOff from './oauth2-client-profile-off.json';
 import perUserMfaOff from './per-user-mfa-off.json';
 import powershellDisabled from './powershell-disabled.json';
+import scriptsDisabled from './scripts-disabled.json';
 import throttled from './throttled.json';
 
 /** Raw scenario files by name, in the order `demo --list` shows them. */
 export const BUILT_IN_SCENARIOS: Readonly<Record<string, unknown>> = {
   healthy,
+  'legacy-mfa-module': legacyMfaModule,
+  'legacy-winhttp-direct': legacyWinhttpDirect,
+  'module-too-new-for-powershell': moduleTooNewForPowershell,
+  'scripts-disabled': scriptsDisabled,
   'powershell-disabled': powershellDisabled,
   'no-exchange-role': noExchangeRole,
   'mfa-required-not-registered': mfaRequiredNotRegistered,

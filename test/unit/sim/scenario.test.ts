@@ -10,7 +10,7 @@ const noFiles = files({});
 describe('built-in scenarios', () => {
   it('include every scenario the issue asks for', () => {
     expect(builtInScenarioNames()).toEqual([
-      'healthy', 'powershell-disabled', 'no-exchange-role', 'mfa-required-not-registered', 'per-user-mfa-off',
+      'healthy', 'legacy-mfa-module', 'legacy-winhttp-direct', 'module-too-new-for-powershell', 'scripts-disabled', 'powershell-disabled', 'no-exchange-role', 'mfa-required-not-registered', 'per-user-mfa-off',
       'device-code-blocked-by-ca', 'exo-app-disabled', 'assignment-required', 'oauth2-client-profile-off',
       'federated-idp-unreachable', 'gcc-high-wrong-environment', 'clock-skew', 'throttled', 'app-only-no-role',
     ]);
@@ -83,5 +83,44 @@ describe('scenario errors name the file and the field', () => {
   it('loads a scenario file that extends a built-in one', async () => {
     const scenario = await loadScenario('./mine.json', files({ './mine.json': { extends: 'healthy', name: 'mine', description: 'My own tenant, with security defaults on.', securityDefaults: true } }));
     expect(scenario).toMatchObject({ name: 'mine', securityDefaults: true, source: './mine.json' });
+  });
+});
+
+describe('a scenario\'s machine', () => {
+  const mine = (machine: unknown) => files({ './mine.json': { extends: 'healthy', name: 'mine', description: 'My own machine, for the client checks.', machine } });
+
+  it('extends a built-in machine, and a null removes what it had', async () => {
+    const scenario = await loadScenario(
+      './mine.json',
+      mine({
+        extends: 'windows-11',
+        files: { 'C:\\Program Files\\PowerShell\\7\\pwsh.exe': null, 'C:\\Users\\meganb\\Documents\\WindowsPowerShell\\profile.ps1': 'Set-Location C:\\' },
+        registry: { 'HKLM\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion': { InstallationType: 'Server' }, 'HKLM\\SOFTWARE\\Microsoft\\.NETFramework\\v4.0.30319': null },
+        env: { PSModulePath: null },
+      }),
+    );
+    const machine = scenario.machine;
+    expect(machine.platform).toBe('win32');
+    expect(machine.files).not.toHaveProperty(['C:\\Program Files\\PowerShell\\7\\pwsh.exe']);
+    expect(machine.files?.['C:\\WINDOWS\\System32\\WindowsPowerShell\\v1.0\\powershell.exe']).toBe('');
+    expect(machine.files?.['C:\\Users\\meganb\\Documents\\WindowsPowerShell\\profile.ps1']).toBe('Set-Location C:\\');
+    // Objects merge: the other values of the key stay.
+    expect(machine.registry?.['HKLM\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion']).toMatchObject({ InstallationType: 'Server', CurrentBuild: '26100' });
+    expect(machine.registry).not.toHaveProperty(['HKLM\\SOFTWARE\\Microsoft\\.NETFramework\\v4.0.30319']);
+    expect(machine.env).not.toHaveProperty('PSModulePath');
+  });
+
+  it('is an empty Linux machine when the scenario names none, so nothing of the real computer shows', async () => {
+    const { machine: _machine, ...bare } = BUILT_IN_SCENARIOS['healthy'] as Record<string, unknown>;
+    expect(parseScenario(bare, 'bare.json').machine).toEqual({ platform: 'linux' });
+  });
+
+  it('refuses an unknown machine, a registry value of no known type, and a proxy without a port', async () => {
+    await expect(loadScenario('./mine.json', mine({ extends: 'windows-95' }))).rejects.toThrow('./mine.json: machine.extends: expected one of the built-in machines (windows-11), got "windows-95".');
+    await expect(loadScenario('./mine.json', mine({ platform: 'win32', registry: { 'HKLM\\X': { V: { type: 'REG_LINK', value: 'y' } } } }))).rejects.toThrow(
+      'mine.json: machine.registry.HKLM\\X.V.type: expected one of REG_SZ, REG_EXPAND_SZ, REG_DWORD, REG_QWORD, REG_MULTI_SZ, REG_BINARY, got "REG_LINK".',
+    );
+    const healthy = BUILT_IN_SCENARIOS['healthy'] as Record<string, unknown>;
+    expect(() => parseScenario({ ...healthy, proxies: ['proxy.contoso.com'] }, 'mine.json')).toThrow('mine.json: proxies[0]: expected a proxy as host:port, got "proxy.contoso.com".');
   });
 });
