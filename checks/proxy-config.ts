@@ -229,7 +229,7 @@ export const proxyConfig = defineCheck({
       facts.push(evidence(`Variable ${variable.name}`, shown === variable.value ? shown : `${shown} (with credentials, not shown)`));
     }
     for (const settings of [machine.wininet, machine.winhttp, machine.macos, machine.gnome]) {
-      if (settings) facts.push(evidence(`Settings: ${settings.source}`, describeSettings(settings)));
+      if (settings) facts.push(evidence(`Settings: ${settings.source}`, describeSettings(settings)), ...settings.notes.map((note) => evidence('Note', note)));
     }
     if (machine.override) facts.push(evidence('Option --proxy', `${displayProxy(machine.override)}${/\/\/[^/]*@/.test(machine.override) ? ' (with credentials, not shown)' : ''}`));
     for (const pac of loads) facts.push(evidence(`PAC ${pac.url}`, pac.ok ? `evaluated (${pac.bytes} bytes)` : `${pac.problem}: ${pac.detail}`));

@@ -69,7 +69,20 @@ export const winrmBasic = defineCheck({
     const problems = [
       ...(basic.allowed === false ? [basicProblem(basic)] : []),
       ...(service.state !== undefined && service.state !== 'RUNNING' ? [serviceProblem(service.state)] : []),
+      ...(service.missing ? [serviceProblem('NOT_INSTALLED')] : []),
     ];
+    // On the legacy path a service whose state could not be read is a cause not ruled out, said as such.
+    const serviceUnread: Finding[] =
+      service.state === undefined && !service.missing
+        ? [
+            {
+              severity: 'not-checked',
+              summary: `Whether the WinRM service runs could not be read (${service.detail.replace(/^unknown \((.*)\)$/, '$1')}); the legacy connection needs it.`,
+              remediation: [fix({ summary: 'Look at the service from a Command Prompt: STATE must be RUNNING.', runBy: 'admin', commands: ['sc query WinRM'] })],
+            },
+          ]
+        : [];
+    const basicAndService = 'the WinRM client allows Basic authentication and the service runs';
     if (path.legacyLoaded.length > 0 || path.rpsHistory !== undefined) {
       const why =
         path.legacyLoaded.length > 0
@@ -77,7 +90,7 @@ export const winrmBasic = defineCheck({
           : 'Connect-ExchangeOnline -UseRPSSession was used here, which connects through Remote PowerShell over WinRM';
       if (basic.allowed === undefined) return error(`${why}, and whether WinRM allows Basic authentication could not be read: ${basic.detail}.`, { evidence: facts });
       const findings = problems.map((p): Finding => ({ severity: 'fail', summary: `${why}. ${p.summary} Connecting then fails with ${p.error}.`, remediation: [upgrade(path), ...p.remediation] }));
-      return verdict(findings, { pass: `${why}; the WinRM client allows Basic authentication and the service runs, so WinRM is not what blocks that path here.`, evidence: facts, output: undefined });
+      return verdict([...findings, ...serviceUnread], { pass: `${why}; ${basicAndService}, so WinRM is not what blocks that path here.`, evidence: facts, output: undefined });
     }
     if (path.mfaModule) {
       // Basic off is exactly why the MFA module fails, but turning it on would not help: Remote PowerShell is gone.
@@ -90,7 +103,7 @@ export const winrmBasic = defineCheck({
         remediation: [upgrade(path)],
         cause: CAUSE.legacyMfaModule,
       }));
-      return verdict(findings, { pass: `${why}; the WinRM client allows Basic authentication and the service runs, so WinRM is not what blocks it (Remote PowerShell itself is retired: see module-versions).`, evidence: facts, output: undefined });
+      return verdict([...findings, ...serviceUnread], { pass: `${why}; ${basicAndService}, so WinRM is not what blocks it (Remote PowerShell itself is retired: see module-versions).`, evidence: facts, output: undefined });
     }
     if (path.legacy.length > 0 && problems.length > 0) {
       // Installed but not what Import-Module picks: only a script that asks for that version loads it.
@@ -143,7 +156,7 @@ function basicProblem(basic: WinRmBasic): Problem {
   };
 }
 
-function serviceProblem(state: ServiceState): Problem {
+function serviceProblem(state: ServiceState | 'NOT_INSTALLED'): Problem {
   return {
     summary: `The WinRM service is ${state.toLowerCase().replace('_', ' ')}; the WinRM client cannot open a session without it.`,
     error: '"The WinRM client cannot process the request"',
@@ -189,11 +202,11 @@ function majorOf(version: string): number {
 }
 
 /** `sc query WinRM`: the service state, in any display language. */
-async function winRmService(ctx: CheckContext): Promise<{ readonly state?: ServiceState; readonly detail: string }> {
+async function winRmService(ctx: CheckContext): Promise<{ readonly state?: ServiceState; readonly missing?: true; readonly detail: string }> {
   const result = await ctx.exec('sc', ['query', 'WinRM'], { timeoutMs: Math.min(ctx.config.timeoutMs, 10_000), signal: ctx.signal });
   if (result.kind !== 'exited') return { detail: 'unknown (sc.exe could not be run)' };
   // 1060: ERROR_SERVICE_DOES_NOT_EXIST.
-  if (result.exitCode === 1060) return { detail: 'not installed' };
+  if (result.exitCode === 1060) return { missing: true, detail: 'not installed' };
   const state = parseScQueryState(result.stdout);
   return state ? { state, detail: state.toLowerCase().replace('_', ' ') } : { detail: `unknown (sc query exited with ${result.exitCode})` };
 }

@@ -106,6 +106,8 @@ describe('proxy-config on Windows', () => {
     expect(result.status).toBe('pass');
     if (result.status !== 'pass') return;
     expect(routesOf(result.output)).toEqual({ doctor: 'direct', pwsh7: 'direct', winps51: 'direct', winrm: 'direct' });
+    // The stale loose values are said, so an admin who reads ProxyEnable in regedit is not misled.
+    expect(result.evidence.filter((e) => e.label === 'Note').map((e) => e.value).join('\n')).toMatch(/ProxyEnable is 1 but DefaultConnectionSettings has the manual proxy off; Windows uses DefaultConnectionSettings/);
   });
 
   it('reads WinHTTP from its registry blob when present, even with a localised netsh around', async () => {

@@ -160,6 +160,16 @@ describe('parseScQueryState', () => {
     expect(parseScQueryState(fixture('sc-query/service-missing.txt'))).toBeUndefined();
   });
 
+  it('on the legacy path, says when the service could not be read, and fails when it is not installed', async () => {
+    const legacy = client([exo('2.0.5', ALL_DESKTOP)], [DESKTOP]);
+    const unread = await run({ commands: { [POLICY]: ABSENT, [LOCAL]: ABSENT } }, legacy);
+    expect(unread.status).toBe('skip');
+    expect(unread.summary).toBe('Whether the WinRM service runs could not be read (sc.exe could not be run); the legacy connection needs it.');
+    const missing = await run({ commands: { [POLICY]: ABSENT, [LOCAL]: ABSENT, [SC]: { exitCode: 1060, stdout: fixture('sc-query/service-missing.txt') } } }, legacy);
+    expect(missing.status).toBe('fail');
+    expect(missing.summary).toContain('The WinRM service is not installed; the WinRM client cannot open a session without it.');
+  });
+
   describe('with the retired MFA module (Connect-EXOPSSession)', () => {
     const mfa = (modules: readonly InstalledModule[] = []): PowerShellClient => ({
       ...client(modules, [DESKTOP]),
