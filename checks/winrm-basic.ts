@@ -103,7 +103,8 @@ export const winrmBasic = defineCheck({
         remediation: [upgrade(path)],
         cause: CAUSE.legacyMfaModule,
       }));
-      return verdict([...findings, ...serviceUnread], { pass: `${why}; ${basicAndService}, so WinRM is not what blocks it (Remote PowerShell itself is retired: see module-versions).`, evidence: facts, output: undefined });
+      // The service's state changes nothing here (the module cannot connect anyway): evidence only.
+      return verdict(findings, { pass: `${why}; the WinRM client allows Basic authentication (the service: ${service.detail}), so WinRM is not what blocks it (Remote PowerShell itself is retired: see module-versions).`, evidence: facts, output: undefined });
     }
     if (path.legacy.length > 0 && problems.length > 0) {
       // Installed but not what Import-Module picks: only a script that asks for that version loads it.

@@ -221,4 +221,6 @@ async function main(argv: readonly string[]): Promise<void> {
   process.exit();
 }
 
-await main(process.argv);
+// Not awaited: the single executable (npm run package) is CommonJS, which has no top-level await.
+// main() catches its own errors and ends the process itself.
+void main(process.argv);

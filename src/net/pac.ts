@@ -6,6 +6,7 @@
  * A missing file, an unreachable URL and a syntax error are told apart: proxy-agent itself reports a
  * missing file as ENOTFOUND, which reads like DNS (docs/network-and-proxies.md#pac-files).
  */
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import type { Context } from '../context.js';
 import { loadUndici } from './undici.js';
@@ -52,6 +53,17 @@ async function fetchPac(ctx: Context, url: string, options: PacOptions): Promise
   }
 }
 
+/**
+ * QuickJS's WebAssembly when the doctor runs as a single executable (`npm run package`): there is no
+ * package folder to read quickjs.wasm from, so the executable carries it as the asset `quickjs.wasm`.
+ * Undefined otherwise, and QuickJS reads its own file as usual.
+ */
+function singleExecutableQuickjsWasm(): ArrayBuffer | undefined {
+  // node:sea is built in (Node 20.12+); the executable's CommonJS bundle defines import.meta.url too.
+  const sea = createRequire(import.meta.url)('node:sea') as typeof import('node:sea');
+  return sea.isSea() ? sea.getAsset('quickjs.wasm') : undefined;
+}
+
 /** Fetches and compiles a PAC file. */
 export async function loadPac(ctx: Context, url: string, options: PacOptions): Promise<PacLoad> {
   const fetched = await fetchPac(ctx, url, options);
@@ -69,7 +81,8 @@ export async function loadPac(ctx: Context, url: string, options: PacOptions): P
     }
   };
   try {
-    const find = createPacResolver(await QuickJS.create(), fetched.text, {
+    const wasm = singleExecutableQuickjsWasm();
+    const find = createPacResolver(await QuickJS.create(wasm ? { wasm } : undefined), fetched.text, {
       sandbox: {
         alert: () => undefined,
         dnsResolve: firstAddress,

@@ -189,7 +189,7 @@ describe('parseScQueryState', () => {
     it('passes with Basic allowed, and warns rather than fails when a REST module is there too', async () => {
       const allowed = await run({ commands: { [POLICY]: ABSENT, [LOCAL]: ABSENT, [SC]: fixture('sc-query/winrm-running.txt') } }, mfa());
       expect(allowed.status).toBe('pass');
-      expect(allowed.summary).toContain('so WinRM is not what blocks it (Remote PowerShell itself is retired: see module-versions)');
+      expect(allowed.summary).toContain('the WinRM client allows Basic authentication (the service: running), so WinRM is not what blocks it (Remote PowerShell itself is retired: see module-versions)');
       const beside = await run({ commands: { [POLICY]: fixture('reg-query/winrm-policy-allowbasic-0.txt'), [SC]: fixture('sc-query/winrm-running.txt') } }, mfa([exo('3.10.1', ALL_DESKTOP)]));
       expect(beside.status).toBe('warn');
     });
