@@ -29,8 +29,12 @@ import { tlsInspection } from './tls-inspection.js';
 import { tokenClaims } from './token-claims.js';
 import { winrmBasic } from './winrm-basic.js';
 
-/** The layers of the diagnosis, in order; a scenario's trouble sits in one of them (`demo --list`). */
-export const LAYERS: readonly { readonly name: string; readonly title: string; readonly checks: readonly AnyCheck[] }[] = [
+/**
+ * The layers of the diagnosis, in order: the report draws them as a chain (machine → network → tenant →
+ * sign-in → Exchange → account and organisation) and a scenario's trouble sits in one of them
+ * (`demo --list`).
+ */
+const LAYERS: readonly { readonly name: string; readonly title: string; readonly checks: readonly AnyCheck[] }[] = [
   // What the doctor runs on, and what it was asked to look at; the machine's proxy settings and the way
   // each client stack goes; the admin's PowerShell client: editions, the module and its neighbours,
   // WinRM, script policy, TLS.
@@ -47,13 +51,18 @@ export const LAYERS: readonly { readonly name: string; readonly title: string; r
   // sign-in for what Exchange does not show (MFA, app, roles, sign-ins).
   { name: 'sign-in', title: 'The sign-in', checks: [exoToken, tokenClaims, graphToken] },
   // Exchange Online itself: a real read-only cmdlet, the account's PowerShell access, its roles; the
-  // organisation setting the old advice names (it concerns Outlook, not PowerShell); from Graph: MFA
-  // state, the module's enterprise app, the sign-in log.
-  {
-    name: 'account',
-    title: 'The account and organisation',
-    checks: [exoConnection, exoUserAccess, exoRoles, orgOauth2ClientProfile, mfaState, exoAppPrincipal, signInLog],
-  },
+  // organisation setting the old advice names (it concerns Outlook, not PowerShell).
+  { name: 'exchange', title: 'Exchange Online', checks: [exoConnection, exoUserAccess, exoRoles, orgOauth2ClientProfile] },
+  // From Graph, what Exchange does not show: the account's MFA state, the module's enterprise app, the
+  // sign-in log.
+  { name: 'account', title: 'The account and organisation in Entra ID', checks: [mfaState, exoAppPrincipal, signInLog] },
 ];
 
 export const registry: readonly AnyCheck[] = LAYERS.flatMap((layer) => layer.checks);
+
+/** The layers by check id, as the report and `demo --list` name them. */
+export const LAYER_IDS: readonly { readonly name: string; readonly title: string; readonly checks: readonly string[] }[] = LAYERS.map((layer) => ({
+  name: layer.name,
+  title: layer.title,
+  checks: layer.checks.map((check) => check.id),
+}));

@@ -119,7 +119,7 @@ function interruptSignal(): AbortSignal {
 }
 
 async function runDiagnosis(options: DiagnoseOptions): Promise<void> {
-  const [{ diagnose, listChecks }, { createContext, detectInvocation }, { registry }] = await Promise.all([
+  const [{ diagnose, listChecks }, { createContext, detectInvocation }, { registry, LAYER_IDS }] = await Promise.all([
     import('./diagnose.js'),
     import('./context.js'),
     import('../checks/index.js'),
@@ -130,11 +130,11 @@ async function runDiagnosis(options: DiagnoseOptions): Promise<void> {
     return;
   }
   const ctx = createContext({ config: configOf(options, detectInvocation()) });
-  process.exitCode = await diagnose({ registry, ctx, options, output, signal: interruptSignal() });
+  process.exitCode = await diagnose({ registry, ctx, options, output, signal: interruptSignal(), layers: LAYER_IDS });
 }
 
 async function runDemo(options: DiagnoseOptions, scenario: string, list: boolean, environmentGiven: boolean): Promise<void> {
-  const [{ demo, listScenarios }, { listChecks }, { createContext, detectInvocation }, { registry, LAYERS }] = await Promise.all([
+  const [{ demo, listScenarios }, { listChecks }, { createContext, detectInvocation }, { registry, LAYER_IDS }] = await Promise.all([
     import('./demo.js'),
     import('./diagnose.js'),
     import('./context.js'),
@@ -143,8 +143,7 @@ async function runDemo(options: DiagnoseOptions, scenario: string, list: boolean
   const output = { stdout: process.stdout, stderr: process.stderr };
   const machine = createContext({ config: configOf(options, detectInvocation()) });
   if (list) {
-    const layers = LAYERS.map((layer) => ({ name: layer.name, title: layer.title, checks: layer.checks.map((check) => check.id) }));
-    process.exitCode = await listScenarios(machine, options.json, output, layers, Math.min(machine.terminal.columns ?? 100, 120));
+    process.exitCode = await listScenarios(machine, options.json, output, LAYER_IDS, Math.min(machine.terminal.columns ?? 100, 120));
     return;
   }
   if (options.listChecks) {
@@ -153,6 +152,7 @@ async function runDemo(options: DiagnoseOptions, scenario: string, list: boolean
   }
   process.exitCode = await demo({
     registry,
+    layers: LAYER_IDS,
     options,
     scenario,
     explicit: { environment: environmentGiven },

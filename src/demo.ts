@@ -17,6 +17,8 @@ import { startWorld, type World } from './sim/world.js';
 
 export interface DemoRun {
   readonly registry: readonly AnyCheck[];
+  /** The pipeline's layers, by check id (checks/index.ts). */
+  readonly layers?: readonly ScenarioLayer[];
   readonly options: DiagnoseOptions;
   /** A built-in scenario name or a scenario file. */
   readonly scenario: string;
@@ -120,7 +122,7 @@ export async function demo(run: DemoRun): Promise<number> {
       `Simulated tenant "${scenario.name}" on 127.0.0.1:${world.port}: ${scenario.description}\n` +
         'Every Microsoft host below is answered by the simulation; nothing leaves this machine.\n\n',
     );
-    return await diagnose({ registry: run.registry, ctx, options, output: run.output, signal: run.signal, simulation: scenario });
+    return await diagnose({ registry: run.registry, ctx, options, output: run.output, signal: run.signal, simulation: scenario, ...(run.layers ? { layers: run.layers } : {}) });
   } finally {
     await world.stop();
   }

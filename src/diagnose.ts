@@ -6,7 +6,7 @@ import type { AnyCheck } from './check.js';
 import type { Context } from './context.js';
 import type { DiagnoseOptions } from './options.js';
 import { EXIT } from './exit.js';
-import { buildDocument } from './report/document.js';
+import { buildDocument, type ReportLayer } from './report/document.js';
 import { chooseProgressMode, createProgress } from './report/progress.js';
 import { createStyle } from './report/style.js';
 import { renderText } from './report/text.js';
@@ -27,10 +27,12 @@ export interface DiagnoseRun {
   readonly signal: AbortSignal;
   /** The simulated tenant the run is against (`exo-doctor demo`), named in the report. */
   readonly simulation?: { readonly name: string; readonly description: string };
+  /** The pipeline's layers (checks/index.ts LAYERS), by check id: the report draws the chain. */
+  readonly layers?: readonly ReportLayer[];
 }
 
 /** Runs the diagnosis and returns the exit code. */
-export async function diagnose({ registry, ctx, options, output, signal, simulation }: DiagnoseRun): Promise<number> {
+export async function diagnose({ registry, ctx, options, output, signal, simulation, layers }: DiagnoseRun): Promise<number> {
   validateRegistry(registry);
   const plan = (() => {
     try {
@@ -102,6 +104,7 @@ export async function diagnose({ registry, ctx, options, output, signal, simulat
       failOn: options.failOn,
       verbose: options.verbose,
       ...(simulation ? { simulation: { scenario: simulation.name, description: simulation.description } } : {}),
+      ...(layers ? { layers } : {}),
       ...(explanation ? { errorAnalysis: (await import('./explain/verdict.js')).judgeCauses(explanation, run.checks) } : {}),
     },
     ctx.redactor,

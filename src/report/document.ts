@@ -14,7 +14,7 @@ import type { ReportSkipKind, RunReport } from '../runner.js';
 import type { ErrorAnalysis } from '../explain/verdict.js';
 import { uncheckedCount, uncheckedRoots, type Verdict, verdictOf } from '../exit.js';
 
-const SCHEMA_VERSION = 2;
+const SCHEMA_VERSION = 3;
 
 export interface ReportEvidence {
   readonly label: string;
@@ -118,7 +118,17 @@ export interface ReportDocument {
   readonly simulation?: { readonly scenario: string; readonly description: string };
   /** Present with `--error`: the causes the pasted error points to, and what the checks said of each. */
   readonly errorAnalysis?: ErrorAnalysis;
+  /** The layers of the diagnosis in order, each with its checks of this run (renderers draw the chain). */
+  readonly layers: readonly ReportLayer[];
   readonly checks: readonly ReportCheck[];
+}
+
+/** A layer of the diagnosis (checks/index.ts LAYERS): machine, network, tenant, sign-in, Exchange, account. */
+export interface ReportLayer {
+  readonly name: string;
+  readonly title: string;
+  /** Ids of its checks in this run, in run order. */
+  readonly checks: readonly string[];
 }
 
 export type FailOn = 'fail' | 'warn';
@@ -141,6 +151,8 @@ export interface DocumentMeta {
   readonly verbose: boolean;
   readonly simulation?: { readonly scenario: string; readonly description: string };
   readonly errorAnalysis?: ErrorAnalysis;
+  /** The pipeline's layers; without them every check is in one layer, "checks". */
+  readonly layers?: readonly ReportLayer[];
 }
 
 export function buildDocument(run: RunReport, meta: DocumentMeta, redactor: Redactor): ReportDocument {
@@ -221,8 +233,18 @@ export function buildDocument(run: RunReport, meta: DocumentMeta, redactor: Reda
           },
         }
       : {}),
+    layers: layersOf(checks, meta.layers),
     checks,
   };
+}
+
+/** The layers with the checks of this run, in run order; a check no layer names goes into a last one. */
+function layersOf(checks: readonly ReportCheck[], layers: readonly ReportLayer[] = []): ReportLayer[] {
+  const ran = new Set(checks.map((check) => check.id));
+  const out = layers.map((layer) => ({ name: layer.name, title: layer.title, checks: layer.checks.filter((id) => ran.has(id)) })).filter((layer) => layer.checks.length > 0);
+  const named = new Set(out.flatMap((layer) => layer.checks));
+  const rest = checks.filter((check) => !named.has(check.id)).map((check) => check.id);
+  return rest.length > 0 ? [...out, { name: 'checks', title: layers.length > 0 ? 'Other checks' : 'Checks', checks: rest }] : out;
 }
 
 function firstStep(step: ReportRemediation): string {

@@ -10,7 +10,7 @@ describe('exo-doctor demo', () => {
     const { code, stdout } = await runCli(['demo', '--list']);
     expect(code).toBe(0);
     const headings = stdout.split('\n').filter((line) => /^\S/.test(line)).slice(1);
-    expect(headings).toEqual(['Nothing wrong', 'The machine', 'The network', 'The tenant', 'The sign-in', 'The account and organisation']);
+    expect(headings).toEqual(['Nothing wrong', 'The machine', 'The network', 'The tenant', 'The sign-in', 'Exchange Online', 'The account and organisation in Entra ID']);
     const machine = stdout.slice(stdout.indexOf('The machine'), stdout.indexOf('The network'));
     for (const name of ['legacy-mfa-module', 'legacy-winhttp-direct', 'module-too-new-for-powershell', 'scripts-disabled']) expect(machine).toContain(`  ${name} `);
     expect(stdout).toMatch(/ {2}healthy +Everything works/);
@@ -20,7 +20,8 @@ describe('exo-doctor demo', () => {
     const listed = JSON.parse((await runCli(['demo', '--list', '--json'])).stdout) as { name: string; layer: string; accounts: string[] }[];
     expect(listed).toHaveLength(18);
     expect(listed.find((s) => s.name === 'legacy-mfa-module')).toMatchObject({ layer: 'machine', accounts: ['meganb@contoso.com', 'adelev@contoso.com'] });
-    expect(listed.find((s) => s.name === 'powershell-disabled')?.layer).toBe('account');
+    expect(listed.find((s) => s.name === 'powershell-disabled')?.layer).toBe('exchange');
+    expect(listed.find((s) => s.name === 'per-user-mfa-off')?.layer).toBe('account');
   });
 
   it.concurrent('shows the seed\'s failure on the seed\'s machine, PowerShell-client rows filled in', async () => {
@@ -93,6 +94,9 @@ describe('exo-doctor demo', () => {
     const validate = schemaValidator();
     expect(validate(doc), JSON.stringify(validate.errors)).toBe(true);
     expect(doc.simulation).toEqual({ scenario: 'healthy', description: expect.stringContaining('Everything works') });
+    // The chain the HTML report draws: every check in exactly one layer, in run order.
+    expect(doc.layers.map((l: { name: string }) => l.name)).toEqual(['machine', 'network', 'tenant', 'sign-in', 'exchange', 'account']);
+    expect(doc.layers.flatMap((l: { checks: string[] }) => l.checks)).toEqual(doc.checks.map((c: { id: string }) => c.id));
   });
 
   it.concurrent('exits 2 naming the file and the field of a malformed scenario', async () => {
