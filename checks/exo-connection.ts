@@ -11,7 +11,7 @@ import { ExchangeClient, ExchangeError, type ExchangeRow, ExchangeThrottledError
 import { exchangeEvidence, exchangeTimeLimit, refusalFinding, routeWords, serviceFix, throttledFailure, unreachableFailure } from '../src/exo/findings.js';
 import { doctorCommand } from '../src/invocation.js';
 import { HttpFailure } from '../src/net/http.js';
-import { evidence, fail, pass, sensitive } from '../src/result.js';
+import { evidence, fail, organisationName, pass, sensitive } from '../src/result.js';
 import { exoToken } from './exo-token.js';
 import { proxyConfig } from './proxy-config.js';
 
@@ -39,7 +39,7 @@ export const exoConnection = defineCheck({
       if (!organization) return fail(`Exchange Online ran Get-OrganizationConfig for ${who} but returned no organisation.`, { evidence: facts, remediation: serviceFix(rerun) });
       const name = String(organization['DisplayName'] ?? organization['Name'] ?? organization['Identity'] ?? 'the organisation');
       return pass(`Exchange Online runs cmdlets for ${who}: Get-OrganizationConfig answered for ${name}.`, {
-        evidence: [...facts, sensitive('Organisation', name), sensitive('Organisation id', String(organization['Name'] ?? organization['Identity'] ?? ''))],
+        evidence: [...facts, organisationName('Organisation', name), sensitive('Organisation id', String(organization['Name'] ?? organization['Identity'] ?? ''))],
         output: { organization: organization as ExchangeRow },
       });
     } catch (err) {

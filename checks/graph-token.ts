@@ -17,7 +17,7 @@ import { MICROSOFT_APPS } from '../src/knowledge/microsoft-ids.js';
 import { HttpClient, HttpFailure } from '../src/net/http.js';
 import { displayProxy } from '../src/net/probes.js';
 import { serviceRoute } from '../src/net/service-route.js';
-import { type CheckResult, couldNotCheck, type Evidence, evidence, fail, fix, notChecked, pass, sensitive } from '../src/result.js';
+import { type CheckResult, couldNotCheck, type Evidence, evidence, fail, fix, notChecked, pass, personName, sensitive } from '../src/result.js';
 import { exoToken } from './exo-token.js';
 import { inputs } from './inputs.js';
 import { proxyConfig } from './proxy-config.js';
@@ -114,7 +114,7 @@ export const graphToken = defineCheck({
       ...(callerId ? { callerId } : {}),
     };
     return pass(`Got a Microsoft Graph token${appOnly ? ' for the application' : ''}${subject ? `; looking at ${subject.upn}` : ''}.`, {
-      evidence: [...facts, ...(subject ? [sensitive('Account under diagnosis', `${subject.displayName ?? subject.upn} (${subject.upn})`)] : [])],
+      evidence: [...facts, ...(subject ? [sensitive('Account under diagnosis', subject.upn), ...(subject.displayName ? [personName('Name', subject.displayName)] : [])] : [])],
       output: session,
     });
   },

@@ -15,7 +15,7 @@ import { GRAPH_PERMISSIONS } from '../src/graph/permissions.js';
 import { mentions, policiesFor, type PolicyMatch } from '../src/graph/conditional-access.js';
 import type { ExoSession, GraphSession, SignInMode } from '../src/auth/identity.js';
 import { ENTRA_ROLES, roleByTemplateId } from '../src/knowledge/entra-roles.js';
-import { type CheckResult, type Evidence, type Finding, evidence, fix, notApplicable, sensitive, verdict } from '../src/result.js';
+import { type CheckResult, type Evidence, type Finding, evidence, fix, notApplicable, personName, sensitive, verdict } from '../src/result.js';
 import { CAUSE } from '../src/causes.js';
 import { exoToken } from './exo-token.js';
 import { graphToken } from './graph-token.js';
@@ -91,7 +91,7 @@ export const mfaState = defineCheck({
     if (!subject) {
       return notApplicable('There is no account to look at: the sign-in is app-only and no --target names an admin whose MFA matters.');
     }
-    const who: Evidence[] = [sensitive('Account', subject.upn), ...(subject.displayName ? [sensitive('Name', subject.displayName)] : [])];
+    const who: Evidence[] = [sensitive('Account', subject.upn), ...(subject.displayName ? [personName('Name', subject.displayName)] : [])];
     return withGraph(ctx, deps['proxy-config'], session, who, async (graph) => {
       ctx.step(`reading the account's MFA state from ${session.graphHost}`);
       return judge(await gather(graph, session, deps['exo-token'], ctx.config), who);

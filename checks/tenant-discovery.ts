@@ -16,7 +16,7 @@ import { HttpClient } from '../src/net/http.js';
 import { displayProxy } from '../src/net/probes.js';
 import { serviceRoute } from '../src/net/service-route.js';
 import type { CheckResult, Evidence, Remediation } from '../src/result.js';
-import { couldNotCheck, error, evidence, fail, type Finding, fix, type NonEmpty, notApplicable, sensitive, verdict } from '../src/result.js';
+import { couldNotCheck, error, evidence, fail, type Finding, fix, type NonEmpty, notApplicable, organisationName, sensitive, verdict } from '../src/result.js';
 import {
   type Answer,
   ask,
@@ -198,7 +198,7 @@ function verdictOf(s: Situation, found: Found): CheckResult<TenantInfo> {
     ...(found.region || found.subScope ? [evidence('Region', [found.region, found.subScope].filter(Boolean).join(' / '))] : []),
     ...(value ? [evidence('Sign-in', value.namespace)] : []),
     ...(federation ? [sensitive('Federation server', federation.host)] : []),
-    ...(value?.brand ? [sensitive('Brand', value.brand)] : []),
+    ...(value?.brand ? [organisationName('Brand', value.brand)] : []),
     ...s.tried,
   ];
   const where = `${label(found.environment)}${found.subScope ? `, ${found.subScope}` : ''}`;

@@ -12,6 +12,8 @@
  *   masked command could not be pasted anyway.
  */
 
+import { createHmac } from 'node:crypto';
+
 export const REDACTED = '[redacted]';
 
 /** The value between `ConvertTo-SecureString` and the end of its command, with every string in it. */
@@ -59,7 +61,7 @@ const SECRET_PATTERNS: readonly [RegExp, string | ((match: string, ...groups: st
 const NAMES_NOBODY = new Set(['common', 'organizations', 'consumers', 'localhost', 'onmicrosoft.com']);
 
 /** Whose value an identifier is: sets the placeholder a command shows instead. */
-export type IdentifierRole = 'admin' | 'target' | 'tenant' | 'machine-host' | 'machine-user';
+export type IdentifierRole = 'admin' | 'target' | 'tenant' | 'machine-host' | 'machine-user' | 'person' | 'organisation' | 'app';
 
 type Shape = 'email' | 'guid' | 'domain' | 'word' | 'phrase';
 
@@ -103,16 +105,40 @@ function placeholderFor(shape: Shape, role: IdentifierRole | undefined): string 
     case 'domain':
       return role === 'machine-host' ? '<machine name>' : '<tenant domain>';
     default:
-      return role === 'machine-user' ? '<user name>' : role === 'machine-host' ? '<machine name>' : '<name>';
+      return role === 'machine-user' ? '<user name>' : role === 'machine-host' ? '<machine name>' : role === 'organisation' ? '<organisation>' : role === 'person' ? '<person>' : role === 'app' ? '<app name>' : '<name>';
   }
 }
 
 interface Identifier {
+  /** The value as first given, and whose it is: what a derived redactor starts from. */
+  readonly value: string;
+  readonly role: IdentifierRole | undefined;
   readonly mask: string;
   readonly placeholder: string;
   /** Matches the value where it identifies someone. */
   readonly pattern: RegExp;
 }
+
+/** The kind a keyed placeholder names (`<upn-3f9a2c1b>`): what the value was, never who. */
+function keyedKind(shape: Shape, role: IdentifierRole | undefined): string {
+  switch (shape) {
+    case 'email':
+      return 'upn';
+    case 'guid':
+      return role === 'tenant' ? 'tenant-id' : 'id';
+    case 'domain':
+      return role === 'machine-host' ? 'host' : 'domain';
+    default:
+      return role === 'machine-user' ? 'user' : role === 'machine-host' ? 'host' : role === 'organisation' ? 'organisation' : role === 'person' ? 'person' : role === 'app' ? 'app-name' : 'name';
+  }
+}
+
+/**
+ * How identifiers are hidden: masked for a person to recognise (`a•••@c•••.com`, the default), or
+ * replaced by keyed placeholders (`<upn-3f9a2c1b>`, HMAC-SHA256 of the value under `key`), so the same
+ * value is the same placeholder throughout one support bundle and cannot be read back without the key.
+ */
+export type IdentifierForm = { readonly kind: 'mask' } | { readonly kind: 'keyed'; readonly key: Uint8Array };
 
 /**
  * Where a value is matched. Addresses, ids, domains and names of several words are matched as whole
@@ -121,9 +147,11 @@ interface Identifier {
  * path, as `DOMAIN\user`, `user@host` or `\\host\`, unless its shape (a digit, a hyphen, an underscore)
  * sets it apart from words.
  */
-function patternFor(value: string, shape: Shape): RegExp {
+function patternFor(value: string, shape: Shape, role?: IdentifierRole): RegExp {
   const escaped = escapeRegExp(value);
   const whole = `(?<![A-Za-z0-9_.-])${escaped}(?![A-Za-z0-9_@-]|\\.[A-Za-z0-9])`;
+  // A person's or an organisation's name is a proper noun: matched as a whole token anywhere, with its own capitals.
+  if (role === 'person' || role === 'organisation' || role === 'app') return new RegExp(whole, 'g');
   if (shape === 'domain') return new RegExp(`(?<![A-Za-z0-9_-])${escaped}(?![A-Za-z0-9_@-]|\\.[A-Za-z0-9])`, 'gi');
   if (shape !== 'word' || /[0-9_-]/.test(value)) return new RegExp(whole, 'gi');
   const contexts = [
@@ -142,7 +170,34 @@ export class Redactor {
   private readonly identifiers = new Map<string, Identifier>();
   private ordered: [string, Identifier][] | undefined;
 
-  constructor(private readonly showIdentifiers = false) {}
+  constructor(
+    private readonly showIdentifiers = false,
+    private readonly form: IdentifierForm = { kind: 'mask' },
+  ) {}
+
+  /**
+   * A redactor with the same secrets and identifiers, hiding identifiers another way: keyed placeholders
+   * for a support bundle, or none at all (`--no-redact`; secrets still go).
+   */
+  derive(options: { readonly showIdentifiers: boolean; readonly form?: IdentifierForm }): Redactor {
+    const other = new Redactor(options.showIdentifiers, options.form ?? this.form);
+    for (const secret of this.secrets) other.secrets.add(secret);
+    for (const identifier of this.identifiers.values()) other.addIdentifier(identifier.value, identifier.role);
+    return other;
+  }
+
+  /** How many identifiers of each kind are hidden (for a bundle's manifest: counts, never values). */
+  identifierCounts(): Readonly<Record<string, number>> {
+    const counts: Record<string, number> = {};
+    const seen = new Set<string>();
+    for (const identifier of this.identifiers.values()) {
+      if (seen.has(identifier.value.toLowerCase())) continue;
+      seen.add(identifier.value.toLowerCase());
+      const kind = keyedKind(shapeOf(identifier.value), identifier.role);
+      counts[kind] = (counts[kind] ?? 0) + 1;
+    }
+    return counts;
+  }
 
   /** A secret the doctor holds (a token, a proxy password): replaced by value everywhere. */
   addSecret(value: string | undefined): void {
@@ -162,13 +217,14 @@ export class Redactor {
     // A value already known keeps its first role, unless a later one is more specific.
     if (existing && role === undefined) return;
     const shape = shapeOf(value);
-    const mask = maskIdentifier(value);
-    const placeholder = placeholderFor(shape, role);
-    this.identifiers.set(key, { mask, placeholder, pattern: patternFor(value, shape) });
+    const keyed = this.form.kind === 'keyed' ? `<${keyedKind(shape, role)}-${createHmac('sha256', this.form.key).update(key).digest('hex').slice(0, 8)}>` : undefined;
+    const mask = keyed ?? maskIdentifier(value);
+    const placeholder = keyed ?? placeholderFor(shape, role);
+    this.identifiers.set(key, { value, role, mask, placeholder, pattern: patternFor(value, shape, role) });
     // As it appears in URLs too (login_hint=admin%40contoso.com).
     const encoded = encodeURIComponent(value);
     if (encoded !== value && shape === 'email') {
-      this.identifiers.set(encoded.toLowerCase(), { mask, placeholder, pattern: new RegExp(escapeRegExp(encoded), 'gi') });
+      this.identifiers.set(encoded.toLowerCase(), { value, role, mask, placeholder, pattern: new RegExp(escapeRegExp(encoded), 'gi') });
     }
     this.ordered = undefined;
     // The domain of a UPN names the tenant too.

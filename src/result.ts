@@ -12,6 +12,8 @@ export interface Evidence {
   readonly value: string;
   /** Names a person, tenant or machine: masked in every output unless `--show-sensitive`. */
   readonly sensitive?: boolean;
+  /** For a sensitive value that is one name, whose name it is (a person's, an organisation's): masked wherever it appears. */
+  readonly names?: 'person' | 'organisation' | 'app';
 }
 
 /** Who has to act. The doctor never changes anything itself. */
@@ -216,6 +218,21 @@ export function evidence(label: string, value: string): Evidence {
 /** Evidence that names a person, tenant or machine. */
 export function sensitive(label: string, value: string): Evidence {
   return { label, value, sensitive: true };
+}
+
+/** Evidence that is a person's name (a display name). */
+export function personName(label: string, value: string): Evidence {
+  return { label, value, sensitive: true, names: 'person' };
+}
+
+/** Evidence that is an organisation's name (its display name, its sign-in brand). */
+export function organisationName(label: string, value: string): Evidence {
+  return { label, value, sensitive: true, names: 'organisation' };
+}
+
+/** Evidence that names a customer's application (a certificate subject, an app's display name). */
+export function appName(label: string, value: string): Evidence {
+  return { label, value, sensitive: true, names: 'app' };
 }
 
 /** A remediation step. `commands` and `links` default to none. */

@@ -170,7 +170,10 @@ export async function runChecks(registry: readonly AnyCheck[], ctx: Context, opt
 
   const settle = (check: AnyCheck, report: CheckReport): CheckReport => {
     // Names a check marked sensitive are masked everywhere from now on, live progress included.
-    for (const item of report.evidence) if (item.sensitive) ctx.redactor.addIdentifiersIn(item.value);
+    for (const item of report.evidence) {
+      if (item.names) ctx.redactor.addIdentifier(item.value, item.names);
+      else if (item.sensitive) ctx.redactor.addIdentifiersIn(item.value);
+    }
     finished.set(check.id, report);
     emit({ type: 'finish', check, report });
     return report;

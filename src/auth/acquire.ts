@@ -9,7 +9,7 @@ import type { Cloud } from '../clouds.js';
 import { displayProxy } from '../net/probes.js';
 import type { ProxyPlan } from '../net/routes.js';
 import { serviceRoute } from '../net/service-route.js';
-import { type Evidence, evidence } from '../result.js';
+import { appName, type Evidence, evidence } from '../result.js';
 import type { EntraFailure } from './entra-error.js';
 import { chooseMode, type ModeChoice } from './findings.js';
 import type { SignInMode } from './identity.js';
@@ -75,7 +75,8 @@ export async function acquireToken(ctx: CheckContext, request: TokenRequest): Pr
     const loaded = await loadCertificate(ctx, ctx.config.certificateFile as string);
     if (!loaded.ok) return { kind: 'certificate-unusable', problem: loaded.problem, fix: loaded.fix, facts };
     const cert = loaded.certificate;
-    facts.push(evidence('Certificate', `${cert.subject}, SHA-1 thumbprint ${cert.thumbprintSha1}, valid until ${cert.validTo.toISOString().slice(0, 10)}`));
+    // The subject is the customer's own name for the app: masked like a name.
+    facts.push(appName('Certificate subject', cert.subject), evidence('Certificate', `SHA-1 thumbprint ${cert.thumbprintSha1}, valid until ${cert.validTo.toISOString().slice(0, 10)}`));
     const now = ctx.now();
     if (cert.validTo < now || cert.validFrom > now) return { kind: 'certificate-expired', certificate: cert, facts };
     method = { kind: 'certificate', certificate: cert };

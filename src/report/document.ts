@@ -160,7 +160,12 @@ export function buildDocument(run: RunReport, meta: DocumentMeta, redactor: Reda
   // identifier named by sensitive evidence, masked wherever else it appears too (summaries, commands).
   redactor.addIdentifier(meta.upn, 'admin');
   redactor.addIdentifier(meta.tenant, 'tenant');
-  for (const check of run.checks) for (const item of check.evidence) if (item.sensitive) redactor.addIdentifiersIn(item.value);
+  for (const check of run.checks) {
+    for (const item of check.evidence) {
+      if (item.names) redactor.addIdentifier(item.value, item.names);
+      else if (item.sensitive) redactor.addIdentifiersIn(item.value);
+    }
+  }
   const text = (value: string) => redactor.apply(value);
   const counts: Record<Status, number> = { pass: 0, warn: 0, fail: 0, skip: 0, error: 0 };
   for (const check of run.checks) counts[check.status] += 1;
@@ -223,7 +228,7 @@ export function buildDocument(run: RunReport, meta: DocumentMeta, redactor: Reda
     },
     findings,
     unchecked,
-    ...(meta.simulation ? { simulation: meta.simulation } : {}),
+    ...(meta.simulation ? { simulation: { scenario: meta.simulation.scenario, description: text(meta.simulation.description) } } : {}),
     ...(meta.errorAnalysis
       ? {
           errorAnalysis: {

@@ -147,3 +147,53 @@ describe('maskIdentifier', () => {
     expect(maskIdentifier(input)).toBe(expected);
   });
 });
+
+describe('Redactor keyed placeholders (support bundles)', () => {
+  const key = Buffer.alloc(32, 7);
+  const keyed = () => new Redactor(false, { kind: 'keyed', key });
+
+  it('replaces each identifier by a placeholder of its kind, the same one wherever it appears, and the same in commands', () => {
+    const redactor = keyed();
+    redactor.addIdentifier('meganb@contoso.com', 'admin');
+    redactor.addIdentifier('9188040d-6c67-4c5b-b112-36a304b66dad', 'tenant');
+    const text = redactor.apply('meganb@contoso.com signs in to 9188040d-6c67-4c5b-b112-36a304b66dad; MEGANB@CONTOSO.COM again, and adfs.contoso.com');
+    const upn = /<upn-[0-9a-f]{8}>/.exec(text)?.[0];
+    const tenant = /<tenant-id-[0-9a-f]{8}>/.exec(text)?.[0];
+    const domain = /<domain-[0-9a-f]{8}>/.exec(text)?.[0];
+    expect(upn && tenant && domain).toBeTruthy();
+    expect(text).toBe(`${upn} signs in to ${tenant}; ${upn} again, and adfs.${domain}`);
+    expect(redactor.applyCommand('Set-User -Identity meganb@contoso.com')).toBe(`Set-User -Identity ${upn}`);
+    expect(redactor.identifierCounts()).toEqual({ upn: 1, 'tenant-id': 1, domain: 1 });
+  });
+
+  it('gives another bundle (another key) other placeholders, so bundles cannot be joined', () => {
+    const a = keyed();
+    const b = new Redactor(false, { kind: 'keyed', key: Buffer.alloc(32, 8) });
+    a.addIdentifier('meganb@contoso.com');
+    b.addIdentifier('meganb@contoso.com');
+    expect(a.apply('meganb@contoso.com')).not.toBe(b.apply('meganb@contoso.com'));
+  });
+
+  it('derives a redactor with the same secrets and identifiers: keyed, or showing names but never secrets', () => {
+    const masked = new Redactor(false);
+    masked.addSecret('PlantedSecret-1234');
+    masked.addIdentifier('meganb@contoso.com', 'admin');
+    const keyedCopy = masked.derive({ showIdentifiers: false, form: { kind: 'keyed', key } });
+    expect(keyedCopy.apply('meganb@contoso.com PlantedSecret-1234')).toMatch(/^<upn-[0-9a-f]{8}> \[redacted\]$/);
+    const open = masked.derive({ showIdentifiers: true });
+    expect(open.apply('meganb@contoso.com PlantedSecret-1234')).toBe('meganb@contoso.com [redacted]');
+    // The original is untouched.
+    expect(masked.apply('meganb@contoso.com')).toBe('m•••@c•••.com');
+  });
+});
+
+describe('Redactor organisation names', () => {
+  it('masks an organisation name wherever it appears as a whole word, with its own capitals, never inside a domain', () => {
+    const redactor = new Redactor(false);
+    redactor.addIdentifier('Contoso', 'organisation');
+    expect(redactor.apply('Get-OrganizationConfig answered for Contoso. Sign in at contoso.com, not ContosoLtd.')).toBe(
+      'Get-OrganizationConfig answered for C•••. Sign in at contoso.com, not ContosoLtd.',
+    );
+    expect(redactor.applyCommand('Get-OrganizationConfig | Where Name -eq Contoso')).toBe('Get-OrganizationConfig | Where Name -eq <organisation>');
+  });
+});
