@@ -195,7 +195,7 @@ describe.skipIf(SKIP_PACKAGE)('npm run package', () => {
     });
 
     it("runs the machine checks against Wine's registry, and evaluates the PAC file with the asset's QuickJS", async () => {
-      const { stdout, stderr } = await runWindows(['--only', 'runtime,proxy-config,winrm-basic,execution-policy,dotnet-tls,powershell-client', '--json']);
+      const { stdout, stderr } = await runWindows(['--only', 'runtime,proxy-config,winrm-basic,execution-policy,dotnet-tls,powershell-client', '--json', '--timeout', '45s']);
       const checks = (JSON.parse(stdout) as { checks: { id: string; status: string; summary: string; evidence: { label: string; value: string }[] }[] }).checks;
       expect(checks.map((c) => c.id).sort()).toEqual(['dotnet-tls', 'execution-policy', 'powershell-client', 'proxy-config', 'runtime', 'winrm-basic']);
       expect(checks.filter((c) => c.status === 'error'), stderr).toEqual([]);

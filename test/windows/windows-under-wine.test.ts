@@ -229,7 +229,9 @@ describe.skipIf(unavailable)(`Windows under Wine: the machine checks on real Win
 
   /** `exo-doctor --only <checks> --json --show-sensitive` (paths under the profile unmasked). */
   async function doctor(checks: readonly string[], env?: Readonly<Record<string, string>>): Promise<{ code: number | null; report: Report; check: (id: string) => CheckReport }> {
-    const run = await machine.runDoctor(['--only', checks.join(','), '--json', '--show-sensitive'], env ? { env } : {});
+    // A long time limit per check: under a loaded CI machine every reg.exe under Wine is slow, and a check
+    // that reads many keys must not run out of time (that would test the machine, not the doctor).
+    const run = await machine.runDoctor(['--only', checks.join(','), '--json', '--show-sensitive', '--timeout', '45s'], env ? { env } : {});
     const report = reportOf(run);
     const check = (id: string) => {
       const found = report.checks.find((c) => c.id === id);
@@ -826,7 +828,7 @@ describe.skipIf(unavailable)(`Windows under Wine: the machine checks on real Win
 
     it("runs the seed's machine end to end: module-versions is the primary finding", async () => {
       await seedMachine();
-      const run = await machine.runDoctor(['--only', 'proxy-config,powershell-client,module-versions,winrm-basic,execution-policy,dotnet-tls', '--json']);
+      const run = await machine.runDoctor(['--only', 'proxy-config,powershell-client,module-versions,winrm-basic,execution-policy,dotnet-tls', '--json', '--timeout', '45s']);
       const report = reportOf(run);
       expect(report.outcome, run.stderr).toMatchObject({ verdict: 'problems', exitCode: 1, counts: { pass: 2, warn: 2, fail: 2, skip: 0, error: 0 } });
       expect(report.outcome.primaryFinding).toMatchObject({
