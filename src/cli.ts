@@ -77,6 +77,16 @@ function buildProgram(redactor: Redactor): Command {
     .option('--file <file>', 'read the error text from this file')
     .option('--json', 'print one JSON document: {signals, causes: [{category, title, confidence, matched, fix, checks}]}')
     .action((words: string[], options: { file?: string; json?: boolean }) => runExplainCommand(words, options));
+  program
+    .command('replay')
+    .description('re-render the report of a support bundle (--bundle), offline: on the terminal, as JSON, or into files')
+    .argument('<bundle>', 'the .tar.gz that exo-doctor --bundle wrote')
+    .option('--json', 'print the report as one JSON document')
+    .option('--html <file>', 'write the report as one self-contained HTML page')
+    .option('--markdown <file>', 'write the report in Markdown')
+    .option('--junit <file>', 'write the checks as JUnit XML test cases')
+    .option('--verbose', 'show internal details of errors kept in the report')
+    .action((bundle: string, options: { json?: boolean; html?: string; markdown?: string; junit?: string; verbose?: boolean }) => runReplay(bundle, options));
   program.addHelpText('after', `${environmentHelp()}\n\n${exitCodesHelp()}`);
   return program;
 }
@@ -178,6 +188,23 @@ async function runExplainCommand(words: readonly string[], options: { file?: str
     readStdin: async () => (ctx.terminal.stdinIsTTY ? undefined : readAll(process.stdin)),
     style: createStyle(!options.json && ctx.terminal.colorStdout),
     write,
+  });
+}
+
+async function runReplay(bundle: string, options: { json?: boolean; html?: string; markdown?: string; junit?: string; verbose?: boolean }): Promise<void> {
+  const [{ replay }, { createContext }] = await Promise.all([import('./replay.js'), import('./context.js')]);
+  const files = [options.html, options.markdown, options.junit].filter((f): f is string => f !== undefined);
+  if (new Set(files).size < files.length) throw new UsageError('Two of --html, --markdown and --junit name the same file: give each report a file of its own.');
+  const ctx = createContext({ config: configOf(normalizeOptions({ environment: 'O365Default', timeout: 15_000, failOn: 'fail' }), 'exo-doctor') });
+  process.exitCode = await replay({
+    bundle,
+    json: options.json === true,
+    verbose: options.verbose === true,
+    ...(options.html !== undefined ? { html: options.html } : {}),
+    ...(options.markdown !== undefined ? { markdown: options.markdown } : {}),
+    ...(options.junit !== undefined ? { junit: options.junit } : {}),
+    ctx,
+    output: { stdout: process.stdout, stderr: process.stderr },
   });
 }
 

@@ -9,7 +9,7 @@
  */
 import { execFile } from 'node:child_process';
 import { lookup } from 'node:dns/promises';
-import { chmod, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, open, readdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, dirname, resolve as resolvePath } from 'node:path';
 import { createRequire } from 'node:module';
 import { connect as netConnect, isIP } from 'node:net';
@@ -165,8 +165,13 @@ export interface Context {
   exec(command: string, args: readonly string[], options?: ExecOptions): Promise<ExecResult>;
   /** A text file's content, or `undefined` when it does not exist. */
   readFile(path: string): Promise<string | undefined>;
+  /**
+   * A file of this computer the user handed the doctor (a support bundle), as bytes, never more than
+   * `maxBytes`; `undefined` when it does not exist. Never a simulated machine's file.
+   */
+  readOwnBytes(path: string, maxBytes: number): Promise<Uint8Array | undefined>;
   /** Writes a file only the current user can read (mode 0600), creating its folder (0700). */
-  writePrivateFile(path: string, content: string): Promise<void>;
+  writePrivateFile(path: string, content: string | Uint8Array): Promise<void>;
   /** A directory's entries, or `undefined` when it does not exist. */
   readDir(path: string): Promise<readonly string[] | undefined>;
   /** The wall clock the doctor believes. */
@@ -200,6 +205,7 @@ export const CONTEXT_MEMBERS = [
   'redactor',
   'exec',
   'readFile',
+  'readOwnBytes',
   'writePrivateFile',
   'readDir',
   'now',
@@ -344,6 +350,22 @@ export function createContext(options: CreateContextOptions): Context {
     redactor,
     exec: options.world?.exec ?? ((command, args, execOptions) => runProgram(command, args, execOptions, log)),
     readFile: readFileOrUndefined,
+    readOwnBytes: async (path, maxBytes) => {
+      let handle: Awaited<ReturnType<typeof open>> | undefined;
+      try {
+        handle = await open(path, 'r');
+        const size = (await handle.stat()).size;
+        // One byte more than allowed tells "too large" apart from "exactly at the limit".
+        const buffer = Buffer.alloc(Math.min(size, maxBytes + 1));
+        const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
+        return buffer.subarray(0, bytesRead);
+      } catch (err) {
+        if (isMissing(err)) return undefined;
+        throw err;
+      } finally {
+        await handle?.close();
+      }
+    },
     writePrivateFile: async (path, content) => {
       await makeFolders(dirname(path));
       await writeFile(path, content, { mode: 0o600 });

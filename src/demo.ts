@@ -2,6 +2,7 @@
  * `exo-doctor demo`: the full diagnosis, with the production checks, against a simulated Microsoft 365
  * tenant served on 127.0.0.1. Nothing leaves the machine; the world is entered through the context only.
  */
+import { dirname } from 'node:path';
 import type { AnyCheck } from './check.js';
 import type { Config, Context } from './context.js';
 import { diagnose, type Output, unusableFileOption, write } from './diagnose.js';
@@ -119,7 +120,7 @@ export async function demo(run: DemoRun): Promise<number> {
     const ctx = demoContext(world, options, { environment: run.explicit.environment, invocation: `${run.machine.config.invocation ?? 'exo-doctor'} demo --scenario ${run.scenario}` });
     await write(
       run.output.stderr,
-      `Simulated tenant "${scenario.name}" on 127.0.0.1:${world.port}: ${scenario.description}\n` +
+      `Simulated tenant "${scenario.name}" on 127.0.0.1:${world.port}: ${ctx.redactor.apply(scenario.description)}\n` +
         'Every Microsoft host below is answered by the simulation; nothing leaves this machine.\n\n',
     );
     return await diagnose({ registry: run.registry, ctx, options, output: run.output, signal: run.signal, simulation: scenario, ...(run.layers ? { layers: run.layers } : {}) });
@@ -197,7 +198,8 @@ export function demoContext(
     ...machine,
     files,
     exec: simulatedBrowser(() => ctx, machine.exec),
-    ...(options.errorFile !== undefined ? { ownFiles: [options.errorFile] } : {}),
+    // The files the user named are this computer's: the error to explain, the reports to write.
+    ownFiles: [options.errorFile, options.html, options.markdown, options.junit, options.bundle].flatMap((file) => (file === undefined ? [] : [file, dirname(file)])),
   });
   return ctx;
 }

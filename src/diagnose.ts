@@ -4,9 +4,9 @@
  */
 import type { AnyCheck } from './check.js';
 import type { Context } from './context.js';
-import type { DiagnoseOptions } from './options.js';
+import { type DiagnoseOptions, REPORT_FILE_OPTIONS } from './options.js';
 import { EXIT } from './exit.js';
-import { buildDocument, type ReportLayer } from './report/document.js';
+import { buildDocument, type DocumentMeta, type ReportDocument, type ReportLayer } from './report/document.js';
 import { chooseProgressMode, createProgress } from './report/progress.js';
 import { createStyle } from './report/style.js';
 import { renderText } from './report/text.js';
@@ -46,7 +46,8 @@ export async function diagnose({ registry, ctx, options, output, signal, simulat
     output.stderr.write(ctx.redactor.apply(`exo-doctor: ${plan.message}\n`));
     return EXIT.usage;
   }
-  const unusable = await unusableFileOption({ certificate: ctx.config.certificateFile, ca: ctx.config.caFile, tokenCache: ctx.config.tokenCache }, ctx);
+  const unusable =
+    (await unusableFileOption({ certificate: ctx.config.certificateFile, ca: ctx.config.caFile, tokenCache: ctx.config.tokenCache }, ctx)) ?? (await unusableReportFile(options, ctx));
   if (unusable) {
     output.stderr.write(ctx.redactor.apply(`exo-doctor: ${unusable}\n`));
     return EXIT.usage;
@@ -90,30 +91,72 @@ export async function diagnose({ registry, ctx, options, output, signal, simulat
   });
   await progress.done();
 
-  const doc = buildDocument(
-    run,
-    {
-      version: ctx.runtime.doctorVersion,
-      os: ctx.platform,
-      osRelease: ctx.runtime.osRelease,
-      arch: ctx.runtime.arch,
-      node: ctx.runtime.node,
-      exchangeEnvironment: ctx.config.environment,
-      ...(ctx.config.upn ? { upn: ctx.config.upn } : {}),
-      ...(ctx.config.tenant ? { tenant: ctx.config.tenant } : {}),
-      failOn: options.failOn,
-      verbose: options.verbose,
-      ...(simulation ? { simulation: { scenario: simulation.name, description: simulation.description } } : {}),
-      ...(layers ? { layers } : {}),
-      ...(explanation ? { errorAnalysis: (await import('./explain/verdict.js')).judgeCauses(explanation, run.checks) } : {}),
-    },
-    ctx.redactor,
-  );
+  const meta: DocumentMeta = {
+    version: ctx.runtime.doctorVersion,
+    os: ctx.platform,
+    osRelease: ctx.runtime.osRelease,
+    arch: ctx.runtime.arch,
+    node: ctx.runtime.node,
+    exchangeEnvironment: ctx.config.environment,
+    ...(ctx.config.upn ? { upn: ctx.config.upn } : {}),
+    ...(ctx.config.tenant ? { tenant: ctx.config.tenant } : {}),
+    failOn: options.failOn,
+    verbose: options.verbose,
+    ...(simulation ? { simulation: { scenario: simulation.name, description: simulation.description } } : {}),
+    ...(layers ? { layers } : {}),
+    ...(explanation ? { errorAnalysis: (await import('./explain/verdict.js')).judgeCauses(explanation, run.checks) } : {}),
+  };
+  const doc = buildDocument(run, meta, ctx.redactor);
   const text = options.json
     ? `${JSON.stringify(doc, null, 2)}\n`
     : renderText(doc, { style: stdoutStyle, width: ctx.terminal.columns ?? 100, verbose: options.verbose });
   await write(output.stdout, text);
-  return doc.outcome.exitCode;
+  const written = await writeReportFiles(options, doc, ctx, output, async () => {
+    const { buildBundle } = await import('./report/bundle.js');
+    const facts = { ...(ctx.config.invocation ? { invocation: ctx.config.invocation } : {}), runtime: ctx.runtime, platform: ctx.platform };
+    return (await buildBundle({ run, meta, redactor: ctx.redactor, redact: options.redact, facts, now: ctx.now() })).bytes;
+  });
+  return written ? doc.outcome.exitCode : EXIT.usage;
+}
+
+/** The report files a run was asked for (`--html`, `--markdown`, `--junit`); false when one could not be written. */
+export async function writeReportFiles(
+  options: Pick<DiagnoseOptions, 'html' | 'markdown' | 'junit' | 'bundle'>,
+  doc: ReportDocument,
+  io: Pick<Context, 'writePrivateFile'>,
+  output: Output,
+  bundle?: () => Promise<Uint8Array>,
+): Promise<boolean> {
+  const renderers: [string | undefined, () => Promise<string | Uint8Array>][] = [
+    [options.html, async () => (await import('./report/html.js')).renderHtml(doc)],
+    [options.markdown, async () => (await import('./report/markdown.js')).renderMarkdown(doc)],
+    [options.junit, async () => (await import('./report/junit.js')).renderJunit(doc)],
+    [options.bundle, async () => (bundle ? bundle() : Promise.reject(new Error('no bundle here')))],
+  ];
+  let ok = true;
+  for (const [file, render] of renderers) {
+    if (file === undefined) continue;
+    try {
+      await io.writePrivateFile(file, await render());
+    } catch (err) {
+      const reason = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+      await write(output.stderr, `exo-doctor: cannot write ${file} (${reason}). Give a path in a folder you can write to; the report above is complete.\n`);
+      ok = false;
+    }
+  }
+  return ok;
+}
+
+/** A report file that cannot be written because a folder is in the way, said before any work. */
+async function unusableReportFile(options: DiagnoseOptions, io: Pick<Context, 'readDir'>): Promise<string | undefined> {
+  for (const option of REPORT_FILE_OPTIONS) {
+    const file = options[option];
+    if (file !== undefined && (await io.readDir(file)) !== undefined) {
+      const example = { html: 'report.html', markdown: 'report.md', junit: 'exo-doctor.junit.xml', bundle: 'exo-doctor-bundle.tar.gz' }[option];
+      return `--${option} ${file} is a folder. Give the path of a file, such as ${file.replace(/[\\/]$/, '')}/${example}.`;
+    }
+  }
+  return undefined;
 }
 
 /**

@@ -34,14 +34,40 @@ export interface DiagnoseOptions {
   readonly error?: string;
   /** `--error-file`: the same, from a file. */
   readonly errorFile?: string;
+  /** `--html`, `--markdown`, `--junit`: the report written to these files too. */
+  readonly html?: string;
+  readonly markdown?: string;
+  readonly junit?: string;
+  /** `--bundle`: the support bundle (.tar.gz) written to this file. */
+  readonly bundle?: string;
+  /** false with `--no-redact`: the bundle keeps names and ids (never secrets). */
+  readonly redact: boolean;
 }
+
+/** The report files a run writes, by option. */
+export const REPORT_FILE_OPTIONS = ['html', 'markdown', 'junit', 'bundle'] as const;
 
 /** What commander hands the action: flags that were not given are absent. */
 type RawOptions = Partial<DiagnoseOptions> & Pick<DiagnoseOptions, 'environment' | 'timeout' | 'failOn'>;
 
+/** A file given to two options at once would be overwritten by the second. */
+function sameFileTwice(raw: RawOptions): string | undefined {
+  const given = REPORT_FILE_OPTIONS.flatMap((option) => (raw[option] !== undefined ? [[option, raw[option] as string] as const] : []));
+  for (const [i, [option, file]] of given.entries()) {
+    const other = given.slice(i + 1).find(([, path]) => path === file);
+    if (other) return `--${option} and --${other[0]} both write ${file}: give each report a file of its own.`;
+  }
+  return undefined;
+}
+
 export function normalizeOptions(raw: RawOptions): DiagnoseOptions {
   const both = (raw.only ?? []).filter((id) => (raw.skip ?? []).includes(id));
   if (both.length > 0) throw new UsageError(`--only and --skip both name ${both.join(', ')}: a check cannot be run and left out at once. Give it to one of them.`);
+  const twice = sameFileTwice(raw);
+  if (twice) throw new UsageError(twice);
+  if (raw.redact === false && raw.bundle === undefined) {
+    throw new UsageError('--no-redact applies to --bundle only (it keeps names and ids in the bundle). Give --bundle FILE too, or leave --no-redact out; the report on screen follows --show-sensitive.');
+  }
   return {
     ...(raw.upn !== undefined ? { upn: raw.upn } : {}),
     ...(raw.tenant !== undefined ? { tenant: raw.tenant } : {}),
@@ -65,6 +91,11 @@ export function normalizeOptions(raw: RawOptions): DiagnoseOptions {
     ...(raw.target !== undefined ? { target: raw.target } : {}),
     ...(raw.error !== undefined ? { error: raw.error } : {}),
     ...(raw.errorFile !== undefined ? { errorFile: raw.errorFile } : {}),
+    ...(raw.html !== undefined ? { html: raw.html } : {}),
+    ...(raw.markdown !== undefined ? { markdown: raw.markdown } : {}),
+    ...(raw.junit !== undefined ? { junit: raw.junit } : {}),
+    ...(raw.bundle !== undefined ? { bundle: raw.bundle } : {}),
+    redact: raw.redact !== false,
   };
 }
 
@@ -148,7 +179,12 @@ export function addDiagnoseOptions(command: Command): Command {
     .option('--target <upn>', "diagnose this account's access, MFA and sign-ins while signed in as another admin (or app-only)")
     .option('--error <text>', 'the error you got: the report says which of its likely causes the checks confirm or rule out')
     .option('--error-file <file>', 'the same, read from a file (a console transcript, say)')
-    .option('--show-sensitive', 'show account, tenant and machine names instead of masking them');
+    .option('--show-sensitive', 'show account, tenant and machine names instead of masking them')
+    .option('--html <file>', 'also write the report as one self-contained HTML page')
+    .option('--markdown <file>', 'also write the report in Markdown, for a ticket or an issue')
+    .option('--junit <file>', 'also write the checks as JUnit XML test cases, for CI')
+    .option('--bundle <file>', 'also write a support bundle (.tar.gz): the report in every format, environment and proxy facts, redacted')
+    .option('--no-redact', 'with --bundle: keep names and ids in the bundle (secrets are removed anyway)');
 }
 
 /** Help text listing the clouds, appended to `--help`. */

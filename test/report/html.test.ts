@@ -278,6 +278,8 @@ describe.skipIf(SKIP_BROWSER)('the HTML report in Chromium', { timeout: 60_000 }
       }
       expect(await page.locator('h1').textContent()).toMatch(report.outcome.verdict === 'ok' ? /No problems found$/ : /\d+ problems? found$/);
       await page.screenshot({ path: join(OUTPUT, `${name}.png`), fullPage: true, ...WAIT });
+      // What a reader sees first (the verdict and the chain): the README shows the seed's one.
+      await page.screenshot({ path: join(OUTPUT, `${name}-first-screen.png`), ...WAIT });
       expect(errors).toEqual([]);
       expect(requests).toEqual([url]);
     } finally {
