@@ -52,7 +52,7 @@ export const exoAppPrincipal = defineCheck({
     const who: Evidence[] = subject ? [sensitive('Account', subject.upn)] : [];
     return withGraph(ctx, deps['proxy-config'], session, who, async (graph) => {
       ctx.step(`looking up ${APP_NAME} in the tenant`);
-      const found = await graph.readList<ServicePrincipal>(
+      const found = await graph.sharedReadList<ServicePrincipal>(
         graphPath('/v1.0/servicePrincipals', { $filter: `appId eq ${quoted(EXO_POWERSHELL_APP_ID)}`, $select: 'id,appId,displayName,accountEnabled,appRoleAssignmentRequired' }),
         GRAPH_PERMISSIONS.servicePrincipals,
       );
@@ -97,7 +97,7 @@ export const exoAppPrincipal = defineCheck({
 
 /** Whether the account is assigned, directly or through a group it is a direct member of. */
 async function assignment(graph: GraphClient, spId: string, subject: { id: string; upn: string }, facts: Evidence[], output: ExoAppPrincipal): Promise<CheckResult<ExoAppPrincipal>> {
-  const assigned = await graph.readList<Assignment>(`/v1.0/servicePrincipals/${encodeURIComponent(spId)}/appRoleAssignedTo`, GRAPH_PERMISSIONS.servicePrincipals, { max: 5000 });
+  const assigned = await graph.sharedReadList<Assignment>(`/v1.0/servicePrincipals/${encodeURIComponent(spId)}/appRoleAssignedTo`, GRAPH_PERMISSIONS.servicePrincipals, { max: 5000 });
   if (!assigned.ok) return notChecked(`${APP_NAME} requires assignment, and who is assigned could not be read: ${assigned.denial.reason}.`, { evidence: facts, remediation: assigned.denial.remediation });
   const id = subject.id.toLowerCase();
   const direct = assigned.value.some((a) => a.principalId?.toLowerCase() === id);

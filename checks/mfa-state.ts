@@ -109,8 +109,8 @@ async function gather(graph: GraphClient, session: GraphSession, exo: ExoSession
     graph.read<{ perUserMfaState?: string }>(`/beta/users/${id}/authentication/requirements`, P.perUserMfa, other),
     graph.readList<{ '@odata.type'?: string }>(`/v1.0/users/${id}/authentication/methods`, P.methods, { aboutOther: other }),
     graph.read<{ isMfaRegistered?: boolean; methodsRegistered?: string[] }>(`/v1.0/reports/authenticationMethods/userRegistrationDetails/${id}`, P.registrationDetails, other),
-    graph.read<{ isEnabled?: boolean }>('/v1.0/policies/identitySecurityDefaultsEnforcementPolicy', P.securityDefaults),
-    graph.readList<unknown>('/v1.0/identity/conditionalAccess/policies', P.conditionalAccess),
+    graph.sharedRead<{ isEnabled?: boolean }>('/v1.0/policies/identitySecurityDefaultsEnforcementPolicy', P.securityDefaults),
+    graph.sharedReadList<unknown>('/v1.0/identity/conditionalAccess/policies', P.conditionalAccess),
     graph.readList<{ roleDefinitionId?: string }>(graphPath('/v1.0/roleManagement/directory/roleAssignments', { $filter: `principalId eq ${quoted(subject.id)}` }), P.roleAssignments),
   ]);
   // The Exchange token speaks for this account only when it was issued to it.

@@ -49,8 +49,17 @@ export type TokenOutcome =
       readonly facts: Evidence[];
     };
 
-/** Signs in as the options say, for the request's resource. Never throws for a sign-in that failed. */
-export async function acquireToken(ctx: CheckContext, request: TokenRequest): Promise<TokenOutcome> {
+/**
+ * Signs in as the options say, for the request's resource. Never throws for a sign-in that failed.
+ * Once per run for one client, tenant, account and scopes: a pre-flight runs the token checks for every
+ * account it looks at, and each must get the one sign-in of the run, never a prompt of its own.
+ */
+export function acquireToken(ctx: CheckContext, request: TokenRequest): Promise<TokenOutcome> {
+  const key = ['token', request.tenantId, ctx.config.appId ?? request.person.clientId, request.person.scopes.join(' '), request.appScopes.join(' '), request.upn ?? ''].join('|');
+  return ctx.memo(key, () => signInOnce(ctx, request));
+}
+
+async function signInOnce(ctx: CheckContext, request: TokenRequest): Promise<TokenOutcome> {
   const choice = chooseMode(ctx.config, ctx.terminal);
   if ('none' in choice) return { kind: 'not-tried', choice };
   const { mode } = choice;

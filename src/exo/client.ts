@@ -7,9 +7,9 @@
  * The doctor only reads: the client refuses any cmdlet that is not a `Get-` cmdlet.
  */
 import { randomUUID } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Context } from '../context.js';
 import type { ExoSession } from '../auth/identity.js';
+import { sendThrottled } from '../throttle.js';
 import { HttpClient, type HttpResponse } from '../net/http.js';
 import { describeHop, type ProxyPlan } from '../net/routes.js';
 import { serviceRoute, type ServiceRoute } from '../net/service-route.js';
@@ -193,10 +193,8 @@ export class ExchangeClient {
     const warnings: string[] = [];
     let url: string | undefined = first.toString();
     let pages = 0;
-    let mayWait = true;
     while (url !== undefined && pages < MAX_PAGES) {
-      const { response, clientRequestId, waited } = await this.send(url, cmdlet, body, mayWait);
-      mayWait &&= !waited;
+      const { response, clientRequestId } = await this.send(url, cmdlet, body);
       const requestId = response.headers['request-id'];
       this.lastCall = { cmdlet, clientRequestId, ...(requestId ? { requestId } : {}), status: response.status, pages, truncated: false, warnings };
       const page = this.page(cmdlet, response, clientRequestId);
@@ -213,13 +211,23 @@ export class ExchangeClient {
     await this.http.close();
   }
 
-  /** One request; on 429, one more after `Retry-After` when `mayWait` and the wait fits in the time left. */
-  private async send(url: string, cmdlet: string, body: string, mayWait: boolean): Promise<{ response: HttpResponse; clientRequestId: string; waited: boolean }> {
-    const first = await this.post(url, cmdlet, body);
-    const waitMs = first.response.status === 429 && mayWait ? this.retryAfterMs(first.response) : undefined;
-    if (waitMs === undefined || this.ctx.now().getTime() + waitMs + RETRY_ROOM_MS > this.deadline.getTime()) return { ...first, waited: false };
-    await sleep(waitMs, undefined, this.options.signal ? { signal: this.options.signal } : {});
-    return { ...(await this.post(url, cmdlet, body)), waited: true };
+  /**
+   * One request; on 429, again when Exchange says (the run's gate holds every other request to Exchange
+   * meanwhile) while the wait ends before the deadline, with room left for the answer.
+   */
+  private async send(url: string, cmdlet: string, body: string): Promise<{ response: HttpResponse; clientRequestId: string }> {
+    let clientRequestId = '';
+    const { response } = await sendThrottled(
+      this.ctx,
+      this.session.cloud.exchangeHost,
+      async () => {
+        const sent = await this.post(url, cmdlet, body);
+        clientRequestId = sent.clientRequestId;
+        return sent.response;
+      },
+      { budgetMs: this.deadline.getTime() - this.ctx.now().getTime() - RETRY_ROOM_MS, signal: this.options.signal },
+    );
+    return { response, clientRequestId };
   }
 
   /** A successful InvokeCommand page, or the error the answer amounts to. */
@@ -273,15 +281,6 @@ export class ExchangeClient {
       // Not a URL: there is no next page to follow.
       return undefined;
     }
-  }
-
-  /** `Retry-After` as seconds or an HTTP date, in milliseconds from now. */
-  private retryAfterMs(response: HttpResponse): number | undefined {
-    const value = response.headers['retry-after']?.trim();
-    if (!value) return undefined;
-    if (/^\d+$/.test(value)) return Number(value) * 1000;
-    const at = Date.parse(value);
-    return Number.isNaN(at) ? undefined : Math.max(0, at - this.ctx.now().getTime());
   }
 
   private error(cmdlet: string, response: HttpResponse, clientRequestId: string): ExchangeError {

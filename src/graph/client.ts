@@ -7,10 +7,11 @@
  *
  * Error shape: https://learn.microsoft.com/graph/errors (fixtures/microsoft/graph/error-403-*.json).
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { Context } from '../context.js';
 import type { GraphSession } from '../auth/identity.js';
 import { HttpClient } from '../net/http.js';
+import { sendThrottled } from '../throttle.js';
 import type { ServiceRoute } from '../net/service-route.js';
 import { GraphError } from './error.js';
 import { type Denial, explainDenial, type GraphPermission } from './permissions.js';
@@ -30,9 +31,6 @@ interface Page {
   readonly value?: unknown;
   readonly '@odata.nextLink'?: unknown;
 }
-
-/** Longest Retry-After the client waits out once, in seconds; a longer one is reported. */
-const MAX_RETRY_WAIT_SECONDS = 5;
 
 export class GraphClient {
   private readonly http: HttpClient;
@@ -78,8 +76,34 @@ export class GraphClient {
     return this.attempt(() => this.list<T>(path, options), permission, options.aboutOther ?? false);
   }
 
+  /**
+   * {@link read} of something the whole tenant shares (a policy, the module's app): read once for the run
+   * and identity, however many accounts a pre-flight checks. A read that failed is not kept.
+   */
+  async sharedRead<T = unknown>(path: string, permission: GraphPermission): Promise<Read<T>> {
+    return this.shared(`read ${path}`, () => this.read<T>(path, permission));
+  }
+
+  /** {@link readList} of something the whole tenant shares; see {@link sharedRead}. */
+  async sharedReadList<T = unknown>(path: string, permission: GraphPermission, options: { max?: number } = {}): Promise<Read<T[]>> {
+    return this.shared(`list ${options.max ?? 500} ${path}`, () => this.readList<T>(path, permission, options));
+  }
+
   async close(): Promise<void> {
     await this.http.close();
+  }
+
+  private async shared<T>(what: string, read: () => Promise<T>): Promise<T> {
+    const reads = await this.ctx.memo('graph-shared-reads', async () => new Map<string, Promise<unknown>>());
+    // The same identity on the same host: a different sign-in may see a different tenant, or be refused.
+    const key = `${this.session.graphHost} ${createHash('sha256').update(this.session.accessToken).digest('base64url').slice(0, 16)} ${what}`;
+    let pending = reads.get(key) as Promise<T> | undefined;
+    if (!pending) {
+      pending = read();
+      reads.set(key, pending);
+      pending.catch(() => reads.delete(key));
+    }
+    return pending;
   }
 
   private async attempt<T>(call: () => Promise<T>, permission: GraphPermission, aboutOther: boolean): Promise<Read<T>> {
@@ -110,26 +134,33 @@ export class GraphClient {
     return parsed.toString();
   }
 
-  private async fetch(url: string, retried = false): Promise<unknown> {
-    const headers: Record<string, string> = {
-      authorization: `Bearer ${this.session.accessToken}`,
-      accept: 'application/json',
-      'user-agent': `exo-doctor/${this.ctx.runtime.doctorVersion}`,
-      'client-request-id': randomUUID(),
-      ...(needsEventualConsistency(url) ? { consistencylevel: 'eventual' } : {}),
-    };
-    const res = await this.http.send({ method: 'GET', url, headers });
+  /**
+   * One GET. Throttled, it waits as Graph asks (the run's gate holds every other request to Graph too)
+   * while the waits fit in half the time the read has; a longer throttling is reported.
+   */
+  private async fetch(url: string): Promise<unknown> {
+    const { response: res } = await sendThrottled(
+      this.ctx,
+      this.session.graphHost,
+      () =>
+        this.http.send({
+          method: 'GET',
+          url,
+          headers: {
+            authorization: `Bearer ${this.session.accessToken}`,
+            accept: 'application/json',
+            'user-agent': `exo-doctor/${this.ctx.runtime.doctorVersion}`,
+            'client-request-id': randomUUID(),
+            ...(needsEventualConsistency(url) ? { consistencylevel: 'eventual' } : {}),
+          },
+        }),
+      { budgetMs: this.options.timeoutMs / 2, signal: this.options.signal },
+    );
     if (res.status >= 200 && res.status < 300) {
       if (res.json === undefined) throw new GraphError(res.status, 'UnexpectedResponse', `the answer is not JSON (${res.headers['content-type'] ?? 'no content type'})`, pathOf(url), res.headers['request-id']);
       return res.json;
     }
-    const error = graphErrorOf(res.status, res.json, res.headers, pathOf(url));
-    const wait = error.retryAfterSeconds;
-    if (!retried && (res.status === 429 || res.status === 503) && wait !== undefined && wait <= MAX_RETRY_WAIT_SECONDS) {
-      await pause(wait * 1000, this.options.signal);
-      return this.fetch(url, true);
-    }
-    throw error;
+    throw graphErrorOf(res.status, res.json, res.headers, pathOf(url));
   }
 }
 
@@ -181,19 +212,4 @@ export function quoted(value: string): string {
 export function graphPath(path: string, query: Readonly<Record<string, string | number>> = {}): string {
   const parts = Object.entries(query).map(([key, value]) => `${key}=${encodeURIComponent(String(value))}`);
   return parts.length > 0 ? `${path}?${parts.join('&')}` : path;
-}
-
-function pause(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason as Error);
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal?.reason as Error);
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }

@@ -4,6 +4,7 @@
  * How to write one: docs/simulated-world.md.
  */
 import { ENVIRONMENT_NAMES, type EnvironmentName } from '../clouds.js';
+import { ACCOUNT_STATES, type GeneratedUsers, generateUsers } from './generated-users.js';
 import type { MachineSpec, RecordedCommand, RegistryValue } from './machine.js';
 import { roleNamed } from './roles.js';
 
@@ -72,6 +73,11 @@ export interface HostFaults {
   readonly latencyMs?: number;
   /** 429 with Retry-After and Rate-Limit-* headers: for the first N requests, or for every one. */
   readonly throttle?: { readonly first?: number; readonly retryAfterSeconds: number };
+  /**
+   * A steady limit, as Graph and Exchange apply one: at most this many requests a second (a bucket of one
+   * second's worth); beyond it, 429 with Retry-After and Rate-Limit-* headers. Every answer says what is left.
+   */
+  readonly rateLimit?: { readonly requestsPerSecond: number };
   readonly serverError?: { readonly status: number; readonly first?: number };
   /** The connection is dropped when a request arrives (ECONNRESET). */
   readonly reset?: boolean;
@@ -274,7 +280,12 @@ export function parseScenario(json: unknown, source: string): Scenario {
     hasMailbox: u.field('hasMailbox').boolean(true),
     userType: u.has('userType') ? u.field('userType').oneOf(['Member', 'Guest'] as const) : ('Member' as const),
   }));
-  const upns = new Set(users.map((u) => u.upn.toLowerCase()));
+  const generated = root.has('generatedUsers') ? readGenerated(root.field('generatedUsers')) : undefined;
+  const generatedUsers = generated
+    ? generateUsers(generated, tenant.field('domains').nonEmptyList((d) => d.string())[0] as string, initialDomainOf(tenant.field('domains').nonEmptyList((d) => d.string())))
+    : [];
+  const allUsers: ScenarioUser[] = [...users, ...generatedUsers];
+  const upns = new Set(allUsers.map((u) => u.upn.toLowerCase()));
 
   const apps = root.field('apps').list(
     (a) => ({
@@ -327,7 +338,7 @@ export function parseScenario(json: unknown, source: string): Scenario {
       mode,
       ...(appId ? { appId } : {}),
     },
-    users,
+    users: allUsers,
     apps,
     securityDefaults: root.field('securityDefaults').boolean(false),
     conditionalAccess: root.field('conditionalAccess').list(
@@ -347,7 +358,11 @@ export function parseScenario(json: unknown, source: string): Scenario {
     exchangePowerShellApp: {
       enabled: exoApp.field('enabled').boolean(true),
       assignmentRequired: exoApp.field('assignmentRequired').boolean(false),
-      assignedUsers: exoApp.field('assignedUsers').list((x) => x.string(), []),
+      // Generated accounts are assigned to the module's app, except those whose state is not to be.
+      assignedUsers: [
+        ...exoApp.field('assignedUsers').list((x) => x.string(), []),
+        ...generatedUsers.filter((u) => !u.upn.startsWith('not-assigned-')).map((u) => u.upn),
+      ],
     },
     graphConsentedScopes: root.field('graphConsentedScopes').list((x) => x.string(), []),
     exchange: { oauth2ClientProfileEnabled: root.field('exchange').field('oauth2ClientProfileEnabled').boolean(true) },
@@ -373,6 +388,18 @@ export function parseScenario(json: unknown, source: string): Scenario {
         }
       : {},
   };
+}
+
+function readGenerated(g: Reader): GeneratedUsers {
+  return {
+    count: g.field('count').number(undefined, 1, 200_000),
+    states: g.has('states') ? g.field('states').nonEmptyList((x) => x.oneOf(ACCOUNT_STATES)) : [...ACCOUNT_STATES],
+  };
+}
+
+/** The tenant's `.onmicrosoft.com` (or sovereign equivalent) domain, where invited guests live. */
+function initialDomainOf(domains: readonly string[]): string {
+  return domains.find((d) => /\.onmicrosoft\.(com|us)$|\.partner\.onmschina\.cn$/i.test(d)) ?? (domains[0] as string);
 }
 
 const PLATFORMS: readonly NodeJS.Platform[] = ['win32', 'linux', 'darwin'];
@@ -432,6 +459,7 @@ function readFaults(f: Reader): HostFaults {
   return {
     // Beyond a minute every request would meet the doctor's time limit: a typo, not a scenario.
     ...pick('latencyMs', (r) => r.number(undefined, 0, 60_000)),
+    ...pick('rateLimit', (r) => ({ requestsPerSecond: r.field('requestsPerSecond').number(undefined, 1, 100_000) })),
     ...pick('throttle', (r) => ({
       retryAfterSeconds: r.field('retryAfterSeconds').number(undefined, 0),
       ...(r.has('first') ? { first: r.field('first').number(undefined, 1) } : {}),

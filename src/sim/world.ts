@@ -153,6 +153,27 @@ export async function startWorld(scenario: Scenario, options: WorldOptions = {})
     return notFound();
   };
 
+  // Per host, a bucket of one second's worth of requests, refilled continuously.
+  const buckets = new Map<string, { tokens: number; at: number }>();
+  const rateLimited = (host: string, perSecond: number, at: Date): { refusal?: SimResponse; headers: Record<string, string> } => {
+    const bucket = buckets.get(host) ?? { tokens: perSecond, at: at.getTime() };
+    bucket.tokens = Math.min(perSecond, bucket.tokens + ((at.getTime() - bucket.at) / 1000) * perSecond);
+    bucket.at = at.getTime();
+    buckets.set(host, bucket);
+    const resetSeconds = Math.max(1, Math.ceil((1 - Math.min(bucket.tokens, 1)) / perSecond));
+    const headers = { 'rate-limit-limit': String(perSecond), 'rate-limit-reset': new Date(at.getTime() + resetSeconds * 1000).toISOString() };
+    if (bucket.tokens >= 1) {
+      bucket.tokens -= 1;
+      return { headers: { ...headers, 'rate-limit-remaining': String(Math.floor(bucket.tokens)) } };
+    }
+    const refusal = json(
+      429,
+      { error: { code: 'TooManyRequests', message: `Too many requests. Please retry after ${resetSeconds} seconds.` } },
+      { ...headers, 'retry-after': String(resetSeconds), 'rate-limit-remaining': '0' },
+    );
+    return { refusal, headers };
+  };
+
   const handle = async (incoming: IncomingMessage, response: ServerResponse) => {
     const host = (incoming.headers.host ?? '').replace(/:\d+$/, '').toLowerCase();
     const url = new URL(incoming.url ?? '/', `https://${host}`);
@@ -181,11 +202,13 @@ export async function startWorld(scenario: Scenario, options: WorldOptions = {})
       return;
     }
     req.note(observe(req));
+    const limited = hostFaults.rateLimit ? rateLimited(host, hostFaults.rateLimit.requestsPerSecond, req.now) : undefined;
     const answer =
+      limited?.refusal ??
       injectedAnswer(hostFaults, count, req) ??
       (await route(req).catch((err: unknown) => json(500, { error: { code: 'InternalServerError', message: String(err) } })));
     record(answer.status);
-    await send(response, answer, hostFaults, now());
+    await send(response, limited && !limited.refusal ? { ...answer, headers: { ...answer.headers, ...limited.headers } } : answer, hostFaults, now());
   };
 
   const server: Server = createHttpsServer({ cert: `${serverCert.certPem}${intermediate.certPem}`, key: serverCert.keyPem }, (req, res) => {

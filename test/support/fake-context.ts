@@ -1,14 +1,16 @@
 /**
- * A context for unit tests: every member must be stubbed by the test that uses it. Touching a member
- * the test did not stub throws, so no unit test reaches the real machine, network or clock by accident
- * (flutter's testWithoutContext).
+ * A context for unit tests: every member must be stubbed by the test that uses it (the run's memo
+ * aside, which is bookkeeping). Touching a member the test did not stub throws, so no unit test reaches
+ * the real machine, network or clock by accident (flutter's testWithoutContext).
  */
 import type { Config, Context, Logger, RuntimeInfo, Terminal } from '../../src/context.js';
 import { CONTEXT_MEMBERS } from '../../src/context.js';
 import { Redactor } from '../../src/redact.js';
 
 export function fakeContext(stubs: Partial<Context> = {}): Context {
-  return new Proxy(stubs as Context, {
+  // The run's memo is bookkeeping, not I/O: every fake has a real one unless the test brings its own.
+  const withMemo = 'memo' in stubs ? stubs : { ...stubs, memo: memoOfOneRun() };
+  return new Proxy(withMemo as Context, {
     get(target, property, receiver) {
       if (typeof property === 'string' && (CONTEXT_MEMBERS as readonly string[]).includes(property) && !(property in target)) {
         throw new Error(`fake context: this test did not stub ctx.${property}`);
@@ -36,6 +38,19 @@ export const PIPE_TERMINAL: Terminal = { stdinIsTTY: false, stdoutIsTTY: false, 
 function memoryLogger(): Logger & { readonly lines: string[] } {
   const lines: string[] = [];
   return { lines, debug: (m) => void lines.push(`debug ${m}`), warn: (m) => void lines.push(`warn ${m}`) };
+}
+
+/** A run's memo, as the real context keeps it: the first caller of a key computes, later ones share. */
+function memoOfOneRun(): Context['memo'] {
+  const memos = new Map<string, Promise<unknown>>();
+  return <T>(key: string, compute: () => Promise<T>): Promise<T> => {
+    let shared = memos.get(key) as Promise<T> | undefined;
+    if (!shared) {
+      shared = compute();
+      memos.set(key, shared);
+    }
+    return shared;
+  };
 }
 
 /** The members the runner and renderers need, with a fixed clock. */
