@@ -22,6 +22,7 @@ import { exoToken } from './exo-token.js';
 import { inputs } from './inputs.js';
 import { proxyConfig } from './proxy-config.js';
 import { tenantDiscovery } from './tenant-discovery.js';
+import { sendThrottled } from '../src/throttle.js';
 
 /** "Microsoft Graph Command Line Tools": the public client of Connect-MgGraph. */
 const GRAPH_POWERSHELL_CLIENT = MICROSOFT_APPS.graphPowerShell;
@@ -166,17 +167,29 @@ async function lookUpUser(
   const http = new HttpClient(ctx, { timeoutMs: ctx.config.timeoutMs, signal: ctx.signal, ...(proxy ? { proxy } : {}) });
   try {
     const path = self ? '/v1.0/me' : `/v1.0/users/${encodeURIComponent(upn)}`;
-    const res = await http.send({
-      method: 'GET',
-      url: `https://${graphHost}${path}?$select=id,userPrincipalName,displayName`,
-      headers: { authorization: `Bearer ${token}`, accept: 'application/json' },
-    });
+    const { response: res } = await sendThrottled(
+      ctx,
+      graphHost,
+      () =>
+        http.send({
+          method: 'GET',
+          url: `https://${graphHost}${path}?$select=id,userPrincipalName,displayName,accountEnabled,userType`,
+          headers: { authorization: `Bearer ${token}`, accept: 'application/json' },
+        }),
+      { budgetMs: ctx.config.timeoutMs / 2, signal: ctx.signal },
+    );
     if (res.status === 404) return { kind: 'missing' };
-    const body = res.json as { id?: unknown; userPrincipalName?: unknown; displayName?: unknown } | undefined;
+    const body = res.json as { id?: unknown; userPrincipalName?: unknown; displayName?: unknown; accountEnabled?: unknown; userType?: unknown } | undefined;
     if (res.status !== 200 || typeof body?.id !== 'string') return { kind: 'unreadable', reason: `HTTP ${res.status}` };
     return {
       kind: 'found',
-      user: { id: body.id, upn: typeof body.userPrincipalName === 'string' ? body.userPrincipalName : upn, ...(typeof body.displayName === 'string' ? { displayName: body.displayName } : {}) },
+      user: {
+        id: body.id,
+        upn: typeof body.userPrincipalName === 'string' ? body.userPrincipalName : upn,
+        ...(typeof body.displayName === 'string' ? { displayName: body.displayName } : {}),
+        ...(typeof body.accountEnabled === 'boolean' ? { accountEnabled: body.accountEnabled } : {}),
+        ...(body.userType === 'Member' || body.userType === 'Guest' ? { userType: body.userType } : {}),
+      },
     };
   } catch (err) {
     return { kind: 'unreadable', reason: err instanceof HttpFailure ? err.code : (err as Error).message };

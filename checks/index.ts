@@ -4,6 +4,7 @@
  * checks above it; the runner refuses anything else at start-up.
  */
 import type { AnyCheck } from '../src/check.js';
+import { accountState } from './account-state.js';
 import { clockSkew } from './clock-skew.js';
 import { dotnetTls } from './dotnet-tls.js';
 import { executionPolicy } from './execution-policy.js';
@@ -53,9 +54,9 @@ const LAYERS: readonly { readonly name: string; readonly title: string; readonly
   // Exchange Online itself: a real read-only cmdlet, the account's PowerShell access, its roles; the
   // organisation setting the old advice names (it concerns Outlook, not PowerShell).
   { name: 'exchange', title: 'Exchange Online', checks: [exoConnection, exoUserAccess, exoRoles, orgOauth2ClientProfile] },
-  // From Graph, what Exchange does not show: the account's MFA state, the module's enterprise app, the
-  // sign-in log.
-  { name: 'account', title: 'The account and organisation in Entra ID', checks: [mfaState, exoAppPrincipal, signInLog] },
+  // From Graph, what Exchange does not show: the account itself (blocked, guest), its MFA state, the
+  // module's enterprise app, the sign-in log.
+  { name: 'account', title: 'The account and organisation in Entra ID', checks: [accountState, mfaState, exoAppPrincipal, signInLog] },
 ];
 
 export const registry: readonly AnyCheck[] = LAYERS.flatMap((layer) => layer.checks);

@@ -14,6 +14,7 @@ export const CAUSE = {
   exoAppNotAssigned: 'exo-app-not-assigned',
   clockSkew: 'clock-skew',
   accountNotFound: 'account-not-found',
+  accountDisabled: 'account-disabled',
   mfaNotRegistered: 'mfa-not-registered',
   conditionalAccess: 'conditional-access',
   entraUnavailable: 'entra-unavailable',
@@ -30,6 +31,7 @@ const CAUSE_OF_AADSTS: Readonly<Record<number, string>> = {
   50079: CAUSE.mfaNotRegistered,
   53003: CAUSE.conditionalAccess,
   50034: CAUSE.accountNotFound,
+  50057: CAUSE.accountDisabled,
 };
 
 /** The cause a refusal with this AADSTS code names: a shared one, or the code itself. */

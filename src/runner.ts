@@ -68,6 +68,11 @@ export interface RunOptions {
   readonly onEvent?: (event: RunEvent) => void;
   /** Monotonic milliseconds, for durations. */
   readonly elapsed?: () => number;
+  /**
+   * Results already known (a pre-flight's tenant-level checks, run once for every account): these checks
+   * are not run again, their dependents get these results, and the run reports only the others.
+   */
+  readonly given?: ReadonlyMap<string, CheckReport>;
 }
 
 /** The registry is wrong: a programming error, reported at start-up. */
@@ -207,7 +212,14 @@ export async function runChecks(registry: readonly AnyCheck[], ctx: Context, opt
     return rest;
   };
 
+  const given = options.given ?? new Map<string, CheckReport>();
+  // Known results stand for their checks, planned or only used (`uses`) by a planned one.
+  for (const [id, known] of given) {
+    finished.set(id, known);
+    reports.set(id, Promise.resolve(known));
+  }
   for (const check of plan) {
+    if (given.has(check.id)) continue;
     const report = (async (): Promise<CheckReport> => {
       if (leftOut.has(check.id)) return settle(check, skipped(check, 'Left out with --skip.', 'left-out'));
       const deps = await Promise.all(check.dependsOn.map((dep: AnyCheck) => reports.get(dep.id) as Promise<CheckReport>));
@@ -226,7 +238,7 @@ export async function runChecks(registry: readonly AnyCheck[], ctx: Context, opt
     reports.set(check.id, report);
   }
 
-  const checks = await Promise.all(plan.map((check) => reports.get(check.id) as Promise<CheckReport>));
+  const checks = await Promise.all(plan.filter((check) => !given.has(check.id)).map((check) => reports.get(check.id) as Promise<CheckReport>));
   return {
     startedAt,
     durationMs: elapsed() - start,

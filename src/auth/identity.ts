@@ -58,7 +58,14 @@ export interface GraphSession {
   /** What the token allows: delegated scopes (`scp`) or application roles (`roles`). */
   readonly permissions: readonly string[];
   /** The account under diagnosis, resolved in the directory; none for app-only without `--target`. */
-  readonly subject?: { readonly id: string; readonly upn: string; readonly displayName?: string };
+  readonly subject?: {
+    readonly id: string;
+    readonly upn: string;
+    readonly displayName?: string;
+    /** false when sign-in is blocked for the account (Entra "accountEnabled"); absent when Graph did not say. */
+    readonly accountEnabled?: boolean;
+    readonly userType?: 'Member' | 'Guest';
+  };
   /** The signed-in person's id (delegated only), to tell "self" from "someone else". */
   readonly callerId?: string;
 }

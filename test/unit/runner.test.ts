@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { registry } from '../../checks/index.js';
 import { type AnyCheck, defineCheck } from '../../src/check.js';
 import { couldNotCheck, error, fail, fix, notApplicable, notChecked, pass, warn } from '../../src/result.js';
-import { planChecks, RegistryError, type RunEvent, runChecks, SelectionError, validateRegistry } from '../../src/runner.js';
+import { type CheckReport, planChecks, RegistryError, type RunEvent, runChecks, SelectionError, validateRegistry } from '../../src/runner.js';
 import { baseStubs, fakeContext } from '../support/fake-context.js';
 
 const remedy = fix({ summary: 'Do the thing.', runBy: 'admin', commands: ['Do-Thing'] });
@@ -114,6 +114,16 @@ describe('runChecks', () => {
     expect(seen).toEqual(['t', undefined]);
     // --only does not pull in what a check merely uses.
     expect(planChecks([graph, broken, roles], ['roles']).map((c) => c.id)).toEqual(['roles']);
+  });
+
+  it('takes known results as given: not run again, not reported, and handed to the checks that need them', async () => {
+    let ran = 0;
+    const token = defineCheck({ id: 'token', title: 'Token', dependsOn: [], run: async () => (ran++, pass('signed in', { output: { token: 'fresh' } })) });
+    const roles = defineCheck({ id: 'roles', title: 'Roles', dependsOn: [token], run: async (_ctx, deps) => pass(`roles with ${deps.token.token}`) });
+    const known = { id: 'token', title: 'Token', status: 'pass', summary: 'signed in once', evidence: [], output: { token: 'given' }, durationMs: 1, startMs: 0 } as unknown as CheckReport;
+    const run = await runChecks([token, roles], ctx(), { timeoutMs: 1000, given: new Map([['token', known]]) });
+    expect(ran).toBe(0);
+    expect(run.checks.map((c) => [c.id, c.summary])).toEqual([['roles', 'roles with given']]);
   });
 
   it('skips dependents of a check that was itself skipped, and they inherit why', async () => {

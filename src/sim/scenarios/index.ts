@@ -18,6 +18,7 @@ import noExchangeRole from './no-exchange-role.json';
 import oauth2ClientProfileOff from './oauth2-client-profile-off.json';
 import perUserMfaOff from './per-user-mfa-off.json';
 import powershellDisabled from './powershell-disabled.json';
+import rollout from './rollout.json';
 import scriptsDisabled from './scripts-disabled.json';
 import throttled from './throttled.json';
 
@@ -41,4 +42,5 @@ export const BUILT_IN_SCENARIOS: Readonly<Record<string, unknown>> = {
   'clock-skew': clockSkew,
   throttled,
   'app-only-no-role': appOnlyNoRole,
+  rollout,
 };
