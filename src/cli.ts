@@ -3,7 +3,7 @@
  * runs, so that `--version` and `--help` start about as fast as Node itself.
  */
 import { Command, CommanderError } from 'commander';
-import { addDiagnoseOptions, type DiagnoseOptions, environmentHelp, normalizeOptions } from './options.js';
+import { addConnectionOptions, addDiagnoseOptions, addPreflightOptions, type DiagnoseOptions, environmentHelp, normalizeOptions } from './options.js';
 import { proxyCredentials, Redactor } from './redact.js';
 import { VERSION } from './version.js';
 import { EXIT, exitCodesHelp, UsageError } from './exit.js';
@@ -60,16 +60,38 @@ function buildProgram(redactor: Redactor): Command {
   addDiagnoseOptions(program.command('diagnose').description('run the diagnosis (the default command)').allowExcessArguments(false)).action(
     (options: Parameters<typeof normalizeOptions>[0]) => runDiagnosis(normalizeOptions(options)),
   );
-  addDiagnoseOptions(
+  const demoCommand = addDiagnoseOptions(
     program
       .command('demo')
       .description('run the diagnosis against a simulated Microsoft 365 tenant on 127.0.0.1 (no network, no account needed)')
+      .enablePositionalOptions()
       .allowExcessArguments(false)
       .option('--scenario <name|file>', 'a built-in scenario (see --list) or a scenario file', 'healthy')
       .option('--list', 'list the built-in scenarios and exit'),
   ).action((options: Parameters<typeof normalizeOptions>[0] & { scenario: string; list?: boolean }, command: Command) =>
     runDemo(normalizeOptions(options), options.scenario, options.list === true, command.getOptionValueSource('environment') === 'cli'),
   );
+  addPreflightOptions(
+    addConnectionOptions(
+      demoCommand
+        .command('preflight')
+        .description('pre-flight in the simulated tenant: exo-doctor demo --scenario rollout preflight --users fixtures/preflight/rollout-users.csv')
+        .allowExcessArguments(false),
+      'the helper admin who signs in once for the run (default: the scenario\'s)',
+    ),
+  ).action((options: RawPreflight, command: Command) => {
+    const demo = command.parent?.opts() as { scenario: string };
+    return runPreflight(options, { scenario: demo.scenario, environmentGiven: command.getOptionValueSource('environment') === 'cli' });
+  });
+  addPreflightOptions(
+    addConnectionOptions(
+      program
+        .command('preflight')
+        .description('before a rollout: which accounts of a CSV file can connect, and what to fix for the others (one sign-in for the run)')
+        .allowExcessArguments(false),
+      'the helper admin who signs in once for the run, e.g. admin@contoso.com (or sign in app-only with --app-id)',
+    ),
+  ).action((options: RawPreflight) => runPreflight(options));
   program
     .command('explain')
     .description('explain an error text: paste it as an argument, give --file, or pipe it in (Get-Clipboard | exo-doctor explain)')
@@ -189,6 +211,52 @@ async function runExplainCommand(words: readonly string[], options: { file?: str
     style: createStyle(!options.json && ctx.terminal.colorStdout),
     write,
   });
+}
+
+/** What commander hands a pre-flight action. */
+type RawPreflight = Parameters<typeof normalizeOptions>[0] & {
+  users?: string;
+  tenants?: string;
+  output?: string;
+  resume?: boolean;
+  concurrency: number;
+  json?: boolean;
+  html?: string;
+  markdown?: string;
+  junit?: string;
+};
+
+async function runPreflight(raw: RawPreflight, demo?: { readonly scenario: string; readonly environmentGiven: boolean }): Promise<void> {
+  const { users, tenants, output, resume, concurrency, json, html, markdown, junit, ...connection } = raw;
+  if ((users === undefined) === (tenants === undefined)) {
+    throw new UsageError(users === undefined ? 'Give the accounts to check with --users FILE (a CSV file with a UserPrincipalName column), or the tenants with --tenants FILE.' : 'Give --users or --tenants, not both: a pre-flight checks the accounts of one tenant, or many tenants each with its own app.');
+  }
+  const options = normalizeOptions(connection);
+  const preflightOptions = {
+    ...(users !== undefined ? { users } : {}),
+    ...(tenants !== undefined ? { tenants } : {}),
+    ...(output !== undefined ? { output } : {}),
+    resume: resume === true,
+    concurrency,
+    json: json === true,
+    ...(html !== undefined ? { html } : {}),
+    ...(markdown !== undefined ? { markdown } : {}),
+    ...(junit !== undefined ? { junit } : {}),
+    timeout: options.timeout,
+    verbose: options.verbose,
+  };
+  const files = [output, html, markdown, junit].filter((f): f is string => f !== undefined);
+  if (new Set(files).size < files.length) throw new UsageError('Two of -o, --html, --markdown and --junit name the same file: give each output a file of its own.');
+  const [{ preflight }, { createContext, detectInvocation }, { registry, LAYER_IDS }] = await Promise.all([import('./preflight/run.js'), import('./context.js'), import('../checks/index.js')]);
+  const out = { stdout: process.stdout, stderr: process.stderr };
+  if (demo) {
+    const { demoPreflight } = await import('./demo.js');
+    const machine = createContext({ config: configOf(options, detectInvocation()) });
+    process.exitCode = await demoPreflight({ registry, layers: LAYER_IDS, options, preflight: preflightOptions, scenario: demo.scenario, explicit: { environment: demo.environmentGiven }, machine, output: out, signal: interruptSignal() });
+    return;
+  }
+  const ctx = createContext({ config: configOf(options, detectInvocation()) });
+  process.exitCode = await preflight({ registry, layers: LAYER_IDS, ctx, options: preflightOptions, output: out, signal: interruptSignal() });
 }
 
 async function runReplay(bundle: string, options: { json?: boolean; html?: string; markdown?: string; junit?: string; verbose?: boolean }): Promise<void> {

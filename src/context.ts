@@ -9,7 +9,7 @@
  */
 import { execFile } from 'node:child_process';
 import { lookup } from 'node:dns/promises';
-import { chmod, mkdir, open, readdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, type FileHandle, mkdir, open, readdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, dirname, resolve as resolvePath } from 'node:path';
 import { createRequire } from 'node:module';
 import { connect as netConnect, isIP } from 'node:net';
@@ -170,6 +170,14 @@ export interface Context {
    * `maxBytes`; `undefined` when it does not exist. Never a simulated machine's file.
    */
   readOwnBytes(path: string, maxBytes: number): Promise<Uint8Array | undefined>;
+  /** A file the user handed the doctor (a list of accounts), read a piece at a time; `undefined` when it does not exist. */
+  readOwnChunks(path: string): Promise<AsyncIterable<Uint8Array> | undefined>;
+  /**
+   * A file the doctor writes a piece at a time for the user (a pre-flight's results): created readable by
+   * its owner only, or appended to after its last whole line (a write cut short by a killed run leaves no
+   * half line behind). Each write resolves once the piece is handed to the system.
+   */
+  openOwnOutput(path: string, options: { readonly append: boolean }): Promise<OwnOutput>;
   /** Writes a file only the current user can read (mode 0600), creating its folder (0700). */
   writePrivateFile(path: string, content: string | Uint8Array): Promise<void>;
   /** A directory's entries, or `undefined` when it does not exist. */
@@ -194,6 +202,12 @@ export interface Context {
   tlsHandshake(options: SocketOptions & { readonly servername: string; readonly socket?: Duplex; readonly port?: number }): Promise<TlsHandshake>;
 }
 
+/** A file being written a piece at a time (see {@link Context.openOwnOutput}). */
+export interface OwnOutput {
+  write(text: string): Promise<void>;
+  close(): Promise<void>;
+}
+
 /** Every member of {@link Context}, so that fakes can tell a missing stub from an unknown property. */
 export const CONTEXT_MEMBERS = [
   'config',
@@ -206,6 +220,8 @@ export const CONTEXT_MEMBERS = [
   'exec',
   'readFile',
   'readOwnBytes',
+  'readOwnChunks',
+  'openOwnOutput',
   'writePrivateFile',
   'readDir',
   'now',
@@ -366,6 +382,31 @@ export function createContext(options: CreateContextOptions): Context {
         await handle?.close();
       }
     },
+    readOwnChunks: async (path) => {
+      try {
+        const handle = await open(path, 'r');
+        if (!(await handle.stat()).isFile()) {
+          await handle.close();
+          return undefined;
+        }
+        return handle.createReadStream({ highWaterMark: 64 * 1024 });
+      } catch (err) {
+        if (isMissing(err)) return undefined;
+        throw err;
+      }
+    },
+    openOwnOutput: async (path, { append }) => {
+      await makeFolders(dirname(path));
+      const handle = await open(path, append ? 'a+' : 'w', 0o600);
+      if (!append) await handle.chmod(0o600);
+      else await dropPartialLine(handle);
+      return {
+        write: async (text) => {
+          await handle.write(text);
+        },
+        close: () => handle.close(),
+      };
+    },
     writePrivateFile: async (path, content) => {
       await makeFolders(dirname(path));
       await writeFile(path, content, { mode: 0o600 });
@@ -504,6 +545,24 @@ function isSet(value: string | undefined): boolean {
  * `mkdir -p`, one level at a time. Node's own recursive mkdir never returns for some paths (under
  * /proc it loops), and every wait of the doctor has to end.
  */
+/** Cuts a file open for appending back to the end of its last whole line. */
+async function dropPartialLine(handle: FileHandle): Promise<void> {
+  const { size } = await handle.stat();
+  let end = size;
+  const chunk = Buffer.alloc(64 * 1024);
+  while (end > 0) {
+    const start = Math.max(0, end - chunk.length);
+    const { bytesRead } = await handle.read(chunk, 0, end - start, start);
+    const newline = chunk.subarray(0, bytesRead).lastIndexOf(0x0a);
+    if (newline >= 0) {
+      end = start + newline + 1;
+      break;
+    }
+    end = start;
+  }
+  if (end < size) await handle.truncate(end);
+}
+
 async function makeFolders(dir: string): Promise<void> {
   try {
     await mkdir(dir, { mode: 0o700 });

@@ -129,6 +129,32 @@ export async function demo(run: DemoRun): Promise<number> {
   }
 }
 
+/** `exo-doctor demo --scenario NAME preflight --users FILE`: a pre-flight inside the simulated world. */
+export async function demoPreflight(run: Omit<DemoRun, 'options'> & { readonly options: DiagnoseOptions; readonly preflight: import('./preflight/run.js').PreflightOptions }): Promise<number> {
+  let scenario: Scenario;
+  try {
+    scenario = await loadScenario(run.scenario, run.machine.readFile);
+  } catch (err) {
+    if (!(err instanceof ScenarioError)) throw err;
+    await write(run.output.stderr, `exo-doctor: ${err.message}\n`);
+    return EXIT.usage;
+  }
+  const problem = demoUsageProblem({ ...run, options: run.options }, scenario);
+  if (problem) {
+    await write(run.output.stderr, `exo-doctor: ${problem}\n`);
+    return EXIT.usage;
+  }
+  const world = await startWorld(scenario);
+  try {
+    const ctx = demoContext(world, run.options, { environment: run.explicit.environment, invocation: `${run.machine.config.invocation ?? 'exo-doctor'} demo --scenario ${run.scenario}` });
+    await write(run.output.stderr, `Simulated tenant "${scenario.name}" on 127.0.0.1:${world.port}: ${ctx.redactor.apply(scenario.description)}\nEvery Microsoft host below is answered by the simulation; nothing leaves this machine.\n\n`);
+    const { preflight } = await import('./preflight/run.js');
+    return await preflight({ registry: run.registry, ...(run.layers ? { layers: run.layers } : {}), ctx, options: run.preflight, output: run.output, signal: run.signal, simulation: scenario });
+  } finally {
+    await world.stop();
+  }
+}
+
 /** Why the demo cannot run as asked, in a sentence with the way out; undefined when it can. */
 function demoUsageProblem(run: DemoRun, scenario: Scenario): string | undefined {
   try {
@@ -190,7 +216,13 @@ export function demoContext(
   };
   // The simulated person at the browser is the account the doctor was told to sign in as.
   if (upn) world.signInAs(upn);
-  const files = credentials?.certificate ? { [certificateFile]: `${credentials.certificate.certPem}${credentials.certificate.keyPem}` } : {};
+  // Every app's certificate is on the machine, at /simulated/<appId>.pem (a `preflight --tenants` file names them).
+  const files = Object.fromEntries(
+    scenario.apps.flatMap((app) => {
+      const certificate = world.credentials(app.appId)?.certificate;
+      return certificate ? [[`/simulated/${app.appId}.pem`, `${certificate.certPem}${certificate.keyPem}`]] : [];
+    }),
+  );
   // The scenario's machine, and nothing of the computer the demo runs on; it also has a browser, in
   // which the simulated user completes `--sign-in browser`.
   const machine = machineMembers(scenario.machine);

@@ -143,28 +143,21 @@ export function collectIds(value: string, previous: readonly string[] = []): str
   return [...previous, ...ids];
 }
 
-/** Adds the diagnosis options to a command. */
-export function addDiagnoseOptions(command: Command): Command {
+/** The options that say whom the doctor signs in as, where, and how: a diagnosis's and a pre-flight's. */
+export function addConnectionOptions(command: Command, upnHelp = 'the account that cannot connect, e.g. admin@contoso.com'): Command {
   return command
-    .option('--upn <upn>', 'the account that cannot connect, e.g. admin@contoso.com')
+    .option('--upn <upn>', upnHelp)
     .option('--tenant <tenant>', "the tenant's id or a verified domain (default: the UPN's domain)")
     .addOption(
       new Option('--environment <name>', 'the cloud, as -ExchangeEnvironmentName names it')
         .choices(ENVIRONMENT_NAMES)
         .default('O365Default' satisfies EnvironmentName),
     )
-    .option('--only <ids>', 'run only these checks (comma-separated) and what they need', collectIds)
-    .option('--skip <ids>', 'leave these checks out (comma-separated)', collectIds)
-    .option('--list-checks', 'list the checks in the order they run, and exit')
-    .option('--json', 'print one JSON document on stdout (schema: schema/report.schema.json)')
     .option('--verbose', 'log each step to stderr and show internal details of errors')
     .addOption(
       new Option('--timeout <duration>', 'time limit per check, e.g. 15000, 15s, 2m')
         .argParser(parseDuration)
         .default(DEFAULT_TIMEOUT_MS, '15s'),
-    )
-    .addOption(
-      new Option('--fail-on <level>', 'exit with 1 on failures only, or on warnings too').choices(['fail', 'warn']).default('fail'),
     )
     .option('--proxy <url>', "the doctor's own proxy, e.g. http://proxy:8080 (credentials allowed: http://user:pass@proxy:8080)", parseProxyUrl)
     .option('--ca <file>', 'also trust the CA certificates in this PEM file (a TLS-inspecting proxy, for instance)')
@@ -176,15 +169,48 @@ export function addDiagnoseOptions(command: Command): Command {
     .option('--client-secret <secret>', 'app-only: a client secret (better: the EXO_DOCTOR_CLIENT_SECRET variable, kept out of shell history)')
     .option('--access-token <token>', 'use this Exchange Online token instead of signing in (or EXO_DOCTOR_ACCESS_TOKEN)')
     .option('--token-cache <file>', 'keep tokens in this file (readable by you only) so the next run does not prompt')
+    .option('--show-sensitive', 'show account, tenant and machine names instead of masking them');
+}
+
+/** Adds the diagnosis options to a command. */
+export function addDiagnoseOptions(command: Command): Command {
+  return addConnectionOptions(command)
+    .option('--only <ids>', 'run only these checks (comma-separated) and what they need', collectIds)
+    .option('--skip <ids>', 'leave these checks out (comma-separated)', collectIds)
+    .option('--list-checks', 'list the checks in the order they run, and exit')
+    .option('--json', 'print one JSON document on stdout (schema: schema/report.schema.json)')
+    .addOption(
+      new Option('--fail-on <level>', 'exit with 1 on failures only, or on warnings too').choices(['fail', 'warn']).default('fail'),
+    )
     .option('--target <upn>', "diagnose this account's access, MFA and sign-ins while signed in as another admin (or app-only)")
     .option('--error <text>', 'the error you got: the report says which of its likely causes the checks confirm or rule out')
     .option('--error-file <file>', 'the same, read from a file (a console transcript, say)')
-    .option('--show-sensitive', 'show account, tenant and machine names instead of masking them')
     .option('--html <file>', 'also write the report as one self-contained HTML page')
     .option('--markdown <file>', 'also write the report in Markdown, for a ticket or an issue')
     .option('--junit <file>', 'also write the checks as JUnit XML test cases, for CI')
     .option('--bundle <file>', 'also write a support bundle (.tar.gz): the report in every format, environment and proxy facts, redacted')
     .option('--no-redact', 'with --bundle: keep names and ids in the bundle (secrets are removed anyway)');
+}
+
+/** `--concurrency`: a whole number. */
+function parseCount(text: string): number {
+  const value = Number(text.trim());
+  if (!Number.isInteger(value)) throw new InvalidArgumentError('expected a whole number, such as 8.');
+  return value;
+}
+
+/** Adds the pre-flight's own options (the connection options come from {@link addConnectionOptions}). */
+export function addPreflightOptions(command: Command): Command {
+  return command
+    .option('--users <file>', 'a CSV file of the accounts to check, with a UserPrincipalName column (other columns are copied through)')
+    .option('--tenants <file>', 'instead, a CSV file of tenants (a partner\'s customers), with the columns Tenant, AppId and CertificatePath: each is checked with its own app-only identity')
+    .option('-o, --output <file>', 'write one row per account to this CSV file: its columns, then the verdict, the check that decided it, the finding and its fix')
+    .option('--resume', 'continue the run that wrote -o FILE, without checking its accounts again')
+    .addOption(new Option('--concurrency <n>', 'accounts checked at once (1 to 64)').argParser(parseCount).default(8))
+    .option('--json', 'print JSON Lines on stdout: one object per account, then one summary')
+    .option('--html <file>', 'also write a summary page (HTML)')
+    .option('--markdown <file>', 'also write a summary in Markdown')
+    .option('--junit <file>', 'also write one JUnit test case per account, for CI');
 }
 
 /** Help text listing the clouds, appended to `--help`. */

@@ -177,11 +177,11 @@ function allowed(text: string): string {
 }
 
 /** Element text: `]]>` cannot appear, since every `>` is escaped; a carriage return survives parsing. */
-function escapeText(text: string): string {
+export function escapeText(text: string): string {
   return allowed(text).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\r/g, '&#13;');
 }
 
 /** Attribute values: quotes, and the white space a parser would otherwise turn into spaces. */
-function escapeAttribute(text: string): string {
+export function escapeAttribute(text: string): string {
   return escapeText(text).replace(/"/g, '&quot;').replace(/\n/g, '&#10;').replace(/\t/g, '&#9;');
 }

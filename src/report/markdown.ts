@@ -224,14 +224,14 @@ const INLINE_SYNTAX = /[\\`*_[\]<>#~$]/g;
 const WEB_ADDRESS = /https?:\/\/[^\s<>]+/g;
 
 /** Text as Markdown that renders as itself, on one line (for headings, list items, labels). */
-function inline(text: string): string {
+export function inline(text: string): string {
   return lines(text)
     .map((line) => escapeLine(line, false))
     .join(' ');
 }
 
 /** Text for a table cell: on one line, with its pipes escaped (https://github.github.com/gfm/#tables-extension-). */
-function cell(text: string): string {
+export function cell(text: string): string {
   return lines(text)
     .map((line) => escapeLine(line, true))
     .join(' ');

@@ -16,7 +16,7 @@ export const ACCOUNT_STATES = [
   'guest',
 ] as const;
 
-type AccountState = (typeof ACCOUNT_STATES)[number];
+export type AccountState = (typeof ACCOUNT_STATES)[number];
 
 export interface GeneratedUsers {
   readonly count: number;

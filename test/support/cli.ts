@@ -1,5 +1,5 @@
 /** Runs the built bin the way a user does: through a pipe, or on a pseudo-terminal. */
-import { spawn, spawnSync } from 'node:child_process';
+import { type ChildProcessWithoutNullStreams, spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 const BIN = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
@@ -44,6 +44,11 @@ export function runCliAsync(args: readonly string[], env: Record<string, string>
     });
     child.stdin.end(input);
   });
+}
+
+/** The CLI as a child process the test controls (to stop it halfway, say); stdout and stderr are pipes. */
+export function startCli(args: readonly string[], env: Record<string, string> = {}): ChildProcessWithoutNullStreams {
+  return spawn(process.execPath, [BIN, ...args], { env: cleanEnv(env), stdio: ['pipe', 'pipe', 'pipe'] });
 }
 
 const quote = (arg: string) => `'${arg.replace(/'/g, `'\\''`)}'`;
