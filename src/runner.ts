@@ -9,6 +9,7 @@ import type { Context } from './context.js';
 import type { CheckResult, Evidence, Remediation, Status } from './result.js';
 import { fix } from './result.js';
 import { doctorCommand } from './invocation.js';
+import { anySignal } from './abort.js';
 
 /**
  * Why a check reported `skip`: not applicable here, a cause left unchecked, blocked by a check that
@@ -291,7 +292,8 @@ async function runOne(
 ): Promise<CheckReport> {
   const timeoutMs = resolveTimeout(check.timeout, options.timeoutMs);
   const controller = new AbortController();
-  const signal = options.signal ? AbortSignal.any([controller.signal, options.signal]) : controller.signal;
+  const linked = anySignal(options.signal ? [controller.signal, options.signal] : [controller.signal]);
+  const signal = linked.signal;
   let activity: string | undefined;
   const checkCtx: CheckContext = Object.create(ctx, {
     signal: { value: signal, enumerable: true },
@@ -324,6 +326,7 @@ async function runOne(
       .finally(() => {
         clearTimeout(timer);
         options.signal?.removeEventListener('abort', onInterrupt);
+        linked.dispose();
       });
   });
   const durationMs = elapsed() - start;

@@ -7,6 +7,7 @@
 import type { Dispatcher } from 'undici';
 import type { Context } from '../context.js';
 import { loadUndici } from './undici.js';
+import { anySignal } from '../abort.js';
 
 export interface HttpRequest {
   readonly method: 'GET' | 'POST';
@@ -78,13 +79,15 @@ export class HttpClient {
       // undici's own timers are coarse (about +0.5 s); give them the first chance.
       timer = setTimeout(() => reject(new HttpFailure('ETIMEDOUT', `no answer from ${new URL(request.url).host} within ${ms} ms`, request.url)), ms + 500);
     });
-    const signals = [AbortSignal.timeout(ms + 250), ...(this.options.signal ? [this.options.signal] : [])];
+    const deadline = new AbortController();
+    const timeout = setTimeout(() => deadline.abort(new DOMException(`no answer within ${ms} ms`, 'TimeoutError')), ms + 250);
+    const linked = anySignal([deadline.signal, ...(this.options.signal ? [this.options.signal] : [])]);
     try {
       return await Promise.race([
         send(request.url, {
           method: request.method,
           dispatcher,
-          signal: AbortSignal.any(signals),
+          signal: linked.signal,
           headersTimeout: ms,
           bodyTimeout: ms,
           ...(request.headers ? { headers: { ...request.headers } } : {}),
@@ -101,6 +104,8 @@ export class HttpClient {
       throw failure;
     } finally {
       clearTimeout(timer);
+      clearTimeout(timeout);
+      linked.dispose();
     }
   }
 
