@@ -27,7 +27,10 @@ export interface ThrottleGate {
 /** What a host's throttling cost the run: how often it refused, and how long its gate was closed. */
 export interface ThrottleStats {
   readonly host: string;
+  /** Requests a second the host said it allows (Rate-Limit-Limit), when it said. */
+  readonly limit?: number;
   readonly refusals: number;
+  /** How long the host's gate was closed after a refusal or an exhausted window. */
   readonly closedMs: number;
 }
 
@@ -48,13 +51,17 @@ export async function throttleGate(ctx: Pick<Context, 'memo'>, host: string): Pr
 /** Every host that throttled the run so far, for the run's summary. */
 export async function throttleStats(ctx: Pick<Context, 'memo'>): Promise<ThrottleStats[]> {
   const gates = await ctx.memo<Gates>('throttle-gates', async () => new Map());
-  return [...gates.values()].map((gate) => gate.stats()).filter((stats) => stats.refusals > 0 || stats.closedMs > 0);
+  return [...gates.values()].map((gate) => gate.stats()).filter((stats) => stats.limit !== undefined || stats.refusals > 0 || stats.closedMs > 0);
 }
 
 function createGate(host: string): ThrottleGate & { stats(): ThrottleStats } {
   let openAt = 0;
   let refusals = 0;
   let closedMs = 0;
+  // Pacing, once the host has said its limit: the time the next request may start.
+  let limit: number | undefined;
+  let intervalMs = 0;
+  let nextSlot = 0;
   const close = (ms: number) => {
     const now = Date.now();
     const until = now + Math.min(Math.max(ms, 0), MAX_WAIT_MS);
@@ -63,10 +70,22 @@ function createGate(host: string): ThrottleGate & { stats(): ThrottleStats } {
   };
   return {
     async wait(budgetMs, signal) {
-      const left = openAt - Date.now();
+      const now = Date.now();
+      // A slot in the pace the host allows, after the gate opens; taken even when not waited for.
+      const slot = Math.max(now, openAt, nextSlot);
+      if (intervalMs > 0) nextSlot = slot + intervalMs;
+      const left = slot - now;
       if (left > 0 && left <= budgetMs) await sleep(left, undefined, signal ? { signal } : {}).catch(() => undefined);
     },
     observe(status, headers) {
+      // Rate-Limit-Limit, read as requests a second (the window is not documented): requests are spaced
+      // to it, so that a run uses what the host allows without being refused. A wrong guess costs 429s,
+      // which are waited out as asked.
+      const said = Number(headers['rate-limit-limit']?.trim());
+      if (Number.isFinite(said) && said > 0) {
+        limit = said;
+        intervalMs = 1000 / said;
+      }
       const retryAfter = retryAfterMs(headers['retry-after'], headers['date']);
       if (status === 429 || status === 503) {
         refusals += 1;
@@ -80,7 +99,7 @@ function createGate(host: string): ThrottleGate & { stats(): ThrottleStats } {
       }
       return undefined;
     },
-    stats: () => ({ host, refusals, closedMs }),
+    stats: () => ({ host, ...(limit !== undefined ? { limit } : {}), refusals, closedMs }),
   };
 }
 
@@ -92,11 +111,17 @@ export function retryAfterMs(value: string | undefined, date: string | undefined
   return untilDate(text, date);
 }
 
-/** Milliseconds from the answer's `Date` to a date it names; without `Date`, from this machine's clock. */
+/**
+ * Milliseconds until a date an answer names. Measured from this machine's clock when the answer's `Date`
+ * agrees with it (a `Date` is whole seconds: up to a second too long a wait), else from that `Date` (this
+ * machine's clock is off), or from this machine's clock when the answer has no `Date`.
+ */
 function untilDate(value: string | undefined, date: string | undefined): number | undefined {
   const at = value ? Date.parse(value) : Number.NaN;
-  const now = date ? Date.parse(date) : Date.now();
-  if (Number.isNaN(at) || Number.isNaN(now)) return undefined;
+  const local = Date.now();
+  const said = date ? Date.parse(date) : Number.NaN;
+  const now = Number.isNaN(said) || Math.abs(said - local) < 2000 ? local : said;
+  if (Number.isNaN(at)) return undefined;
   return Math.max(0, at - now);
 }
 

@@ -169,7 +169,7 @@ export class PreflightOutputs {
     if (this.junitCases) await this.finishJunit(total, seconds);
     if (this.options.markdown) await this.ctx.writePrivateFile(this.options.markdown, this.markdown(total));
     if (this.options.html) await this.ctx.writePrivateFile(this.options.html, this.html(total));
-    const summary = { verdicts: Object.fromEntries(total), reasons: [...this.reasons.values()], tenant: { verdict: run.tenant.outcome.verdict, findings: run.tenant.findings.map((f) => ({ checkId: f.checkId, status: f.status, summary: f.summary })) }, throttled: run.throttled.map((t) => ({ host: t.host, refusals: t.refusals, heldSeconds: Math.round(t.closedMs / 100) / 10 })), exitCode, seconds: Math.round(seconds * 10) / 10 };
+    const summary = { verdicts: Object.fromEntries(total), reasons: [...this.reasons.values()], tenant: { verdict: run.tenant.outcome.verdict, findings: run.tenant.findings.map((f) => ({ checkId: f.checkId, status: f.status, summary: f.summary })) }, throttled: run.throttled.map((t) => ({ host: t.host, ...(t.limit !== undefined ? { limit: t.limit } : {}), refusals: t.refusals, heldSeconds: Math.round(t.closedMs / 100) / 10 })), exitCode, seconds: Math.round(seconds * 10) / 10 };
     await write(this.output.stdout, this.options.json ? `${JSON.stringify({ summary })}\n` : this.text(total, run.earlier, seconds, run.interrupted, run.throttled));
     return exitCode;
   }
@@ -180,7 +180,9 @@ export class PreflightOutputs {
     const before = [...earlier.values()].reduce((a, b) => a + b, 0);
     lines.push(`Pre-flight of ${all} ${all === 1 ? this.noun : `${this.noun}s`}${before > 0 ? ` (${before} from the run it continues)` : ''} in ${seconds.toFixed(1)} s${interrupted ? ', interrupted: run it again with --resume to finish' : ''}.`);
     for (const t of throttled) {
-      lines.push(...wrap(`${t.host} asked the run to slow down ${t.refusals === 1 ? 'once' : `${t.refusals} times`}; requests to it were held back ${(t.closedMs / 1000).toFixed(1)} s in all, and the run went on.`, this.width, ''));
+      const pace = t.limit !== undefined ? `${t.host} allows ${t.limit} requests a second, and the run kept to that pace` : `${t.host} limited the run`;
+      const refused = t.refusals > 0 ? `; it asked the run to wait ${t.refusals === 1 ? 'once' : `${t.refusals} times`} (${(t.closedMs / 1000).toFixed(1)} s in all), and the run went on` : '';
+      lines.push(...wrap(`${pace}${refused}.`, this.width, ''));
     }
     if (this.tenant.findings.length > 0) {
       lines.push('', 'The tenant (checked once):');

@@ -160,12 +160,14 @@ export async function startWorld(scenario: Scenario, options: WorldOptions = {})
     bucket.tokens = Math.min(perSecond, bucket.tokens + ((at.getTime() - bucket.at) / 1000) * perSecond);
     bucket.at = at.getTime();
     buckets.set(host, bucket);
-    const resetSeconds = Math.max(1, Math.ceil((1 - Math.min(bucket.tokens, 1)) / perSecond));
-    const headers = { 'rate-limit-limit': String(perSecond), 'rate-limit-reset': new Date(at.getTime() + resetSeconds * 1000).toISOString() };
-    if (bucket.tokens >= 1) {
-      bucket.tokens -= 1;
-      return { headers: { ...headers, 'rate-limit-remaining': String(Math.floor(bucket.tokens)) } };
-    }
+    const allowed = bucket.tokens >= 1;
+    if (allowed) bucket.tokens -= 1;
+    // The next request is allowed when the bucket holds a whole one again: Rate-Limit-Reset says when,
+    // to the millisecond; Retry-After can only say whole seconds.
+    const resetMs = Math.ceil((Math.max(0, 1 - bucket.tokens) / perSecond) * 1000);
+    const headers = { 'rate-limit-limit': String(perSecond), 'rate-limit-reset': new Date(at.getTime() + resetMs).toISOString() };
+    if (allowed) return { headers: { ...headers, 'rate-limit-remaining': String(Math.floor(bucket.tokens)) } };
+    const resetSeconds = Math.max(1, Math.ceil(resetMs / 1000));
     const refusal = json(
       429,
       { error: { code: 'TooManyRequests', message: `Too many requests. Please retry after ${resetSeconds} seconds.` } },

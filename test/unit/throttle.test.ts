@@ -53,6 +53,17 @@ describe('sendThrottled', () => {
     expect(sent).toBe(MAX_ATTEMPTS);
   });
 
+  it('spaces requests to the limit the host states', async () => {
+    const c = ctx();
+    const gate = await throttleGate(c, 'graph.microsoft.com');
+    gate.observe(200, { 'rate-limit-limit': '20', 'rate-limit-remaining': '19' });
+    const started = Date.now();
+    for (let i = 0; i < 4; i++) await gate.wait(5000);
+    // Four requests at 20 a second: the fourth starts 150 ms after the first.
+    expect(Date.now() - started).toBeGreaterThanOrEqual(140);
+    expect(await throttleStats(c)).toEqual([{ host: 'graph.microsoft.com', limit: 20, refusals: 0, closedMs: 0 }]);
+  });
+
   it('waits for the next window when an answer used the last request of this one', async () => {
     const c = ctx();
     const gate = await throttleGate(c, 'outlook.office365.com');
