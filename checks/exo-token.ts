@@ -5,7 +5,7 @@
  * already has (`--access-token`). Through the same proxy the module would use.
  * See docs/exchange-rest.md#v3-module-authentication, docs/exchange-rest.md#app-only-certificate-authentication and docs/msal.md.
  */
-import { acquireToken } from '../src/auth/acquire.js';
+import { acquireToken, preloadSignIn } from '../src/auth/acquire.js';
 import { failureEvidence, failureFinding } from '../src/auth/findings.js';
 import type { ExoSession, SignInMode } from '../src/auth/identity.js';
 import { decodeJwt } from '../src/auth/jwt.js';
@@ -28,6 +28,7 @@ export const exoToken = defineCheck({
   id: 'exo-token',
   title: 'Exchange Online token, acquired as the module does',
   dependsOn: [inputs, proxyConfig, tenantDiscovery],
+  prepare: preloadSignIn,
   // A device-code sign-in waits for the person for up to 15 minutes; each request has its own limit.
   timeout: (ms) => Math.max(ms * 4, 16 * 60_000),
   async run(ctx, deps): Promise<CheckResult<ExoSession>> {

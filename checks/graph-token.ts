@@ -5,7 +5,7 @@
  * application uses its own credentials with its Graph application permissions. Graph is extra evidence:
  * when it cannot be had, its checks are skipped, never failed (docs/msal.md#graph-checks-are-optional-extra-evidence).
  */
-import { acquireToken } from '../src/auth/acquire.js';
+import { acquireToken, preloadSignIn } from '../src/auth/acquire.js';
 import type { EntraFailure } from '../src/auth/entra-error.js';
 import { failureEvidence, failureFinding } from '../src/auth/findings.js';
 import type { GraphSession } from '../src/auth/identity.js';
@@ -43,6 +43,7 @@ export const graphToken = defineCheck({
   id: 'graph-token',
   title: 'Microsoft Graph token, for the MFA, role and sign-in checks',
   dependsOn: [inputs, proxyConfig, tenantDiscovery],
+  prepare: preloadSignIn,
   uses: [exoToken],
   timeout: (ms) => Math.max(ms * 4, 16 * 60_000),
   async run(ctx, deps): Promise<CheckResult<GraphSession>> {

@@ -57,6 +57,11 @@ export interface Check<Id extends string, Deps extends readonly AnyCheck[], O, U
    */
   readonly uses?: Uses;
   readonly timeout?: Timeout;
+  /**
+   * Work that needs nothing from the run, such as loading the libraries the check will use: started when
+   * the run starts, so that it is done before the check's dependencies are, instead of after them.
+   */
+  readonly prepare?: () => void;
   run(ctx: CheckContext, deps: DependencyOutputs<Deps> & OptionalOutputs<Uses>): Promise<CheckResult<O>>;
 }
 
@@ -67,6 +72,7 @@ export function defineCheck<const Id extends string, const Deps extends readonly
   readonly dependsOn: Deps;
   readonly uses?: Uses;
   readonly timeout?: Timeout;
+  readonly prepare?: () => void;
   run(ctx: CheckContext, deps: DependencyOutputs<Deps> & OptionalOutputs<Uses>): Promise<CheckResult<O>>;
 }): Check<Id, Deps, O, Uses> {
   return definition;

@@ -336,7 +336,10 @@ export function createContext(options: CreateContextOptions): Context {
   const connect = (host: string, port: number, socketOptions: SocketOptions) => openConnection(resolve, host, port, socketOptions);
   const memos = new Map<string, Promise<unknown>>();
   // Building a TLS context from Node's ~140 roots costs milliseconds: once per run, not per handshake.
+  // One TLS context (the trusted CAs, parsed once) for every connection of the run: building one per
+  // connection cost a few milliseconds each, on the critical path of every round trip.
   let secureContext: Promise<tls.SecureContext> | undefined;
+  const sharedSecureContext = () => (secureContext ??= trustedCAs().then((ca) => tls.createSecureContext({ ca: [...ca] })));
 
   return {
     config,
@@ -426,7 +429,7 @@ export function createContext(options: CreateContextOptions): Context {
     now: options.world?.now ?? (() => new Date()),
     resolve,
     trustedCAs,
-    dispatcher: async (dispatcherOptions) => createDispatcher(dispatcherOptions, resolve, await trustedCAs()),
+    dispatcher: async (dispatcherOptions) => createDispatcher(dispatcherOptions, resolve, await sharedSecureContext()),
     connect,
     memo: <T>(key: string, compute: () => Promise<T>): Promise<T> => {
       let shared = memos.get(key) as Promise<T> | undefined;
@@ -438,8 +441,7 @@ export function createContext(options: CreateContextOptions): Context {
     },
     tlsHandshake: async (handshake) => {
       const socket = handshake.socket ?? (await connect(handshake.servername, handshake.port ?? 443, handshake));
-      secureContext ??= trustedCAs().then((ca) => tls.createSecureContext({ ca: [...ca] }));
-      return startTls(socket, handshake, await secureContext);
+      return startTls(socket, handshake, await sharedSecureContext());
     },
   };
 }
@@ -656,10 +658,10 @@ async function runProgram(
 async function createDispatcher(
   options: DispatcherOptions,
   resolve: Context['resolve'],
-  ca: readonly string[],
+  secureContext: tls.SecureContext,
 ): Promise<Dispatcher> {
   const { Agent, Pool, ProxyAgent, buildConnector } = await loadUndici();
-  const tlsOptions = { ca: [...ca], timeout: options.timeoutMs };
+  const tlsOptions = { secureContext, timeout: options.timeoutMs };
   const direct = buildConnector(tlsOptions);
   // Connects where the resolver says, while TLS still checks the name that was asked for.
   const resolved =

@@ -219,6 +219,8 @@ export async function runChecks(registry: readonly AnyCheck[], ctx: Context, opt
     finished.set(id, known);
     reports.set(id, Promise.resolve(known));
   }
+  // What checks can do before their dependencies finish (load their libraries) starts now.
+  for (const check of plan) if (!given.has(check.id) && !leftOut.has(check.id)) check.prepare?.();
   for (const check of plan) {
     if (given.has(check.id)) continue;
     const report = (async (): Promise<CheckReport> => {

@@ -114,3 +114,10 @@ async function signInOnce(ctx: CheckContext, request: TokenRequest): Promise<Tok
   const claims = decodeJwt(outcome.token.accessToken)?.payload ?? {};
   return { kind: 'token', mode, appOnly, clientId, token: outcome.token, claims, facts };
 }
+
+/** Loads the sign-in code and MSAL ahead of the first sign-in (a check's `prepare`); a failure shows at the sign-in. */
+export function preloadSignIn(): void {
+  import('./sign-in.js')
+    .then(() => import('@azure/msal-node'))
+    .catch(() => undefined);
+}
