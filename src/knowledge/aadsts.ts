@@ -90,7 +90,7 @@ const LINK = {
 
 const CONNECT_INTERACTIVE = 'Connect-ExchangeOnline -UserPrincipalName <upn>';
 const CONNECT_DEVICE = 'Connect-ExchangeOnline -Device';
-const CONNECT_CBA = 'Connect-ExchangeOnline -CertificateThumbprint <thumbprint> -AppId <app-id> -Organization contoso.onmicrosoft.com';
+const CONNECT_CBA = 'Connect-ExchangeOnline -CertificateThumbprint <thumbprint> -AppId <app-id> -Organization <tenant>.onmicrosoft.com';
 const DISCONNECT = 'Disconnect-ExchangeOnline -Confirm:$false';
 const FIND_EXO_SP = `$sp = Get-MgServicePrincipal -Filter "appId eq '${EXO_POWERSHELL_APP_ID}'"`;
 const SIGN_IN_LOG =
@@ -99,13 +99,13 @@ const SIGN_IN_LOG =
 const OPENID_CLOUD =
   'Invoke-RestMethod https://login.microsoftonline.com/contoso.com/v2.0/.well-known/openid-configuration | ' +
   'Select-Object cloud_instance_name, tenant_region_scope, tenant_region_sub_scope';
-const CONNECT_GCC_HIGH = 'Connect-ExchangeOnline -ExchangeEnvironmentName O365USGovGCCHigh -UserPrincipalName admin@contoso.us';
-const CONNECT_DOD = 'Connect-ExchangeOnline -ExchangeEnvironmentName O365USGovDoD -UserPrincipalName admin@contoso.us';
-const CONNECT_CHINA = 'Connect-ExchangeOnline -ExchangeEnvironmentName O365China -UserPrincipalName admin@contoso.partner.onmschina.cn';
+const CONNECT_GCC_HIGH = 'Connect-ExchangeOnline -ExchangeEnvironmentName O365USGovGCCHigh -UserPrincipalName <upn>';
+const CONNECT_DOD = 'Connect-ExchangeOnline -ExchangeEnvironmentName O365USGovDoD -UserPrincipalName <upn>';
+const CONNECT_CHINA = 'Connect-ExchangeOnline -ExchangeEnvironmentName O365China -UserPrincipalName <upn>';
 const APP_KEYS = `(Get-MgApplication -Filter "appId eq '<app-id>'").KeyCredentials | Format-Table DisplayName, KeyId, StartDateTime, EndDateTime`;
 const LOCAL_CERTS = 'Get-ChildItem Cert:\\CurrentUser\\My | Format-Table Thumbprint, Subject, NotAfter';
 const NEW_CERT =
-  '$mycert = New-SelfSignedCertificate -DnsName "contoso.onmicrosoft.com" -CertStoreLocation "cert:\\CurrentUser\\My" ' +
+  '$mycert = New-SelfSignedCertificate -DnsName "<tenant>.onmicrosoft.com" -CertStoreLocation "cert:\\CurrentUser\\My" ' +
   '-NotAfter (Get-Date).AddYears(1) -KeySpec KeyExchange';
 const EXPORT_CERT = '$mycert | Export-Certificate -FilePath mycert.cer';
 const ADMIN_CONSENT_URL = 'https://login.microsoftonline.com/<tenant-id>/adminconsent?client_id=<app-id>';
@@ -221,8 +221,8 @@ const GUEST_FIX = {
   runBy: 'another-admin',
   commands: [
     'Connect-MgGraph -Scopes User.Invite.All',
-    'New-MgInvitation -InvitedUserEmailAddress admin@fabrikam.com -InviteRedirectUrl "https://myapps.microsoft.com" -SendInvitationMessage:$true',
-    'Connect-ExchangeOnline -UserPrincipalName admin@fabrikam.com -DelegatedOrganization contoso.onmicrosoft.com',
+    'New-MgInvitation -InvitedUserEmailAddress <upn> -InviteRedirectUrl "https://myapps.microsoft.com" -SendInvitationMessage:$true',
+    'Connect-ExchangeOnline -UserPrincipalName <upn> -DelegatedOrganization <tenant>.onmicrosoft.com',
   ],
 } as const;
 
@@ -1154,7 +1154,7 @@ const ENTRIES: readonly RawEntry[] = [
       runBy: 'admin',
       commands: [
         OPENID_CLOUD,
-        'Connect-ExchangeOnline -ExchangeEnvironmentName O365USGovGCCHigh -CertificateThumbprint <thumbprint> -AppId <app-id> -Organization contoso.onmicrosoft.us',
+        'Connect-ExchangeOnline -ExchangeEnvironmentName O365USGovGCCHigh -CertificateThumbprint <thumbprint> -AppId <app-id> -Organization <tenant>.onmicrosoft.us',
       ],
     },
     link: LINK.nationalClouds,
@@ -1674,9 +1674,23 @@ const ENTRIES: readonly RawEntry[] = [
     fix: {
       summary: 'Pass a token with -AccessToken, or sign in app-only with the certificate (-CertificateThumbprint / -CertificateFilePath) instead of a PSCredential.',
       runBy: 'admin',
-      commands: ['Connect-ExchangeOnline -AccessToken $token -Organization contoso.onmicrosoft.com', CONNECT_CBA],
+      commands: ['Connect-ExchangeOnline -AccessToken $token -Organization <tenant>.onmicrosoft.com', CONNECT_CBA],
     },
     link: lookup(50052),
+  },
+  {
+    code: 700007,
+    name: 'The grant was issued for a different client id',
+    meaning: 'A refresh token or authorization code was redeemed by another application than the one it was issued to.',
+    cause:
+      'A script or partner tool exchanges a refresh token it got for its own app registration while naming another client (the Exchange PowerShell client, say): the token must be obtained for the client that redeems it.',
+    category: 'app_only_misconfigured',
+    fix: {
+      summary: 'Obtain the refresh token with the same client id that redeems it (for the Exchange client, consent and sign in with that client), or connect with the module itself.',
+      runBy: 'admin',
+      commands: [CONNECT_INTERACTIVE, CONNECT_CBA],
+    },
+    link: lookup(700007),
   },
   {
     code: 500571,
