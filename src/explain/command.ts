@@ -84,7 +84,7 @@ export function toJson(result: Explanation) {
             why: notice.why,
             fix: { summary: notice.fix.summary, runBy: notice.fix.runBy, commands: notice.fix.commands },
             checks: notice.checks,
-            confirm: confirmCommand(notice.checks),
+            confirm: confirmCommand(notice.checks, result.identifiers.upn),
           },
         }
       : {}),
@@ -96,7 +96,7 @@ export function toJson(result: Explanation) {
       why: c.why,
       fix: { summary: c.fix.summary, runBy: c.fix.runBy, commands: c.fix.commands },
       checks: c.checks,
-      confirm: confirmCommand(c.checks),
+      confirm: confirmCommand(c.checks, result.identifiers.upn),
       ...(c.link ? { link: c.link } : {}),
       legacy: c.legacy,
     })),
@@ -104,8 +104,8 @@ export function toJson(result: Explanation) {
 }
 
 /** The doctor run that confirms or rules out a cause. */
-function confirmCommand(checks: readonly string[]): string | undefined {
-  return checks.length > 0 ? `exo-doctor --upn <account> --only ${checks.join(',')}` : undefined;
+function confirmCommand(checks: readonly string[], upn: string | undefined): string | undefined {
+  return checks.length > 0 ? `exo-doctor --upn ${upn ?? '<account>'} --only ${checks.join(',')}` : undefined;
 }
 
 function renderExplanation(result: Explanation, style: Style): string {
@@ -117,20 +117,27 @@ function renderExplanation(result: Explanation, style: Style): string {
     out.push(`${style.bold('First:')} ${style.bold(notice.title)}`);
     out.push(`   Matched: “${notice.matched}”`, `   Why: ${notice.why}`, `   Fix (run by ${ACTOR_LABEL[notice.fix.runBy]}): ${notice.fix.summary}`);
     for (const command of notice.fix.commands) out.push(`     ${style.cyan(command)}`);
-    const confirm = confirmCommand(notice.checks);
+    const confirm = confirmCommand(notice.checks, result.identifiers.upn);
     if (confirm) out.push(`   Confirm: ${style.cyan(confirm)}`);
     out.push('');
   }
   out.push(style.bold(result.recognised ? (result.causes.length === 1 ? 'Likely cause' : 'Likely causes, most likely first') : 'Not recognised'));
+  // Each piece of the text is quoted once: a later cause that matched the same words says so.
+  const quoted = new Map<string, number>();
   result.causes.forEach((cause, i) => {
     out.push('');
-    const tag = result.recognised ? style.dim(`[${cause.category}, ${cause.confidence} confidence${cause.legacy ? ', legacy path' : ''}]`) : '';
+    if (!result.recognised && i === 1) out.push(style.bold('Less likely readings, worth ruling out'), '');
+    const tag = result.recognised || i > 0 ? style.dim(`[${cause.category}, ${cause.confidence} confidence${cause.legacy ? ', legacy path' : ''}]`) : '';
     out.push(`${result.recognised ? `${i + 1}. ` : ''}${style.bold(cause.title)} ${tag}`.trimEnd());
-    if (cause.matched.length > 0) out.push(`   Matched: ${cause.matched.map((m) => `“${m}”`).join('; ')}`);
+    const fresh = cause.matched.filter((m) => !quoted.has(m));
+    const again = [...new Set(cause.matched.filter((m) => quoted.has(m)).map((m) => quoted.get(m) as number))];
+    for (const m of fresh) quoted.set(m, i + 1);
+    const pieces = [...fresh.map((m) => `“${m}”`), ...again.map((n) => (result.recognised ? `the text quoted for cause ${n}` : 'the text quoted above'))];
+    if (pieces.length > 0) out.push(`   Matched: ${pieces.join('; ')}`);
     out.push(`   Why: ${cause.why}`);
     out.push(`   Fix (run by ${ACTOR_LABEL[cause.fix.runBy]}): ${cause.fix.summary}`);
     for (const command of cause.fix.commands) out.push(`     ${style.cyan(command)}`);
-    const confirm = confirmCommand(cause.checks);
+    const confirm = confirmCommand(cause.checks, result.identifiers.upn);
     if (confirm) out.push(`   Confirm: ${style.cyan(confirm)}`);
     if (cause.link) out.push(`   More: ${cause.link}`);
   });

@@ -7,10 +7,13 @@
  * recognised, with what to collect next: never a guess dressed as an answer.
  */
 import { type AadstsEntry, type Category, describeAadsts } from '../knowledge/aadsts.js';
+import { CATEGORY_ADVICE } from '../knowledge/category-advice.js';
 import { CATEGORY_CHECKS, KNOWN_ERRORS, type KnownError, MFA_MODULE_NOTICE, type Signal } from '../knowledge/errors.js';
-import { forAccount } from '../knowledge/fixes.js';
+import { fillIn, type Identifiers, remediationOf } from '../knowledge/fixes.js';
 import { Redactor } from '../redact.js';
 import { fix, type Remediation } from '../result.js';
+import { TRAIN_CORPUS } from './corpus.generated.js';
+import { type CorpusItem, type Neighbour, SimilarityIndex } from './similar.js';
 import { extractSignals, focus, prepare, type PreparedText, requiredLiteral, type Signals } from './signals.js';
 
 export type Confidence = 'high' | 'medium' | 'low';
@@ -44,6 +47,8 @@ interface PathNotice {
 
 export interface Explanation {
   readonly signals: Signals;
+  /** The account, tenant and application the text names, as filled into the fixes. */
+  readonly identifiers: Identifiers;
   readonly notice?: PathNotice;
   /** At most three, best first; one `other` cause when nothing was recognised. */
   readonly causes: readonly ExplainedCause[];
@@ -70,12 +75,40 @@ const NOT_RECOGNISED: ExplainedCause = {
 
 const LEGACY_HINTS = ['new-exopssession', 'connect-exopssession', 'createexopssession', 'userpssession', '-userpssession', 'microsoft.exchange.management.exoppowershellmodule', 'exopowershellmodule', 'wsman', 'winrm'];
 
+/**
+ * How the two signals are weighed, chosen on the corpus's `train` part (bench/explain-accuracy.mjs
+ * measures other settings with `tuning`): a cause a rule names gains up to `agree` times the similarity
+ * of the nearest known case of its category; a category only the similarity names scores `alone` times
+ * it; below `abstain`, the doctor says it does not recognise the text, and gives what it has as
+ * alternatives.
+ */
+interface Tuning {
+  readonly agree: number;
+  readonly alone: number;
+  readonly abstain: number;
+}
+
+/** A rule's score from which it decides alone (the confidence called high). */
+const STRONG = 0.75;
+
+const TUNING: Tuning = { agree: 0.15, alone: 0.5, abstain: 0.3 };
+
+export interface ExplainOptions {
+  /** Known cases to leave out of the comparison: an evaluation leaves out the thread it asks about. */
+  readonly exclude?: (item: CorpusItem) => boolean;
+  readonly tuning?: Tuning;
+}
+
+let index: SimilarityIndex | undefined;
+
 /** Explains a text. Pure and synchronous: nothing leaves the process. */
-export function explain(raw: string): Explanation {
+export function explain(raw: string, options: ExplainOptions = {}): Explanation {
+  const tuning = options.tuning ?? TUNING;
   // Secrets go before anything is read, so no quote can cut a label from its value.
   const redactor = new Redactor(true);
   const text = redactor.removeSecrets(raw);
-  const prepared = prepare(focus(text));
+  const focused = focus(text);
+  const prepared = prepare(focused);
   const signals = extractSignals(prepared, text);
   const legacyHints = LEGACY_HINTS.some((hint) => prepared.squashed.includes(hint)) || (signals.module !== undefined && majorOf(signals.module.version) < 3);
   const currentModule = signals.module !== undefined && majorOf(signals.module.version) >= 3;
@@ -96,20 +129,65 @@ export function explain(raw: string): Explanation {
     let score = error.likelihood + 0.12 * Math.min(boosts, 2) + 0.04 * Math.min(hits.length - 1, 2);
     if (error.legacy && currentModule && !legacyHints) score -= 0.2;
     if (error.legacy && legacyHints) score += 0.08;
-    candidates.push(fromKnown(error, Math.min(score, 0.99), hits.slice(0, 2).map((hit) => hit.quote)));
+    candidates.push(fromKnown(error, Math.min(score, 0.99), [...new Set(hits.map((hit) => hit.quote))].slice(0, 2)));
   }
 
-  const ranked = candidates
+  // The second signal: the known cases this text resembles most, one per category.
+  const neighbours = (index ??= new SimilarityIndex(TRAIN_CORPUS)).nearest(focused, options.exclude);
+  const nearest = new Map(neighbours.map((n) => [n.category, n]));
+  // Rules that fire strongly decide; the similarity orders the rest, never past a strong one.
+  const scored = candidates.map((c) => (c.score >= STRONG ? c : rescore(c, Math.min(STRONG - 0.01, c.score + tuning.agree * (nearest.get(c.category)?.similarity ?? 0)))));
+  for (const n of neighbours.slice(0, 3)) {
+    if (n.category !== 'other' && !scored.some((c) => c.category === n.category)) scored.push(fromNeighbour(n, tuning.alone * n.similarity));
+  }
+
+  // The best cause of each category: three different readings say more than three of one.
+  const ranked = scored
     .filter((c) => c.score > 0.05)
     .sort((a, b) => b.score - a.score)
-    .filter((c, i, list) => list.findIndex((other) => other.id === c.id) === i)
+    .filter((c, i, list) => list.findIndex((other) => other.category === c.category) === i)
     .slice(0, 3);
-  // The fixes name the account the text names, when it names one.
-  const upn = accountIn(prepared.spaced);
-  const filled = (cause: ExplainedCause): ExplainedCause => ({ ...cause, fix: forAccount(cause.fix, upn) });
-  const notice = signals.mfaModule ? { notice: { ...MFA_MODULE_NOTICE, matched: signals.mfaModule, fix: forAccount(MFA_MODULE_NOTICE.fix, upn) } } : {};
-  if (ranked.length === 0) return { signals, ...notice, causes: [filled(NOT_RECOGNISED)], recognised: false };
-  return { signals, ...notice, causes: ranked.map(filled), recognised: true };
+  // The fixes name the account, tenant and app the text names, when it names them.
+  const found = identifiersIn(prepared.spaced);
+  const filled = (cause: ExplainedCause): ExplainedCause => ({ ...cause, fix: fillIn(cause.fix, found) });
+  const notice = signals.mfaModule ? { notice: { ...MFA_MODULE_NOTICE, matched: signals.mfaModule, fix: fillIn(MFA_MODULE_NOTICE.fix, found) } } : {};
+  const best = ranked[0];
+  if (!best || best.score < tuning.abstain) return { signals, identifiers: found, ...notice, causes: [NOT_RECOGNISED, ...ranked.slice(0, 2)].map(filled), recognised: false };
+  return { signals, identifiers: found, ...notice, causes: ranked.map(filled), recognised: true };
+}
+
+function rescore(cause: ExplainedCause, score: number): ExplainedCause {
+  return { ...cause, score, confidence: confidenceOf(score) };
+}
+
+/** A cause only the similarity names: the category's general advice, with the case it resembles. */
+function fromNeighbour(n: Neighbour, score: number): ExplainedCause {
+  const category = n.category as Exclude<Category, 'other'>;
+  const advice = CATEGORY_ADVICE[category];
+  return {
+    id: `similar-${category}`,
+    category,
+    title: advice.title,
+    confidence: confidenceOf(score),
+    score,
+    matched: [`resembles a known case (${n.item.file}, ${Math.round(n.similarity * 100)} % similar)`],
+    why: `No rule names this error, but it resembles a case whose cause was established: ${n.item.cause}`,
+    fix: remediationOf(advice.fix),
+    checks: CATEGORY_CHECKS[category],
+    link: n.item.source,
+    legacy: false,
+  };
+}
+
+/** The account, tenant and application the text names, for the fixes. */
+function identifiersIn(text: string): Identifiers {
+  const upn = accountIn(text);
+  const onmicrosoft = /\b([a-z0-9-]+\.onmicrosoft\.(?:com|us|de|cn))\b/i.exec(text)?.[1];
+  const guid = '([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})';
+  const tenantId = new RegExp(`\\b(?:tenant(?:[ _-]?id)?|directory|organization)['"]?\\s*[:=]?\\s*['"]?${guid}`, 'i').exec(text)?.[1] ?? new RegExp(`login\\.microsoftonline\\.(?:com|us)/${guid}`, 'i').exec(text)?.[1];
+  const appId = new RegExp(`\\b(?:app(?:lication)?[ _-]?id|client[ _-]?id|appid)['"]?\\s*[:=]?\\s*['"]?${guid}`, 'i').exec(text)?.[1] ?? new RegExp(`\\bapplication(?: with identifier)? '?${guid}`, 'i').exec(text)?.[1];
+  const tenant = onmicrosoft ?? (upn ? upn.slice(upn.indexOf('@') + 1) : undefined);
+  return { ...(upn ? { upn } : {}), ...(tenant ? { tenant } : {}), ...(tenantId ? { tenantId } : {}), ...(appId ? { appId } : {}) };
 }
 
 /** The first user principal name in the text that is not a service or placeholder address. */
@@ -126,7 +204,7 @@ function majorOf(version: string): number {
 }
 
 function confidenceOf(score: number): Confidence {
-  return score >= 0.75 ? 'high' : score >= 0.45 ? 'medium' : 'low';
+  return score >= STRONG ? 'high' : score >= 0.5 ? 'medium' : 'low';
 }
 
 function fromAadsts(entry: AadstsEntry, score: number, matched: string | undefined): ExplainedCause {

@@ -1,0 +1,74 @@
+// The second signal of explain: the train part of the corpus, compared by TF-IDF cosine similarity.
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { TRAIN_CORPUS } from '../../../src/explain/corpus.generated.js';
+import { explain } from '../../../src/explain/explain.js';
+import { normalise, SimilarityIndex, terms } from '../../../src/explain/similar.js';
+
+const split = JSON.parse(readFileSync(new URL('../../../fixtures/transcripts/split.json', import.meta.url), 'utf8')) as { test: string[] };
+
+describe('the known cases explain compares with', () => {
+  it('are the train part of the corpus, as it is now, and never a test item', () => {
+    expect(() => execFileSync(process.execPath, ['scripts/explain-corpus.mjs', '--check'], { stdio: 'pipe' })).not.toThrow();
+    const test = new Set(split.test);
+    expect(TRAIN_CORPUS.filter((item) => test.has(item.file))).toEqual([]);
+    expect(TRAIN_CORPUS.length).toBeGreaterThanOrEqual(140);
+  });
+});
+
+describe('normalise', () => {
+  it('takes out what differs from one tenant to the next, and keeps the file name of a path', () => {
+    const text = normalise(
+      "Trace ID: 0b6f5e2a-1c3d-4e5f-8a9b-0c1d2e3f4a5b 2026-11-25 12:00:01Z admin@contoso.com contoso.onmicrosoft.com C:\\Program Files\\WindowsPowerShell\\Modules\\ExchangeOnlineManagement\\3.4.0\\netFramework\\Microsoft.Identity.Client.dll line 42",
+    );
+    expect(text).not.toMatch(/0b6f5e2a|2026|admin@|contoso|program files|\b42\b/);
+    expect(text).toContain('microsoft.identity.client.dll');
+    expect(terms('The certificate with thumbprint was not found')).toEqual(expect.arrayContaining(['certificate', 'thumbprint', 'found', 'certificate thumbprint']));
+  });
+});
+
+describe('SimilarityIndex', () => {
+  const index = new SimilarityIndex(TRAIN_CORPUS);
+  const item = TRAIN_CORPUS.find((i) => i.text.length > 300) as (typeof TRAIN_CORPUS)[number];
+
+  it('finds a known case itself, and the others of its category when it is left out', () => {
+    const [first] = index.nearest(item.text);
+    expect(first?.item.file).toBe(item.file);
+    expect(first?.similarity).toBeGreaterThan(0.99);
+    const without = index.nearest(item.text, (known) => known.source === item.source);
+    expect(without.every((n) => n.item.source !== item.source && n.similarity < 0.99)).toBe(true);
+  });
+
+  it('gives nothing for text that shares too little with any case, and one neighbour per category', () => {
+    expect(index.nearest('the printer is out of paper')).toEqual([]);
+    const found = index.nearest(item.text);
+    expect(new Set(found.map((n) => n.category)).size).toBe(found.length);
+  });
+});
+
+describe('explain with both signals', () => {
+  it('names a cause no rule knows from the case it resembles, with that case as its source', () => {
+    const item = TRAIN_CORPUS.find((i) => i.category === 'module_or_dll_problem') as (typeof TRAIN_CORPUS)[number];
+    const result = explain(item.text, { tuning: { agree: 0, alone: 1, abstain: 0 }, exclude: () => false });
+    const similar = result.causes.find((c) => c.id.startsWith('similar-'));
+    if (similar) expect(similar.why).toContain('resembles a case whose cause was established');
+    expect(result.causes.length).toBeLessThanOrEqual(3);
+  });
+
+  it('fills the account, tenant and application the text names into the fixes', () => {
+    const result = explain(
+      "Connect-ExchangeOnline -AppId 3f8a1c2e-5b6d-4e7f-9a0b-1c2d3e4f5a6b -Organization fabrikam.onmicrosoft.com\nAADSTS700027: Client assertion failed signature validation. Trace ID: x",
+    );
+    const commands = result.causes.flatMap((c) => c.fix.commands).join('\n');
+    expect(result.identifiers).toMatchObject({ tenant: 'fabrikam.onmicrosoft.com', appId: '3f8a1c2e-5b6d-4e7f-9a0b-1c2d3e4f5a6b' });
+    expect(commands).not.toContain('contoso.onmicrosoft.com');
+    expect(commands).not.toContain('<app-id>');
+  });
+
+  it('says it does not recognise text it cannot read, and still offers what it has', () => {
+    const result = explain('Something went wrong. Please try again later.');
+    expect(result.recognised).toBe(false);
+    expect(result.causes[0]?.category).toBe('other');
+  });
+});
