@@ -66,12 +66,13 @@ function expectVerdicts(rows: readonly Row[]): void {
   expect(wrong).toEqual([]);
 }
 
-// Each test runs the CLI on hundreds of accounts; under a loaded machine that takes a while (no timing is asserted).
+// Each test runs the CLI on tens or hundreds of accounts, one test at a time so that the file does not
+// load the machine for the other files' tests; a loaded machine takes a while (no timing is asserted).
 describe('exo-doctor preflight', { timeout: 120_000 }, () => {
-  it.concurrent('gives each of 200 accounts exactly the verdict its state calls for, with the finding and the fix', async () => {
+  it('gives each of 200 accounts exactly the verdict its state calls for, with the finding and the fix', async () => {
     const { path, upns } = accounts(200);
     const out = file('results.csv');
-    const { code, stdout, stderr } = await runCli(['demo', '--scenario', scenario(200), 'preflight', '--users', path, '-o', out, '--concurrency', '16']);
+    const { code, stdout, stderr } = await runCli(['demo', '--scenario', scenario(200), 'preflight', '--users', path, '-o', out, '--concurrency', '16'], {}, '', 110_000);
     expect(stderr).toContain('Checking the tenant once');
     expect(code).toBe(1);
     const rows = readResults(out);
@@ -88,7 +89,7 @@ describe('exo-doctor preflight', { timeout: 120_000 }, () => {
     expect(stdout).toMatch(/✖ not ready\s*│\s*125 │/);
   });
 
-  it.concurrent('keeps to the limit Graph states and waits out Exchange\'s refusals, with the same verdicts, and says so', async () => {
+  it('keeps to the limit Graph states and waits out Exchange\'s refusals, with the same verdicts, and says so', async () => {
     const { path } = accounts(24);
     const out = file('results.csv');
     const faults = { 'graph.microsoft.com': { rateLimit: { requestsPerSecond: 25 } }, 'outlook.office365.com': { throttle: { retryAfterSeconds: 1, first: 6 } } };
@@ -107,7 +108,7 @@ describe('exo-doctor preflight', { timeout: 120_000 }, () => {
     expect(lines.slice(0, -1)).toHaveLength(24);
   });
 
-  it.concurrent('reports bad rows one by one and checks the rest', async () => {
+  it('reports bad rows one by one and checks the rest', async () => {
     const { path, upns } = accounts(16, [
       ',an empty UserPrincipalName',
       'Alex Wilber,a display name',
@@ -128,7 +129,7 @@ describe('exo-doctor preflight', { timeout: 120_000 }, () => {
     expect(stdout).toContain('not an account');
   });
 
-  it.concurrent('continues a killed run with --resume: every account once, in input order', async () => {
+  it('continues a killed run with --resume: every account once, in input order', async () => {
     const count = 40;
     const { path, upns } = accounts(count);
     const out = file('results.csv');
@@ -159,7 +160,7 @@ describe('exo-doctor preflight', { timeout: 120_000 }, () => {
     expect(stdout).toContain(`Pre-flight of ${count} accounts (${before} from the run it continues)`);
   });
 
-  it.concurrent('refuses to continue an output written from another input, and to overwrite one', async () => {
+  it('refuses to continue an output written from another input, and to overwrite one', async () => {
     const first = accounts(8);
     const out = file('results.csv');
     const world = scenario(8);
@@ -174,7 +175,7 @@ describe('exo-doctor preflight', { timeout: 120_000 }, () => {
     expect(wrong.stderr).toContain('was not written from');
   });
 
-  it.concurrent('is a usage error without a UserPrincipalName column, without --users, or with both inputs', async () => {
+  it('is a usage error without a UserPrincipalName column, without --users, or with both inputs', async () => {
     const noColumn = file('no-column.csv');
     writeFileSync(noColumn, 'Mail,Name\na@contoso.com,A\n');
     const cases = [
@@ -190,7 +191,7 @@ describe('exo-doctor preflight', { timeout: 120_000 }, () => {
     }
   });
 
-  it.concurrent('checks each tenant of a partner with its own app (--tenants)', async () => {
+  it('checks each tenant of a partner with its own app (--tenants)', async () => {
     const out = file('tenants.csv');
     const { code, stdout } = await runCli(['demo', '--scenario', 'rollout', 'preflight', '--tenants', 'fixtures/preflight/partner-tenants.csv', '-o', out]);
     expect(code).toBe(1);
@@ -206,7 +207,7 @@ describe('exo-doctor preflight', { timeout: 120_000 }, () => {
     expect(stdout).toContain('not a tenant row');
   });
 
-  it.concurrent('runs the sample of the README: a mixed verdict table in one command', async () => {
+  it('runs the sample of the README: a mixed verdict table in one command', async () => {
     const { code, stdout } = await runCli(['demo', '--scenario', 'rollout', 'preflight', '--users', 'fixtures/preflight/rollout-users.csv']);
     expect(code).toBe(1);
     for (const label of ['✔ ready', '⚠ ready, with a warning', '✖ not ready', '✖ not an account']) expect(stdout).toContain(label);

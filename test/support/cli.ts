@@ -29,12 +29,12 @@ export function runCli(args: readonly string[], env: Record<string, string> = {}
  * The same as {@link runCli}, without blocking: tests that run the CLI many times run them at once
  * (it.concurrent), so a file of CLI tests takes as long as its slowest run, not the sum of them.
  */
-export function runCliAsync(args: readonly string[], env: Record<string, string> = {}, input: string | Buffer = ''): Promise<CliResult> {
+export function runCliAsync(args: readonly string[], env: Record<string, string> = {}, input: string | Buffer = '', killAfterMs = 60_000): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], { env: cleanEnv(env), stdio: ['pipe', 'pipe', 'pipe'] });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    const timer = setTimeout(() => child.kill('SIGKILL'), killAfterMs);
     child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
     child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
     child.on('error', reject);
