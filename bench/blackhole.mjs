@@ -6,18 +6,20 @@ import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildHarness } from './build-harness.mjs';
+import { figure, isMain, median, printFigures } from './lib.mjs';
 
-const timeoutMs = Number(process.argv[2] ?? 3000);
-const runs = Number(process.argv[3] ?? 3);
 const hosts = ['login.microsoftonline.com', 'outlook.office365.com', 'graph.microsoft.com', 'aadcdn.msftauth.net', 'www.powershellgallery.com'];
-const server = await buildHarness('world-server');
-const harness = await buildHarness('network');
-const scenario = join(server.outdir, 'blackhole.json');
-writeFileSync(scenario, JSON.stringify({ extends: 'healthy', name: 'blackhole', description: 'Every endpoint black-holed.', faults: Object.fromEntries(hosts.map((h) => [h, { blackHole: true }])) }));
 
-const out = spawnSync(process.execPath, [harness.outfile, server.outfile, scenario, String(runs), String(timeoutMs)], { encoding: 'utf8' });
-if (out.status !== 0) throw new Error(out.stderr);
-const results = JSON.parse(out.stdout.trim().split('\n').at(-1));
-results.forEach((r, i) => console.log(`run ${i + 1}: network phase ${Math.round(r.phaseMs)} ms; ${r.statuses}`));
-const ratios = results.map((r) => r.phaseMs / timeoutMs).sort((a, b) => a - b);
-console.log(`blackhole: network phase / probe time limit (${timeoutMs} ms) = ${ratios[Math.floor(ratios.length / 2)].toFixed(2)} (median of ${runs}; goal <= 1.2)`);
+export async function blackhole({ timeoutMs = 3000, runs = 3 } = {}) {
+  const server = await buildHarness('world-server');
+  const harness = await buildHarness('network');
+  const scenario = join(server.outdir, 'blackhole.json');
+  writeFileSync(scenario, JSON.stringify({ extends: 'healthy', name: 'blackhole', description: 'Every endpoint black-holed.', faults: Object.fromEntries(hosts.map((h) => [h, { blackHole: true }])) }));
+  const out = spawnSync(process.execPath, [harness.outfile, server.outfile, scenario, String(runs), String(timeoutMs)], { encoding: 'utf8' });
+  if (out.status !== 0) throw new Error(out.stderr);
+  const results = JSON.parse(out.stdout.trim().split('\n').at(-1));
+  if (process.env.BENCH_DETAIL) results.forEach((r, i) => console.error(`run ${i + 1}: network phase ${Math.round(r.phaseMs)} ms; ${r.statuses}`));
+  return [figure(`all endpoints black-holed: network phase / probe time limit (${timeoutMs} ms, median of ${runs})`, median(results.map((r) => r.phaseMs / timeoutMs)), '<= 1.2')];
+}
+
+if (isMain(import.meta.url)) printFigures(await blackhole({ timeoutMs: Number(process.argv[2] ?? 3000), runs: Number(process.argv[3] ?? 3) }));

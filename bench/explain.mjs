@@ -7,56 +7,57 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { buildHarness } from './build-harness.mjs';
+import { figure, isMain, printFigures } from './lib.mjs';
 
-const { outfile } = await buildHarness('explain');
-const { explain } = await import(outfile);
-
-const dir = new URL('../fixtures/transcripts/', import.meta.url);
-let transcripts = [];
-try {
-  transcripts = readdirSync(dir)
-    .filter((f) => f.endsWith('.txt'))
-    .sort()
-    .map((f) => readFileSync(new URL(f, dir), 'utf8'));
-} catch {
-  // No corpus: fall back to one error.
-}
-if (transcripts.length === 0) transcripts = ['New-ExoPSSession : Create Powershell Session is failed using OAuth\n'];
-
-const MB = 1024 * 1024;
-const verbose = [
-  'VERBOSE: Importing cmdlet \'Get-EXOMailbox\'.',
-  'VERBOSE: Loading module from path \'C:\\Program Files\\WindowsPowerShell\\Modules\\PackageManagement\\1.4.8.1\\PackageManagement.psd1\'.',
-  'VERBOSE: Populating RepositorySourceLocation property for module ExchangeOnlineManagement.',
-  'VERBOSE: Exporting function \'Get-Mailbox\'.',
-];
-let log = '';
-for (let i = 0; log.length < MB - 20_000; i++) log += `${verbose[i % verbose.length]}\n`;
-log += transcripts.slice(0, 5).join('\n');
-let errors = '';
-for (let i = 0; errors.length < MB; i++) errors += `${transcripts[i % transcripts.length]}\n`;
-// The same, but every copy stamped differently, as a log of retries is: nothing repeats exactly.
-let stamped = '';
-for (let i = 0; stamped.length < MB; i++) stamped += `[${new Date(Date.UTC(2026, 10, 25, 0, 0, i)).toISOString()}] attempt ${i} failed:\n${transcripts[i % transcripts.length]}\n`;
-
-function measure(text) {
-  for (let i = 0; i < 3; i++) explain(text);
-  const times = [];
-  for (let i = 0; i < 9; i++) {
-    const start = performance.now();
-    explain(text);
-    times.push(performance.now() - start);
+export async function explainBench() {
+  const { outfile } = await buildHarness('explain');
+  const { explain } = await import(outfile);
+  const dir = new URL('../fixtures/transcripts/', import.meta.url);
+  let transcripts = [];
+  try {
+    transcripts = readdirSync(dir)
+      .filter((f) => f.endsWith('.txt'))
+      .sort()
+      .map((f) => readFileSync(new URL(f, dir), 'utf8'));
+  } catch {
+    // No corpus: fall back to one error.
   }
-  times.sort((a, b) => a - b);
-  return times[4];
+  if (transcripts.length === 0) transcripts = ['New-ExoPSSession : Create Powershell Session is failed using OAuth\n'];
+
+  const MB = 1024 * 1024;
+  const verbose = [
+    'VERBOSE: Importing cmdlet \'Get-EXOMailbox\'.',
+    'VERBOSE: Loading module from path \'C:\\Program Files\\WindowsPowerShell\\Modules\\PackageManagement\\1.4.8.1\\PackageManagement.psd1\'.',
+    'VERBOSE: Populating RepositorySourceLocation property for module ExchangeOnlineManagement.',
+    'VERBOSE: Exporting function \'Get-Mailbox\'.',
+  ];
+  let log = '';
+  for (let i = 0; log.length < MB - 20_000; i++) log += `${verbose[i % verbose.length]}\n`;
+  log += transcripts.slice(0, 5).join('\n');
+  let errors = '';
+  for (let i = 0; errors.length < MB; i++) errors += `${transcripts[i % transcripts.length]}\n`;
+  // The same, but every copy stamped differently, as a log of retries is: nothing repeats exactly.
+  let stamped = '';
+  for (let i = 0; stamped.length < MB; i++) stamped += `[${new Date(Date.UTC(2026, 10, 25, 0, 0, i)).toISOString()}] attempt ${i} failed:\n${transcripts[i % transcripts.length]}\n`;
+
+  function measure(explain, text) {
+    for (let i = 0; i < 3; i++) explain(text);
+    const times = [];
+    for (let i = 0; i < 9; i++) {
+      const start = performance.now();
+      explain(text);
+      times.push(performance.now() - start);
+    }
+    times.sort((a, b) => a - b);
+    return times[4];
+  }
+
+  const rows = [
+    ['1 MB verbose log, errors at the end', log],
+    [`1 MB of real error transcripts (${transcripts.length} distinct)`, errors],
+    ['1 MB of the same, every copy stamped differently', stamped],
+  ];
+  return rows.map(([name, text]) => figure(`explain: ${name} (${(text.length / MB).toFixed(2)} MB)`, measure(explain, text), '< 100', ' ms'));
 }
 
-const rows = [
-  ['1 MB verbose log, errors at the end', log],
-  [`1 MB of real error transcripts (${transcripts.length} distinct)`, errors],
-  ['1 MB of the same, every copy stamped differently', stamped],
-];
-for (const [name, text] of rows) {
-  const ms = measure(text);
-  console.log(`${name.padEnd(52)} ${(text.length / MB).toFixed(2)} MB  median ${ms.toFixed(1)} ms  (goal < 100 ms: ${ms < 100 ? 'met' : 'NOT met'})`);
-}
+if (isMain(import.meta.url)) printFigures(await explainBench());

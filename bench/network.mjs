@@ -8,21 +8,27 @@ import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildHarness } from './build-harness.mjs';
+import { figure, isMain, median, printFigures } from './lib.mjs';
 
-const runs = Number(process.argv[2] ?? 10);
 const latencyMs = 50;
 const chain = 1;
 const hosts = ['login.microsoftonline.com', 'outlook.office365.com', 'graph.microsoft.com', 'aadcdn.msftauth.net', 'www.powershellgallery.com'];
-const server = await buildHarness('world-server');
-const harness = await buildHarness('network');
-const scenario = join(server.outdir, 'latency.json');
-writeFileSync(scenario, JSON.stringify({ extends: 'healthy', name: 'latency', description: '50 ms on every answer.', faults: Object.fromEntries(hosts.map((h) => [h, { latencyMs }])) }));
 
-const out = spawnSync(process.execPath, [harness.outfile, server.outfile, scenario, String(runs), '15000'], { encoding: 'utf8' });
-if (out.status !== 0) throw new Error(out.stderr);
-if (process.env.BENCH_DETAIL) process.stderr.write(out.stderr);
-const results = JSON.parse(out.stdout.trim().split('\n').at(-1));
-results.forEach((r, i) => console.log(`run ${i + 1}${i === 0 ? ' (cold)' : ''}: network phase ${Math.round(r.phaseMs)} ms; ${r.statuses}`));
-const ratio = (ms) => (ms / (latencyMs * chain)).toFixed(2);
-const warm = results.slice(1).map((r) => r.phaseMs).sort((a, b) => a - b);
-console.log(`network: phase / (${latencyMs} ms x ${chain} round trip): cold ${ratio(results[0].phaseMs)}, warm median ${ratio(warm[Math.floor(warm.length / 2)])} (goal <= 1.3)`);
+export async function network({ runs = 10 } = {}) {
+  const server = await buildHarness('world-server');
+  const harness = await buildHarness('network');
+  const scenario = join(server.outdir, 'latency.json');
+  writeFileSync(scenario, JSON.stringify({ extends: 'healthy', name: 'latency', description: '50 ms on every answer.', faults: Object.fromEntries(hosts.map((h) => [h, { latencyMs }])) }));
+  const out = spawnSync(process.execPath, [harness.outfile, server.outfile, scenario, String(runs), '15000'], { encoding: 'utf8' });
+  if (out.status !== 0) throw new Error(out.stderr);
+  if (process.env.BENCH_DETAIL) process.stderr.write(out.stderr);
+  const results = JSON.parse(out.stdout.trim().split('\n').at(-1));
+  if (process.env.BENCH_DETAIL) results.forEach((r, i) => console.error(`run ${i + 1}${i === 0 ? ' (cold)' : ''}: network phase ${Math.round(r.phaseMs)} ms; ${r.statuses}`));
+  const ratio = (ms) => ms / (latencyMs * chain);
+  return [
+    figure(`network phase, cold / (${latencyMs} ms x ${chain} round trip)`, ratio(results[0].phaseMs), '<= 1.3'),
+    figure(`network phase, warm (median of ${runs - 1}) / (${latencyMs} ms x ${chain} round trip)`, ratio(median(results.slice(1).map((r) => r.phaseMs))), '<= 1.3'),
+  ];
+}
+
+if (isMain(import.meta.url)) printFigures(await network({ runs: Number(process.argv[2] ?? 10) }));

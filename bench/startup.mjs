@@ -3,8 +3,8 @@
 // Usage: npm run build && node bench/startup.mjs [runs]
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { figure, isMain, median, printFigures } from './lib.mjs';
 
-const runs = Number(process.argv[2] ?? 40);
 const bin = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 const subjects = {
   'node -e 0': ['-e', '0'],
@@ -19,18 +19,16 @@ function time(args) {
   return Number(process.hrtime.bigint() - start) / 1e6;
 }
 
-const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-};
-
-const samples = Object.fromEntries(Object.keys(subjects).map((name) => [name, []]));
-for (const args of Object.values(subjects)) time(args); // warm the file cache
-for (let i = 0; i < runs; i++) for (const [name, args] of Object.entries(subjects)) samples[name].push(time(args));
-
-const base = median(samples['node -e 0']);
-console.log(`startup, median of ${runs} runs (node ${process.version}, ${process.platform} ${process.arch})`);
-for (const [name, values] of Object.entries(samples)) {
-  const m = median(values);
-  console.log(`  ${name.padEnd(22)} ${m.toFixed(1).padStart(7)} ms   ${(m / base).toFixed(2)}x node`);
+export function startup({ runs = 40 } = {}) {
+  const samples = Object.fromEntries(Object.keys(subjects).map((name) => [name, []]));
+  for (const args of Object.values(subjects)) time(args); // warm the file cache
+  for (let i = 0; i < runs; i++) for (const [name, args] of Object.entries(subjects)) samples[name].push(time(args));
+  const base = median(samples['node -e 0']);
+  if (process.env.BENCH_DETAIL) for (const [name, values] of Object.entries(samples)) console.error(`  ${name.padEnd(22)} ${median(values).toFixed(1).padStart(7)} ms`);
+  return [
+    figure('start-up: exo-doctor --version / node -e 0', median(samples['exo-doctor --version']) / base, '<= 1.5'),
+    figure('start-up: exo-doctor --help / node -e 0', median(samples['exo-doctor --help']) / base, '<= 2'),
+  ];
 }
+
+if (isMain(import.meta.url)) printFigures(startup({ runs: Number(process.argv[2] ?? 40) }));

@@ -6,7 +6,7 @@ import { createContext } from '../../src/context.js';
 import { runChecks } from '../../src/runner.js';
 
 const [server, scenario, runsText, timeoutText] = process.argv.slice(2) as [string, string, string, string];
-const child = spawn(process.execPath, [server, scenario], { stdio: ['ignore', 'pipe', 'inherit'] });
+const child = spawn(process.execPath, [...(process.env['BENCH_WORLD_ARGS'] ? process.env['BENCH_WORLD_ARGS'].split(' ') : []), server, scenario], { stdio: ['ignore', 'pipe', 'inherit'] });
 const world = await new Promise<{ ca: string; routes: Record<string, { address: string; port: number } | null> }>((resolve) => {
   let text = '';
   child.stdout?.on('data', (chunk: Buffer) => {
@@ -37,7 +37,10 @@ for (let run = 0; run < Number(runsText); run++) {
   // proxy-config runs first; the others start together after it.
   const phaseMs = (byId['proxy-config']?.durationMs ?? 0) + Math.max(...network.slice(1).map((id) => byId[id]?.durationMs ?? 0));
   results.push({ phaseMs, statuses: report.checks.map((c) => `${c.id}=${c.status}`).join(' ') });
-  if (process.env['BENCH_DETAIL']) process.stderr.write(`${byId['endpoints']?.evidence.map((e) => e.value).join('\n')}\n`);
+  if (process.env['BENCH_DETAIL']) {
+    process.stderr.write(`${network.map((id) => `${id} ${Math.round(byId[id]?.startedMs ?? 0)}+${Math.round(byId[id]?.durationMs ?? 0)}`).join(', ')}\n`);
+    process.stderr.write(`${byId['endpoints']?.evidence.map((e) => e.value).join('\n')}\n`);
+  }
 }
 child.kill('SIGTERM');
 process.stdout.write(`${JSON.stringify(results)}\n`);
