@@ -981,5 +981,61 @@ export const TRAIN_CORPUS: readonly CorpusItem[] = [
   "category": "service_outage",
   "cause": "A transient failure inside the Microsoft Entra service (an internal service exhausted its retries); it usually resolves automatically and the user should sign in again.",
   "text": "90025: An internal Microsoft Entra service hit its retry allowance to sign the user in."
+ },
+ {
+  "file": "600-az-storage-loaded-msal-421-exo-needs-423.txt",
+  "source": "https://github.com/Azure/azure-powershell/issues/14416",
+  "category": "module_or_dll_problem",
+  "cause": "Az.Storage/Az.Accounts had already loaded Microsoft.Identity.Client 4.21 into the session, and ExchangeOnlineManagement 2.0.4 needs 4.23, so its assembly could not be loaded; after Az.Accounts was upgraded to ship the same MSAL 4.23, Connect-ExchangeOnline worked when Az.Storage was imported first.",
+  "text": "Import-Module -Name Az.Storage\nConnect-ExchangeOnline -Credential $o365Creds -ShowProgress $true\n\nNew-ExoPSSession: ~\\Documents\\PowerShell\\Modules\\ExchangeOnlineManagement\\2.0.4\\netCore\\ExchangeOnlineManagement.psm1:475:30\nLine |\n 475 |  … PSSession = New-ExoPSSession -ExchangeEnvironmentName $ExchangeEnviro …\n     |                ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~\n     | Could not load file or assembly 'Microsoft.Identity.Client, Version=4.23.0.0, Culture=neutral, PublicKeyToken=0a613f4dd989e8ae'. Could not find or load a specific file.\n     | (0x80131621)\n\nLoaded assembly:\nname                      version  Culture PublicKeyToken\n----                      -------  ------- --------------\nMicrosoft.Identity.Client 4.21.0.0 neutral 0a613f4dd989e8ae"
+ },
+ {
+  "file": "601-pnp-and-exo-msal-version-conflict.txt",
+  "source": "https://github.com/pnp/powershell/issues/488",
+  "category": "module_or_dll_problem",
+  "cause": "PnP.PowerShell and ExchangeOnlineManagement 2.0.4 ship different Microsoft.Identity.Client versions (4.21 vs 4.23) in the same session; a maintainer suggested loading EXO 2.0.3, which does not use that DLL.",
+  "text": "Could not load file or assembly 'Microsoft.Identity.Client, Version=4.23.0.0, Culture=neutral, PublicKeyToken=0a613f4dd989e8ae'. Could not find or load a specific file."
+ },
+ {
+  "file": "602-vscode-extension-msal-444-load-failure.txt",
+  "source": "https://github.com/PowerShell/vscode-powershell/issues/4385",
+  "category": "module_or_dll_problem",
+  "cause": "Assembly conflict inside the VS Code PowerShell extension's terminal (the extension host already has another Microsoft.Identity.Client loaded); the same Connect-ExchangeOnline works in a standalone PowerShell, and the maintainers closed it as external.",
+  "text": "connect-exchangeonline\n\nOperationStopped: Could not load file or assembly 'Microsoft.Identity.Client, Version=4.44.0.0, Culture=neutral, PublicKeyToken=03<redacted>ae'."
+ },
+ {
+  "file": "603-macos-exo-204-no-wsman-client-library.txt",
+  "source": "https://github.com/MicrosoftDocs/office-docs-powershell/issues/7327",
+  "category": "module_or_dll_problem",
+  "cause": "On macOS, PowerShell 7 has no usable WSMan client library for the V2 module's remote PowerShell session; the workaround given was installing PSWSMan and running Install-WSMan as root, and the product team acknowledged the issue.",
+  "text": "| This parameter set requires WSMan, and no supported WSMan client library was found. WSMan is either\n     | not installed or unavailable for this system."
+ },
+ {
+  "file": "604-macos-catalina-new-pssession-wsman-openssl10.txt",
+  "source": "https://github.com/PowerShell/PowerShell/issues/11188",
+  "category": "module_or_dll_problem",
+  "cause": "PowerShell's macOS WSMan client (libmi) depends on OpenSSL 1.0, which macOS Catalina/Homebrew no longer provides, so New-PSSession to outlook.office365.com finds no usable WSMan library; commenters worked around it by supplying the OpenSSL 1.0 libraries.",
+  "text": "New-PSSession : This parameter set requires WSMan, and no supported WSMan client library was found. WSMan is either not installed or unavailable for this system"
+ },
+ {
+  "file": "605-pwsh-beta9-unix-new-pssession-mi-result-failed.txt",
+  "source": "https://github.com/PowerShell/PowerShell/issues/5130",
+  "category": "module_or_dll_problem",
+  "cause": "A regression in the Unix WSMan/PSRP client shipped with PowerShell 6.0.0-beta.9 broke remoting to Exchange Online (MI_RESULT_FAILED); downgrading to 6.0.0-beta.5 made the session open, and the team was preparing a new drop of the Unix WSMan client.",
+  "text": "$credential = get-credential\nNew-PSSession -ConfigurationName Microsoft.Exchange -ConnectionUri \"https://outlook.office365.com/powershell-liveid/\" -Credential $credential -Authentication \"Basic\" -AllowRedirection\n\nNew-PSSession : [outlook.office365.com] Connecting to remote server outlook.office365.com failed with the following error message : MI_RESULT_FAILED For more information, see \nthe about_Remote_Troubleshooting Help topic.\nAt line:1 char:12\n+ $Session = New-PSSession -ConfigurationName Microsoft.Exchange -Conne ...\n+            ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~\n    + CategoryInfo          : OpenError: (System.Manageme....RemoteRunspace:RemoteRunspace) [New-PSSession], PSRemotingTransportException\n    + FullyQualifiedErrorId : 1,PSSessionOpenFailed"
+ },
+ {
+  "file": "700-cba-manageasappv2-module-not-correctly-formed.txt",
+  "source": "https://learn.microsoft.com/en-us/answers/questions/5848699/connect-exchangeonline-certificate-based-authentic",
+  "category": "app_only_misconfigured",
+  "cause": "Certificate-based (app-only) Connect-ExchangeOnline failed because the app registration had been given the Exchange.ManageAsAppV2 API permission instead of the Office 365 Exchange Online Exchange.ManageAsApp application permission the module needs; the poster reports it works with Exchange.ManageAsApp, and the Microsoft moderator's answer attributes the failure to the permission, not the script or certificate.",
+  "text": "VERBOSE: Returning precomputed version info: 3.9.2\n\nVERBOSE: ModuleVersion: 3.9.2\n\nVERBOSE: [ThreadID: #] Trying to get a new token from AAD\n\nVERBOSE: [ThreadID: #] Trying to acquire token based on UI flow\n\nVERBOSE: [ThreadID: #] Successfully acquired new token for Cert based flow.\n\nVERBOSE: [ThreadID: #] Successfully got a token from AAD\n\nVERBOSE: Failed to fetch banner content from server. Reason: Object reference not set to an instance of an object.\n\nVERBOSE: ConnectionContext Removed\n\nParentContainsErrorRecordException: Module could not be correctly formed. Please run Connect-ExchangeOnline again."
+ },
+ {
+  "file": "701-rps-basic-auth-script-access-denied-pf-sync.txt",
+  "source": "https://jaapwesselius.com/tag/basic-authentication/",
+  "category": "basic_auth_disabled",
+  "cause": "The Sync-ModernMailPublicFolders.ps1 script opens a legacy Remote PowerShell session to Exchange Online with Basic authentication (a basic-auth credential prompt), which Exchange Online no longer accepted, so the session was refused with Access is denied even with global admin credentials.",
+  "text": "[3/24/2022 11:40:25 AM] Creating an Exchange Online remote session...\nInitializeExchangeOnlineRemoteSession : Unable to create a remote shell session to Exchange Online. The error is as follows: \"Connecting to remote server outlook.office365.com failed with the following error message : Access is denied. For more information, see the about_Remote_Troubleshooting Help topic.\".\nAt C:\\Scripts\\Sync-ModernMailPublicFolders.ps1:687 char:5\n+     InitializeExchangeOnlineRemoteSession;\n+     ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~\n    + CategoryInfo          : NotSpecified: (:) [Write-Error], WriteErrorException\n    + FullyQualifiedErrorId : Microsoft.PowerShell.Commands.WriteErrorException,InitializeExchangeOnlineRemoteS"
  }
 ];
