@@ -83,7 +83,7 @@ export async function preflight(run: PreflightRun): Promise<number> {
   const blocker = signedIn ? undefined : (tenant.findings[0] ?? tenant.unchecked[0]);
 
   const outputs = await PreflightOutputs.open(ctx, options, source.columns, tenant, output);
-  const progress = startProgress(ctx, output);
+  const progress = startProgress(ctx, output, await remaining(ctx, file, earlier.rows));
   const checkAccount = async (row: Extract<InputRow, { kind: 'account' }>): Promise<RowResult> => {
     if (blocker) return { ...row, verdict: 'unknown', check: blocker.checkId, finding: `Not checked: the tenant-level check ${blocker.checkId} did not pass (${blocker.summary})` };
     const rowCtx = accountContext(ctx, row.upn);
@@ -112,7 +112,7 @@ async function tenantsPreflight(run: PreflightRun, source: Awaited<ReturnType<ty
   }
   const empty = buildDocument({ startedAt: ctx.now(), durationMs: 0, checks: [], interrupted: false }, meta, ctx.redactor);
   const outputs = await PreflightOutputs.open(ctx, options, source.columns, empty, output);
-  const progress = startProgress(ctx, output, 'tenants');
+  const progress = startProgress(ctx, output, await remaining(ctx, options.tenants as string, [...earlier.values()].reduce((a, b) => a + b, 0)), 'tenants');
   const checkTenant = async (row: InputRow): Promise<RowResult> => {
     if (row.kind === 'invalid') return { ...row, verdict: 'invalid', finding: row.reason };
     const appId = (row.columns[appColumn] ?? '').trim();
@@ -221,8 +221,30 @@ async function usageProblem(options: PreflightOptions, io: Pick<Context, 'readDi
   return undefined;
 }
 
+/** The rows still to check, about: the file's rows but those of the run continued. */
+async function remaining(ctx: Context, file: string, done: number): Promise<number | undefined> {
+  const rows = await countRows(ctx, file);
+  return rows === undefined ? undefined : Math.max(0, rows - done);
+}
+
+/**
+ * How many rows a CSV file holds, about (its lines but the header; a quoted value with a line break
+ * counts twice): for the time left. Read in chunks, nothing kept.
+ */
+async function countRows(ctx: Context, file: string): Promise<number | undefined> {
+  const input = await ctx.readOwnChunks(file);
+  if (!input) return undefined;
+  let lines = 0;
+  let last = 0x0a;
+  for await (const chunk of input) {
+    for (const byte of chunk) if (byte === 0x0a) lines += 1;
+    if (chunk.length > 0) last = chunk[chunk.length - 1] as number;
+  }
+  return Math.max(0, lines + (last === 0x0a ? 0 : 1) - 1);
+}
+
 /** Rows done, rate and time left: redrawn on a terminal, a plain line every so often otherwise. */
-function startProgress(ctx: Context, output: Output, what = 'accounts'): { row(verdict: RowVerdict): void; stop(): void } {
+function startProgress(ctx: Context, output: Output, total: number | undefined, what = 'accounts'): { row(verdict: RowVerdict): void; stop(): void } {
   const started = Date.now();
   const counts = new Map<RowVerdict, number>();
   let done = 0;
@@ -231,7 +253,9 @@ function startProgress(ctx: Context, output: Output, what = 'accounts'): { row(v
     const seconds = (Date.now() - started) / 1000;
     const rate = seconds > 0 ? done / seconds : 0;
     const ready = (counts.get('ready') ?? 0) + (counts.get('ready-with-warnings') ?? 0);
-    return `${done} ${done === 1 ? what.replace(/s$/, '') : what} checked · ${ready} ready · ${counts.get('not-ready') ?? 0} not ready · ${rate.toFixed(1)} a second`;
+    const left = total !== undefined && rate > 0 && done < total ? ` · about ${duration((total - done) / rate)} left` : '';
+    const of = total !== undefined ? ` of ${total}` : '';
+    return `${done}${of} ${done === 1 && !of ? what.replace(/s$/, '') : what} checked · ${ready} ready · ${counts.get('not-ready') ?? 0} not ready · ${rate.toFixed(1)} a second${left}`;
   };
   const tty = ctx.terminal.stderrIsTTY && !ctx.terminal.ci;
   const timer = tty ? setInterval(() => output.stderr.write(`\r\u001b[2K${line()}`), 250) : undefined;
@@ -250,4 +274,11 @@ function startProgress(ctx: Context, output: Output, what = 'accounts'): { row(v
       output.stderr.write(tty ? `\r\u001b[2K${line()}\n` : `${line()}\n`);
     },
   };
+}
+
+/** Seconds as "40 s", "3 min", "2 h 5 min". */
+function duration(seconds: number): string {
+  if (seconds < 90) return `${Math.ceil(seconds)} s`;
+  const minutes = Math.round(seconds / 60);
+  return minutes < 90 ? `${minutes} min` : `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
 }
