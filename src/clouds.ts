@@ -3,7 +3,8 @@
  * the hosts each one uses.
  * Sources: https://learn.microsoft.com/powershell/exchange/connect-to-exchange-online-powershell (names),
  * https://learn.microsoft.com/graph/deployments (login and Graph hosts), msal-common AuthorityMetadata.ts
- * (cloud instance names). See docs/clouds-and-tenant-discovery.md#sovereign-clouds-and-exchangeenvironmentname.
+ * (cloud instance names). See docs/clouds-and-tenant-discovery.md#sovereign-clouds-and-exchangeenvironmentname;
+ * the compliance hosts: docs/compliance-powershell.md#1-endpoints-per-cloud.
  */
 
 export const ENVIRONMENT_NAMES = ['O365Default', 'O365USGovGCCHigh', 'O365USGovDoD', 'O365China'] as const;
@@ -21,6 +22,10 @@ export interface Cloud {
   readonly exchangeHost: string;
   /** The resource whose `/.default` scope the Exchange token is requested for. */
   readonly exchangeResource: string;
+  /** Security & Compliance PowerShell (`Connect-IPPSSession`): the host of `-ConnectionUri`. */
+  readonly complianceHost: string;
+  /** The resource of the compliance token (the host without DoD's `l5.`). */
+  readonly complianceResource: string;
   readonly graphHost: string;
   /** `cloud_instance_name` in the tenant's OpenID configuration. */
   readonly cloudInstanceName: string;
@@ -36,6 +41,8 @@ export const CLOUDS: Readonly<Record<EnvironmentName, Cloud>> = {
     loginAliases: ['login.microsoft.com', 'login.windows.net'],
     exchangeHost: 'outlook.office365.com',
     exchangeResource: 'https://outlook.office365.com',
+    complianceHost: 'ps.compliance.protection.outlook.com',
+    complianceResource: 'https://ps.compliance.protection.outlook.com',
     graphHost: 'graph.microsoft.com',
     cloudInstanceName: 'microsoftonline.com',
     deviceLoginUrl: 'https://microsoft.com/devicelogin',
@@ -47,6 +54,8 @@ export const CLOUDS: Readonly<Record<EnvironmentName, Cloud>> = {
     loginAliases: [],
     exchangeHost: 'outlook.office365.us',
     exchangeResource: 'https://outlook.office365.us',
+    complianceHost: 'ps.compliance.protection.office365.us',
+    complianceResource: 'https://ps.compliance.protection.office365.us',
     graphHost: 'graph.microsoft.us',
     cloudInstanceName: 'microsoftonline.us',
     deviceLoginUrl: 'https://microsoft.com/deviceloginus',
@@ -60,6 +69,8 @@ export const CLOUDS: Readonly<Record<EnvironmentName, Cloud>> = {
     // by third-party modules only (unverified, see docs/clouds-and-tenant-discovery.md#facts-most-likely-to-be-wrong-or-changed).
     exchangeHost: 'webmail.apps.mil',
     exchangeResource: 'https://outlook-dod.office365.us',
+    complianceHost: 'l5.ps.compliance.protection.office365.us',
+    complianceResource: 'https://ps.compliance.protection.office365.us',
     graphHost: 'dod-graph.microsoft.us',
     cloudInstanceName: 'microsoftonline.us',
     deviceLoginUrl: 'https://microsoft.com/deviceloginus',
@@ -71,6 +82,8 @@ export const CLOUDS: Readonly<Record<EnvironmentName, Cloud>> = {
     loginAliases: ['login.partner.microsoftonline.cn'],
     exchangeHost: 'partner.outlook.cn',
     exchangeResource: 'https://partner.outlook.cn',
+    complianceHost: 'ps.compliance.protection.partner.outlook.cn',
+    complianceResource: 'https://ps.compliance.protection.partner.outlook.cn',
     graphHost: 'microsoftgraph.chinacloudapi.cn',
     cloudInstanceName: 'partner.microsoftonline.cn',
     deviceLoginUrl: 'https://microsoft.com/deviceloginchina',

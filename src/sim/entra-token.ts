@@ -26,7 +26,7 @@ export interface AppCredentials {
 
 /** What a scope list asks for: one resource and the permissions on it. */
 interface ResourceRequest {
-  readonly kind: 'exchange' | 'graph';
+  readonly kind: 'exchange' | 'compliance' | 'graph';
   /** `https://outlook.office365.com`. */
   readonly resource: string;
   /** The `aud` of the token. */
@@ -325,7 +325,7 @@ export class EntraTokenService {
       userId: user.id,
       appId: clientId,
       appDisplayName: clientName(this.tenant, clientId),
-      resourceDisplayName: request.kind === 'exchange' ? FIRST_PARTY.exchangeOnline.displayName : FIRST_PARTY.microsoftGraph.displayName,
+      resourceDisplayName: request.kind === 'graph' ? FIRST_PARTY.microsoftGraph.displayName : request.kind === 'compliance' ? 'Microsoft Exchange Online Protection' : FIRST_PARTY.exchangeOnline.displayName,
       errorCode: outcome.ok ? 0 : outcome.code,
       failureReason: outcome.ok ? 'Other.' : outcome.message,
       conditionalAccessStatus: outcome.appliedPolicies.length === 0 ? 'notApplied' : !outcome.ok && [53003, 53000].includes(outcome.code) ? 'failure' : 'success',
@@ -346,7 +346,8 @@ export class EntraTokenService {
       message: `The user or administrator has not consented to use the application with ID '${clientId}' named '${clientName(this.tenant, clientId)}'. Send an interactive authorization request for this user and resource. (${scopes.join(', ')})`,
       appliedPolicies: [],
     });
-    if (request.kind === 'exchange') {
+    // The module's client is preauthorised for Exchange and for Security & Compliance alike.
+    if (request.kind !== 'graph') {
       const preauthorised = [FIRST_PARTY.exchangePowerShell.appId, FIRST_PARTY.legacyExchangeShell.appId] as string[];
       return preauthorised.includes(clientId) ? undefined : refuse(request.scopes);
     }
@@ -359,7 +360,7 @@ export class EntraTokenService {
     const request = this.resourceOf(scope);
     if (!('kind' in request)) return this.resourceError(req, request.resource);
     const scopes =
-      request.kind === 'exchange'
+      request.kind !== 'graph'
         ? [...EXCHANGE_DELEGATED_SCOPES]
         : request.scopes.includes('.default')
           ? this.tenant.grantGraphScopes(user, this.tenant.scenario.graphConsentedScopes).granted
@@ -420,7 +421,7 @@ export class EntraTokenService {
     }
     const request = this.resourceOf(body.get('scope') ?? '');
     if (!('kind' in request)) return this.resourceError(req, request.resource);
-    const roles = request.kind === 'exchange' ? (app.exchangeManageAsApp ? [EXCHANGE_APP_ROLE] : []) : [...app.graphPermissions];
+    const roles = request.kind !== 'graph' ? (app.exchangeManageAsApp ? [EXCHANGE_APP_ROLE] : []) : [...app.graphPermissions];
     return json(200, {
       token_type: 'Bearer',
       expires_in: ACCESS_TOKEN_SECONDS,
@@ -490,6 +491,7 @@ export class EntraTokenService {
     if (resource === cloud.exchangeResource || resource === FIRST_PARTY.exchangeOnline.appId) {
       return { kind: 'exchange', resource: cloud.exchangeResource, audience: cloud.exchangeResource, scopes };
     }
+    if (resource === cloud.complianceResource) return { kind: 'compliance', resource: cloud.complianceResource, audience: cloud.complianceResource, scopes };
     if (resource === `https://${cloud.graphHost}` || resource === FIRST_PARTY.microsoftGraph.appId) {
       return { kind: 'graph', resource: `https://${cloud.graphHost}`, audience: FIRST_PARTY.microsoftGraph.appId, scopes };
     }

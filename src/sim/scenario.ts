@@ -7,6 +7,7 @@ import { ENVIRONMENT_NAMES, type EnvironmentName } from '../clouds.js';
 import { ACCOUNT_STATES, type GeneratedUsers, generateUsers } from './generated-users.js';
 import type { MachineSpec, RecordedCommand, RegistryValue } from './machine.js';
 import { roleNamed } from './roles.js';
+import { SERVICE_CHOICES, type ServiceChoice } from '../services.js';
 
 type PerUserMfa = 'disabled' | 'enabled' | 'enforced';
 type MfaMethod =
@@ -119,6 +120,8 @@ export interface Scenario {
     readonly environment: EnvironmentName;
     readonly mode: 'device-code' | 'certificate' | 'secret';
     readonly appId?: string;
+    /** What the demo diagnoses (`--service`). */
+    readonly service: ServiceChoice;
   };
   readonly users: readonly ScenarioUser[];
   readonly apps: readonly ScenarioApp[];
@@ -133,6 +136,11 @@ export interface Scenario {
   /** Delegated Graph scopes already consented for the Microsoft Graph PowerShell client. */
   readonly graphConsentedScopes: readonly string[];
   readonly exchange: { readonly oauth2ClientProfileEnabled: boolean };
+  /**
+   * Security & Compliance PowerShell: the tenant's regional forest (`nam02b`), to which the global host
+   * redirects; none when the tenant lives in the global forest.
+   */
+  readonly compliance: { readonly region?: string };
   /** How far the admin's clock is ahead of the true time (negative: behind). */
   readonly clockSkewSeconds: number;
   readonly deviceCode: {
@@ -337,6 +345,7 @@ export function parseScenario(json: unknown, source: string): Scenario {
       environment: signIn.field('environment').oneOf(ENVIRONMENT_NAMES),
       mode,
       ...(appId ? { appId } : {}),
+      service: signIn.has('service') ? signIn.field('service').oneOf(SERVICE_CHOICES) : 'exchange',
     },
     users: allUsers,
     apps,
@@ -366,6 +375,7 @@ export function parseScenario(json: unknown, source: string): Scenario {
     },
     graphConsentedScopes: root.field('graphConsentedScopes').list((x) => x.string(), []),
     exchange: { oauth2ClientProfileEnabled: root.field('exchange').field('oauth2ClientProfileEnabled').boolean(true) },
+    compliance: complianceOf(root),
     // A day either way covers every skew worth showing; more is a typo.
     clockSkewSeconds: root.field('clockSkewSeconds').number(0, -86_400, 86_400),
     deviceCode: {
@@ -477,3 +487,12 @@ function readFaults(f: Reader): HostFaults {
     ...pick('unresolvable', (r) => r.boolean()),
   };
 }
+
+/** `compliance.region`: a forest label such as `nam02b` (the default), or `global` for a tenant of the global forest. */
+function complianceOf(root: Reader): Scenario['compliance'] {
+  if (!root.has('compliance')) return { region: 'nam02b' };
+  const compliance = root.field('compliance');
+  const region = compliance.has('region') ? compliance.field('region').optionalString(/^[a-z]{3}\d{2}[a-z]?$|^global$/, 'a forest label such as nam02b, or "global" for the global forest') : 'nam02b';
+  return region && region !== 'global' ? { region } : {};
+}
+

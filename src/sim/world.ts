@@ -18,6 +18,7 @@ import type { Config, Context, ResolvedEndpoint, WorldOverrides } from '../conte
 import { createContext } from '../context.js';
 import { cloudOfLoginHost, getUserRealm, instanceDiscovery, openIdConfiguration, signingKeys, tenantNotFound, userRealm } from './entra-discovery.js';
 import { type AppCredentials, EntraTokenService } from './entra-token.js';
+import { ComplianceService } from './compliance.js';
 import { ExchangeService } from './exchange.js';
 import { GraphService } from './graph.js';
 import { json, notFound, type SimRequest, type SimResponse, text } from './http.js';
@@ -121,6 +122,7 @@ export async function startWorld(scenario: Scenario, options: WorldOptions = {})
   const entra = new EntraTokenService(tenant, issuer, credentials, federationReachable);
   const graph = new GraphService(tenant, issuer);
   const exchange = new ExchangeService(tenant, issuer);
+  const compliance = new ComplianceService(tenant, issuer);
   const audit: AuditRecord[] = [];
   const counters = new Map<string, number>();
 
@@ -129,6 +131,9 @@ export async function startWorld(scenario: Scenario, options: WorldOptions = {})
     if (ENVIRONMENT_NAMES.some((e) => CLOUDS[e].graphHost === req.host)) return graph.handle(req);
     if (ENVIRONMENT_NAMES.some((e) => CLOUDS[e].exchangeHost === req.host) || req.host === 'outlook.office.com') {
       return req.path.toLowerCase().startsWith('/adminapi/') ? exchange.handle(req) : text(200, '<html><body>Outlook</body></html>');
+    }
+    if (ComplianceService.hosts(scenario.compliance.region).includes(req.host)) {
+      return req.path.toLowerCase().startsWith('/adminapi/') ? compliance.handle(req) : text(200, '<html><body>Security &amp; Compliance</body></html>');
     }
     if (req.host === federationHost) return federationPage(req);
     return text(200, `<html><body>${req.host}</body></html>`);
@@ -380,6 +385,7 @@ function worldHosts(scenario: Scenario): Set<string> {
     const cloud = CLOUDS[name];
     for (const host of [cloud.loginHost, ...cloud.loginAliases, cloud.exchangeHost, cloud.graphHost]) hosts.add(host);
   }
+  for (const host of ComplianceService.hosts(scenario.compliance.region)) hosts.add(host);
   if (scenario.tenant.federationHost) hosts.add(scenario.tenant.federationHost);
   for (const host of Object.keys(scenario.faults)) hosts.add(host);
   return hosts;
