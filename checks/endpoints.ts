@@ -57,7 +57,7 @@ export const endpoints = defineCheck({
   timeout: (limit) => limit + 5000,
   async run(ctx, deps) {
     const plan = deps['proxy-config'];
-    const list = endpointsFor(ctx.config.environment);
+    const list = endpointsFor(ctx.config.environment, ctx.config.services);
     ctx.step(`probing ${list.length} endpoints`);
     const options = { timeoutMs: ctx.config.timeoutMs, userAgent: `exo-doctor/${ctx.runtime.doctorVersion}` };
     const reaches: Reach[] = await Promise.all(

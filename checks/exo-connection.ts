@@ -11,9 +11,10 @@ import { ExchangeClient, ExchangeError, type ExchangeRow, ExchangeThrottledError
 import { exchangeEvidence, exchangeTimeLimit, refusalFinding, routeWords, serviceFix, throttledFailure, unreachableFailure } from '../src/exo/findings.js';
 import { doctorCommand } from '../src/invocation.js';
 import { HttpFailure } from '../src/net/http.js';
-import { evidence, fail, organisationName, pass, sensitive } from '../src/result.js';
+import { evidence, fail, notApplicable, organisationName, pass, sensitive } from '../src/result.js';
 import { exoToken } from './exo-token.js';
 import { proxyConfig } from './proxy-config.js';
+import { includesService } from '../src/services.js';
 
 export const exoConnection = defineCheck({
   id: 'exo-connection',
@@ -21,6 +22,7 @@ export const exoConnection = defineCheck({
   dependsOn: [exoToken, proxyConfig],
   timeout: exchangeTimeLimit,
   async run(ctx, deps) {
+    if (!includesService(ctx.config, 'exchange')) return notApplicable('Exchange Online PowerShell is not diagnosed in this run (--service compliance).');
     const session = deps['exo-token'];
     const deadline = new Date(ctx.now().getTime() + exchangeTimeLimit(ctx.config.timeoutMs) - 1000);
     const client = await ExchangeClient.open(ctx, deps['proxy-config'], session, { timeoutMs: ctx.config.timeoutMs, deadline, signal: ctx.signal });

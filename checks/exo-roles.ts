@@ -16,12 +16,13 @@ import { HttpFailure } from '../src/net/http.js';
 import type { ProxyPlan } from '../src/net/routes.js';
 import { serviceRoute } from '../src/net/service-route.js';
 import type { Evidence, Remediation } from '../src/result.js';
-import { evidence, fail, fix, notChecked, pass, sensitive } from '../src/result.js';
+import { evidence, fail, fix, notApplicable, notChecked, pass, sensitive } from '../src/result.js';
 import { appRoleFix, exchangeRolesIn, exchangeTimeLimit, MANAGE_AS_APP, manageAsAppFix, personRoleFixes } from '../src/exo/findings.js';
 import { exoConnection } from './exo-connection.js';
 import { exoToken } from './exo-token.js';
 import { graphToken } from './graph-token.js';
 import { proxyConfig } from './proxy-config.js';
+import { includesService } from '../src/services.js';
 
 const PIM_DOC = 'https://learn.microsoft.com/entra/id-governance/privileged-identity-management/pim-how-to-activate-role';
 const EXCHANGE_ROLE_NAMES = EXCHANGE_APP_ONLY_ROLES.map((r) => r.name).join(', ');
@@ -45,6 +46,7 @@ export const exoRoles = defineCheck({
   uses: [exoConnection, graphToken],
   timeout: exchangeTimeLimit,
   async run(ctx, deps) {
+    if (!includesService(ctx.config, 'exchange')) return notApplicable('Exchange Online PowerShell is not diagnosed in this run (--service compliance).');
     const session = deps['exo-token'];
     const connected = deps['exo-connection'] !== undefined;
     const graph = deps['graph-token'];

@@ -15,6 +15,7 @@ import { HttpFailure } from '../src/net/http.js';
 import { error, evidence, fail, fix, notApplicable, notChecked, pass, sensitive } from '../src/result.js';
 import { exoToken } from './exo-token.js';
 import { proxyConfig } from './proxy-config.js';
+import { includesService } from '../src/services.js';
 
 export const exoUserAccess = defineCheck({
   id: 'exo-user-access',
@@ -22,6 +23,7 @@ export const exoUserAccess = defineCheck({
   dependsOn: [exoToken, proxyConfig],
   timeout: exchangeTimeLimit,
   async run(ctx, deps) {
+    if (!includesService(ctx.config, 'exchange')) return notApplicable('Exchange Online PowerShell is not diagnosed in this run (--service compliance).');
     const session = deps['exo-token'];
     const subject = session.subject;
     if (!subject) return notApplicable('An application signed in and no --target names a person, so there is no PowerShell access to read.');

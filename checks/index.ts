@@ -29,6 +29,9 @@ import { tenantDiscovery } from './tenant-discovery.js';
 import { tlsInspection } from './tls-inspection.js';
 import { tokenClaims } from './token-claims.js';
 import { winrmBasic } from './winrm-basic.js';
+import { complianceClient } from './compliance-client.js';
+import { complianceConnection } from './compliance-connection.js';
+import { complianceToken } from './compliance-token.js';
 
 /**
  * The layers of the diagnosis, in order: the report draws them as a chain (machine → network → tenant →
@@ -42,7 +45,7 @@ const LAYERS: readonly { readonly name: string; readonly title: string; readonly
   {
     name: 'machine',
     title: 'The machine',
-    checks: [runtime, inputs, proxyConfig, powershellClient, moduleVersions, winrmBasic, executionPolicy, dotnetTls],
+    checks: [runtime, inputs, proxyConfig, powershellClient, moduleVersions, winrmBasic, complianceClient, executionPolicy, dotnetTls],
   },
   // The network: proxies, endpoints, certificates, time.
   { name: 'network', title: 'The network', checks: [proxyHealth, endpoints, tlsInspection, clockSkew] },
@@ -50,10 +53,12 @@ const LAYERS: readonly { readonly name: string; readonly title: string; readonly
   { name: 'tenant', title: 'The tenant', checks: [tenantDiscovery, federation] },
   // The sign-in, as Connect-ExchangeOnline does it, and what the token says; beside it, a Microsoft Graph
   // sign-in for what Exchange does not show (MFA, app, roles, sign-ins).
-  { name: 'sign-in', title: 'The sign-in', checks: [exoToken, tokenClaims, graphToken] },
+  // With --service compliance or all, the Security & Compliance token too, from the same sign-in.
+  { name: 'sign-in', title: 'The sign-in', checks: [exoToken, tokenClaims, graphToken, complianceToken] },
   // Exchange Online itself: a real read-only cmdlet, the account's PowerShell access, its roles; the
-  // organisation setting the old advice names (it concerns Outlook, not PowerShell).
-  { name: 'exchange', title: 'Exchange Online', checks: [exoConnection, exoUserAccess, exoRoles, orgOauth2ClientProfile] },
+  // organisation setting the old advice names (it concerns Outlook, not PowerShell); and, with --service
+  // compliance or all, Security & Compliance PowerShell through the same API on its own host.
+  { name: 'exchange', title: 'Exchange Online', checks: [exoConnection, exoUserAccess, exoRoles, orgOauth2ClientProfile, complianceConnection] },
   // From Graph, what Exchange does not show: the account itself (blocked, guest), its MFA state, the
   // module's enterprise app, the sign-in log.
   { name: 'account', title: 'The account and organisation in Entra ID', checks: [accountState, mfaState, exoAppPrincipal, signInLog] },

@@ -215,7 +215,7 @@ export const proxyConfig = defineCheck({
   dependsOn: [],
   timeout: (ms) => ms + 5000,
   async run(ctx) {
-    const hosts = endpointsFor(ctx.config.environment).map((e) => e.host);
+    const hosts = endpointsFor(ctx.config.environment, ctx.config.services).map((e) => e.host);
     ctx.step('reading proxy settings');
     const [{ notes, ...read }, ieOptions] = await Promise.all([readMachine(ctx), sessionProxyOptions(ctx)]);
     const { answers, loads } = await evaluatePacs(ctx, [read.wininet, read.macos, read.gnome], hosts);

@@ -30,6 +30,7 @@ import {
 } from '../src/tenant/discovery.js';
 import { type Inputs, inputs } from './inputs.js';
 import { proxyConfig } from './proxy-config.js';
+import { includesService, type Service } from '../src/services.js';
 
 const CONNECT_DOC = 'https://learn.microsoft.com/powershell/exchange/connect-to-exchange-online-powershell';
 const DOMAINS_DOC = 'https://learn.microsoft.com/microsoft-365/admin/setup/add-domain';
@@ -53,14 +54,14 @@ interface Situation {
   readonly domain?: string;
   readonly tried: readonly Evidence[];
   /** How the doctor was started, for the commands that run it again. */
-  readonly config: { readonly invocation?: string };
+  readonly config: { readonly invocation?: string; readonly services?: readonly Service[] };
 }
 
 const label = (env: EnvironmentName) => `${CLOUDS[env].description} (${env})`;
 const connectCommand = (env: EnvironmentName, upn?: string) => `Connect-ExchangeOnline -ExchangeEnvironmentName ${env}${upn ? ` -UserPrincipalName ${upn}` : ''}`;
 function rerunIn(env: EnvironmentName, s: Situation): string {
   const given = s.inputs;
-  return doctorCommand(s.config, `--environment ${env}${given.upn ? ` --upn ${given.upn}` : ''}${given.tenantFrom === 'tenant option' ? ` --tenant ${given.tenant}` : ''}`);
+  return doctorCommand(s.config, `--environment ${env}${includesService(s.config, 'compliance') ? ` --service ${includesService(s.config, 'exchange') ? 'all' : 'compliance'}` : ''}${given.upn ? ` --upn ${given.upn}` : ''}${given.tenantFrom === 'tenant option' ? ` --tenant ${given.tenant}` : ''}`);
 }
 
 export const tenantDiscovery = defineCheck({
@@ -294,11 +295,15 @@ function wrongCloud(s: Situation, found: readonly EnvironmentName[], facts: read
 /** How to connect to each cloud the tenant may be in. */
 function cloudFixes(clouds: readonly EnvironmentName[], s: Situation): NonEmpty<Remediation> {
   const [first = s.configured.environment, ...rest] = clouds;
+  // Connect-IPPSSession names the cloud by its URIs (docs/compliance-powershell.md#1-endpoints-per-cloud).
+  const compliance = includesService(s.config, 'compliance');
+  const ipps = (e: EnvironmentName) =>
+    `Connect-IPPSSession -ConnectionUri https://${CLOUDS[e].complianceHost}/powershell-liveid/ -AzureADAuthorizationEndpointUri https://${CLOUDS[e].loginHost}/organizations${s.inputs.upn ? ` -UserPrincipalName ${s.inputs.upn}` : ''}`;
   const connectTo = (e: EnvironmentName) =>
     fix({
-      summary: `Connect to ${CLOUDS[e].description} with -ExchangeEnvironmentName ${e}, and run the doctor against the same cloud.`,
+      summary: `Connect to ${CLOUDS[e].description} with -ExchangeEnvironmentName ${e}${compliance ? ' (Connect-IPPSSession: with that cloud\'s -ConnectionUri and -AzureADAuthorizationEndpointUri)' : ''}, and run the doctor against the same cloud.`,
       runBy: 'admin',
-      commands: [connectCommand(e, s.inputs.upn), rerunIn(e, s)],
+      commands: [...(includesService(s.config, 'exchange') ? [connectCommand(e, s.inputs.upn)] : []), ...(compliance ? [ipps(e)] : []), rerunIn(e, s)],
       links: [CONNECT_DOC],
     });
   return [connectTo(first), ...rest.map(connectTo)];

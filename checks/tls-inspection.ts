@@ -34,7 +34,7 @@ export const tlsInspection = defineCheck({
   timeout: (ms) => ms + 5000,
   async run(ctx, deps) {
     // The sign-in and Exchange hosts: the two every connection needs.
-    const targets = endpointsFor(ctx.config.environment).filter((e) => e.required);
+    const targets = endpointsFor(ctx.config.environment, ctx.config.services).filter((e) => e.required);
     ctx.step(`TLS handshakes with ${targets.map((e) => e.host).join(' and ')}`);
     const options = { timeoutMs: ctx.config.timeoutMs, userAgent: `exo-doctor/${ctx.runtime.doctorVersion}` };
     const probes = await Promise.all(

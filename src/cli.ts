@@ -7,6 +7,7 @@ import { addConnectionOptions, addDiagnoseOptions, addPreflightOptions, type Dia
 import { proxyCredentials, Redactor } from './redact.js';
 import { VERSION } from './version.js';
 import { EXIT, exitCodesHelp, UsageError } from './exit.js';
+import { servicesOf } from './services.js';
 
 const DESCRIPTION = `Finds out why Exchange Online PowerShell (Connect-ExchangeOnline) will not connect, and says how to fix it.`;
 
@@ -69,7 +70,7 @@ function buildProgram(redactor: Redactor): Command {
       .option('--scenario <name|file>', 'a built-in scenario (see --list) or a scenario file', 'healthy')
       .option('--list', 'list the built-in scenarios and exit'),
   ).action((options: Parameters<typeof normalizeOptions>[0] & { scenario: string; list?: boolean }, command: Command) =>
-    runDemo(normalizeOptions(options), options.scenario, options.list === true, command.getOptionValueSource('environment') === 'cli'),
+    runDemo(normalizeOptions(options), options.scenario, options.list === true, command.getOptionValueSource('environment') === 'cli', command.getOptionValueSource('service') === 'cli'),
   );
   addPreflightOptions(
     addConnectionOptions(
@@ -81,7 +82,7 @@ function buildProgram(redactor: Redactor): Command {
     ),
   ).action((options: RawPreflight, command: Command) => {
     const demo = command.parent?.opts() as { scenario: string };
-    return runPreflight(options, { scenario: demo.scenario, environmentGiven: command.getOptionValueSource('environment') === 'cli' });
+    return runPreflight(options, { scenario: demo.scenario, environmentGiven: command.getOptionValueSource('environment') === 'cli', serviceGiven: command.getOptionValueSource('service') === 'cli' });
   });
   addPreflightOptions(
     addConnectionOptions(
@@ -124,6 +125,7 @@ function configOf(options: DiagnoseOptions, invocation: string) {
     ...(options.upn !== undefined ? { upn: options.upn } : {}),
     ...(options.tenant !== undefined ? { tenant: options.tenant } : {}),
     environment: options.environment,
+    services: servicesOf(options.service),
     timeoutMs: options.timeout,
     verbose: options.verbose,
     showSensitive: options.showSensitive,
@@ -165,7 +167,7 @@ async function runDiagnosis(options: DiagnoseOptions): Promise<void> {
   process.exitCode = await diagnose({ registry, ctx, options, output, signal: interruptSignal(), layers: LAYER_IDS });
 }
 
-async function runDemo(options: DiagnoseOptions, scenario: string, list: boolean, environmentGiven: boolean): Promise<void> {
+async function runDemo(options: DiagnoseOptions, scenario: string, list: boolean, environmentGiven: boolean, serviceGiven = false): Promise<void> {
   const [{ demo, listScenarios }, { listChecks }, { createContext, detectInvocation }, { registry, LAYER_IDS }] = await Promise.all([
     import('./demo.js'),
     import('./diagnose.js'),
@@ -187,7 +189,7 @@ async function runDemo(options: DiagnoseOptions, scenario: string, list: boolean
     layers: LAYER_IDS,
     options,
     scenario,
-    explicit: { environment: environmentGiven },
+    explicit: { environment: environmentGiven, service: serviceGiven },
     machine,
     output,
     signal: interruptSignal(),
@@ -226,7 +228,7 @@ type RawPreflight = Parameters<typeof normalizeOptions>[0] & {
   junit?: string;
 };
 
-async function runPreflight(raw: RawPreflight, demo?: { readonly scenario: string; readonly environmentGiven: boolean }): Promise<void> {
+async function runPreflight(raw: RawPreflight, demo?: { readonly scenario: string; readonly environmentGiven: boolean; readonly serviceGiven: boolean }): Promise<void> {
   const { users, tenants, output, resume, concurrency, json, html, markdown, junit, ...connection } = raw;
   if ((users === undefined) === (tenants === undefined)) {
     throw new UsageError(users === undefined ? 'Give the accounts to check with --users FILE (a CSV file with a UserPrincipalName column), or the tenants with --tenants FILE.' : 'Give --users or --tenants, not both: a pre-flight checks the accounts of one tenant, or many tenants each with its own app.');
@@ -252,7 +254,7 @@ async function runPreflight(raw: RawPreflight, demo?: { readonly scenario: strin
   if (demo) {
     const { demoPreflight } = await import('./demo.js');
     const machine = createContext({ config: configOf(options, detectInvocation()) });
-    process.exitCode = await demoPreflight({ registry, layers: LAYER_IDS, options, preflight: preflightOptions, scenario: demo.scenario, explicit: { environment: demo.environmentGiven }, machine, output: out, signal: interruptSignal() });
+    process.exitCode = await demoPreflight({ registry, layers: LAYER_IDS, options, preflight: preflightOptions, scenario: demo.scenario, explicit: { environment: demo.environmentGiven, service: demo.serviceGiven }, machine, output: out, signal: interruptSignal() });
     return;
   }
   const ctx = createContext({ config: configOf(options, detectInvocation()) });

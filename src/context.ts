@@ -23,12 +23,15 @@ import { VERSION } from './version.js';
 import { invocationFrom } from './invocation.js';
 import { colorEnabled } from './report/style.js';
 import { loadUndici } from './net/undici.js';
+import type { Service } from './services.js';
 
 /** What the user asked for, already parsed. */
 export interface Config {
   readonly upn?: string;
   readonly tenant?: string;
   readonly environment: EnvironmentName;
+  /** What to diagnose (`--service`): Exchange Online PowerShell when absent. */
+  readonly services?: readonly Service[];
   /** Default time limit of one check, in milliseconds. */
   readonly timeoutMs: number;
   /** Overrides the doctor's own proxy route (`--proxy`). */

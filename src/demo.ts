@@ -15,6 +15,7 @@ import { type Scenario, ScenarioError } from './sim/scenario.js';
 import { simulatedBrowser } from './sim/browser.js';
 import { machineMembers } from './sim/machine.js';
 import { startWorld, type World } from './sim/world.js';
+import { servicesOf } from './services.js';
 
 export interface DemoRun {
   readonly registry: readonly AnyCheck[];
@@ -24,7 +25,7 @@ export interface DemoRun {
   /** A built-in scenario name or a scenario file. */
   readonly scenario: string;
   /** Options the user set explicitly, which win over the scenario's. */
-  readonly explicit: { readonly environment: boolean };
+  readonly explicit: { readonly environment: boolean; readonly service?: boolean };
   /** The machine's context: reads the scenario file. */
   readonly machine: Context;
   readonly output: Output;
@@ -117,7 +118,7 @@ export async function demo(run: DemoRun): Promise<number> {
   const world = await startWorld(scenario);
   try {
     const { options } = run;
-    const ctx = demoContext(world, options, { environment: run.explicit.environment, invocation: `${run.machine.config.invocation ?? 'exo-doctor'} demo --scenario ${run.scenario}` });
+    const ctx = demoContext(world, options, { environment: run.explicit.environment, service: run.explicit.service === true, invocation: `${run.machine.config.invocation ?? 'exo-doctor'} demo --scenario ${run.scenario}` });
     await write(
       run.output.stderr,
       `Simulated tenant "${scenario.name}" on 127.0.0.1:${world.port}: ${ctx.redactor.apply(scenario.description)}\n` +
@@ -146,7 +147,7 @@ export async function demoPreflight(run: Omit<DemoRun, 'options'> & { readonly o
   }
   const world = await startWorld(scenario);
   try {
-    const ctx = demoContext(world, run.options, { environment: run.explicit.environment, invocation: `${run.machine.config.invocation ?? 'exo-doctor'} demo --scenario ${run.scenario}` });
+    const ctx = demoContext(world, run.options, { environment: run.explicit.environment, service: run.explicit.service === true, invocation: `${run.machine.config.invocation ?? 'exo-doctor'} demo --scenario ${run.scenario}` });
     await write(run.output.stderr, `Simulated tenant "${scenario.name}" on 127.0.0.1:${world.port}: ${ctx.redactor.apply(scenario.description)}\nEvery Microsoft host below is answered by the simulation; nothing leaves this machine.\n\n`);
     const { preflight } = await import('./preflight/run.js');
     return await preflight({ registry: run.registry, ...(run.layers ? { layers: run.layers } : {}), ctx, options: run.preflight, output: run.output, signal: run.signal, simulation: scenario });
@@ -177,7 +178,7 @@ function demoUsageProblem(run: DemoRun, scenario: Scenario): string | undefined 
 export function demoContext(
   world: World,
   options: DiagnoseOptions,
-  explicit: { readonly environment: boolean; readonly invocation?: string } = { environment: false },
+  explicit: { readonly environment: boolean; readonly service?: boolean; readonly invocation?: string } = { environment: false },
 ): Context {
   const scenario = world.scenario;
   const upn = options.upn ?? scenario.signIn.upn;
@@ -196,6 +197,7 @@ export function demoContext(
     ...(upn && !('appId' in appOnly) ? { upn } : {}),
     ...(options.tenant !== undefined ? { tenant: options.tenant } : upn && !('appId' in appOnly) ? {} : { tenant: scenario.tenant.domains[0] as string }),
     environment: explicit.environment ? options.environment : scenario.signIn.environment,
+    services: servicesOf(explicit.service ? options.service : scenario.signIn.service),
     // Commands the report suggests stay in this simulated world.
     invocation: explicit.invocation ?? `exo-doctor demo --scenario ${scenario.name}`,
     timeoutMs: options.timeout,

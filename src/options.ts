@@ -5,6 +5,7 @@
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { ENVIRONMENT_DESCRIPTION, ENVIRONMENT_NAMES, type EnvironmentName } from './clouds.js';
 import { UsageError } from './exit.js';
+import { SERVICE_CHOICES, type ServiceChoice } from './services.js';
 
 const DEFAULT_TIMEOUT_MS = 15_000;
 
@@ -13,6 +14,7 @@ export interface DiagnoseOptions {
   readonly upn?: string;
   readonly tenant?: string;
   readonly environment: EnvironmentName;
+  readonly service: ServiceChoice;
   readonly only: readonly string[];
   readonly skip: readonly string[];
   readonly listChecks: boolean;
@@ -72,6 +74,7 @@ export function normalizeOptions(raw: RawOptions): DiagnoseOptions {
     ...(raw.upn !== undefined ? { upn: raw.upn } : {}),
     ...(raw.tenant !== undefined ? { tenant: raw.tenant } : {}),
     environment: raw.environment,
+    service: raw.service ?? 'exchange',
     only: raw.only ?? [],
     skip: raw.skip ?? [],
     listChecks: raw.listChecks === true,
@@ -152,6 +155,11 @@ export function addConnectionOptions(command: Command, upnHelp = 'the account th
       new Option('--environment <name>', 'the cloud, as -ExchangeEnvironmentName names it')
         .choices(ENVIRONMENT_NAMES)
         .default('O365Default' satisfies EnvironmentName),
+    )
+    .addOption(
+      new Option('--service <name>', 'what to diagnose: exchange (Connect-ExchangeOnline), compliance (Connect-IPPSSession) or all')
+        .choices(SERVICE_CHOICES)
+        .default('exchange' satisfies ServiceChoice),
     )
     .option('--verbose', 'log each step to stderr and show internal details of errors')
     .addOption(

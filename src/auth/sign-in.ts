@@ -147,7 +147,9 @@ async function attemptSignIn(ctx: Context, request: SignInRequest): Promise<Sign
     },
   };
   const cacheState: { notSaved?: string } = {};
-  const cache = request.cachePath ? { cachePlugin: cachePlugin(ctx, request.cachePath, cacheState) } : undefined;
+  // Without a cache file, the run keeps MSAL's cache in memory: a second token for the same client (the
+  // compliance token after the Exchange one) then comes from the refresh token, without a second prompt.
+  const cache = { cachePlugin: request.cachePath ? cachePlugin(ctx, request.cachePath, cacheState) : memoryCache(ctx) };
   const scopes = [...request.scopes];
   const state = { cancelled: false };
   // MSAL keeps this object (it assigns its own fields onto it) and checks `cancel` before each poll.
@@ -181,12 +183,12 @@ async function attemptSignIn(ctx: Context, request: SignInRequest): Promise<Sign
             : { clientCertificate: { thumbprintSha256: method.certificate.thumbprintSha256, privateKey: method.certificate.privateKey, x5c: method.certificate.x5c } }),
         },
         system,
-        ...(cache ? { cache } : {}),
+        cache,
       });
       result = await Promise.race([app.acquireTokenByClientCredential({ scopes }), stop]);
     } else {
-      const app = new msal.PublicClientApplication({ auth: { clientId: request.clientId, authority: request.authority }, system, ...(cache ? { cache } : {}) });
-      result = cache ? await silently(ctx, app, scopes, request.loginHint) : null;
+      const app = new msal.PublicClientApplication({ auth: { clientId: request.clientId, authority: request.authority }, system, cache });
+      result = await silently(ctx, app, scopes, request.loginHint);
       fromCache = result !== null;
       if (!result && method.kind === 'device-code') {
         result = await Promise.race([app.acquireTokenByDeviceCode(deviceCodeRequest), stop]);
@@ -246,6 +248,20 @@ async function silently(
     ctx.log.debug(`no usable cached token (${(err as { errorCode?: string }).errorCode ?? (err as Error).message}); signing in`);
     return null;
   }
+}
+
+/** MSAL's cache for this run only, in memory. */
+function memoryCache(ctx: Context): ICachePlugin {
+  const store = ctx.memo('msal-memory-cache', async () => ({ text: '' }));
+  return {
+    async beforeCacheAccess(cacheContext) {
+      const { text } = await store;
+      if (text) cacheContext.tokenCache.deserialize(text);
+    },
+    async afterCacheAccess(cacheContext) {
+      if (cacheContext.cacheHasChanged) (await store).text = cacheContext.tokenCache.serialize();
+    },
+  };
 }
 
 /** MSAL's cache, kept in a file only the user can read. A file that cannot be parsed is ignored (and replaced). */

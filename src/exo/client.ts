@@ -132,6 +132,8 @@ export interface ExchangeClientOptions {
   /** When the caller's time runs out: a `Retry-After` wait is honoured only if it ends well before. Default: `timeoutMs` from now. */
   readonly deadline?: Date;
   readonly signal?: AbortSignal;
+  /** Another host with the same API: Security & Compliance PowerShell's (the cloud's Exchange host when absent). */
+  readonly host?: string;
 }
 
 /** Reads Exchange Online through InvokeCommand, as the signed-in admin or app. */
@@ -160,6 +162,11 @@ export class ExchangeClient {
     return new ExchangeClient(ctx, session, { ...options, route });
   }
 
+  /** The host the client calls. */
+  get host(): string {
+    return this.options.host ?? this.session.cloud.exchangeHost;
+  }
+
   /** `direct`, or the proxy (without credentials). */
   get route(): string {
     return this.options.route?.proxy ? describeHop({ kind: 'proxy', url: this.options.route.proxy }) : 'direct';
@@ -167,7 +174,7 @@ export class ExchangeClient {
 
   /** The InvokeCommand URL of the session's tenant. */
   get endpoint(): string {
-    return `https://${this.session.cloud.exchangeHost}/adminapi/beta/${encodeURIComponent(this.session.tenantId)}/InvokeCommand`;
+    return `https://${this.host}/adminapi/beta/${encodeURIComponent(this.session.tenantId)}/InvokeCommand`;
   }
 
   /**
@@ -219,7 +226,7 @@ export class ExchangeClient {
     let clientRequestId = '';
     const { response } = await sendThrottled(
       this.ctx,
-      this.session.cloud.exchangeHost,
+      this.host,
       async () => {
         const sent = await this.post(url, cmdlet, body);
         clientRequestId = sent.clientRequestId;
@@ -276,7 +283,7 @@ export class ExchangeClient {
     if (typeof link !== 'string') return undefined;
     try {
       const next = new URL(link, this.endpoint);
-      return next.protocol === 'https:' && next.host.toLowerCase() === this.session.cloud.exchangeHost.toLowerCase() ? next.toString() : undefined;
+      return next.protocol === 'https:' && next.host.toLowerCase() === this.host.toLowerCase() ? next.toString() : undefined;
     } catch {
       // Not a URL: there is no next page to follow.
       return undefined;

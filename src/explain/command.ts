@@ -84,7 +84,7 @@ export function toJson(result: Explanation) {
             why: notice.why,
             fix: { summary: notice.fix.summary, runBy: notice.fix.runBy, commands: notice.fix.commands },
             checks: notice.checks,
-            confirm: confirmCommand(notice.checks, result.identifiers.upn),
+            confirm: confirmCommand(notice.checks, result.identifiers.upn, result.service),
           },
         }
       : {}),
@@ -96,7 +96,7 @@ export function toJson(result: Explanation) {
       why: c.why,
       fix: { summary: c.fix.summary, runBy: c.fix.runBy, commands: c.fix.commands },
       checks: c.checks,
-      confirm: confirmCommand(c.checks, result.identifiers.upn),
+      confirm: confirmCommand(c.checks, result.identifiers.upn, result.service),
       ...(c.link ? { link: c.link } : {}),
       legacy: c.legacy,
     })),
@@ -104,8 +104,8 @@ export function toJson(result: Explanation) {
 }
 
 /** The doctor run that confirms or rules out a cause. */
-function confirmCommand(checks: readonly string[], upn: string | undefined): string | undefined {
-  return checks.length > 0 ? `exo-doctor --upn ${upn ?? '<account>'} --only ${checks.join(',')}` : undefined;
+function confirmCommand(checks: readonly string[], upn: string | undefined, service: Explanation['service'] = 'exchange'): string | undefined {
+  return checks.length > 0 ? `exo-doctor --upn ${upn ?? '<account>'}${service === 'compliance' ? ' --service compliance' : ''} --only ${checks.join(',')}` : undefined;
 }
 
 function renderExplanation(result: Explanation, style: Style): string {
@@ -117,7 +117,7 @@ function renderExplanation(result: Explanation, style: Style): string {
     out.push(`${style.bold('First:')} ${style.bold(notice.title)}`);
     out.push(`   Matched: “${notice.matched}”`, `   Why: ${notice.why}`, `   Fix (run by ${ACTOR_LABEL[notice.fix.runBy]}): ${notice.fix.summary}`);
     for (const command of notice.fix.commands) out.push(`     ${style.cyan(command)}`);
-    const confirm = confirmCommand(notice.checks, result.identifiers.upn);
+    const confirm = confirmCommand(notice.checks, result.identifiers.upn, result.service);
     if (confirm) out.push(`   Confirm: ${style.cyan(confirm)}`);
     out.push('');
   }
@@ -137,7 +137,7 @@ function renderExplanation(result: Explanation, style: Style): string {
     out.push(`   Why: ${cause.why}`);
     out.push(`   Fix (run by ${ACTOR_LABEL[cause.fix.runBy]}): ${cause.fix.summary}`);
     for (const command of cause.fix.commands) out.push(`     ${style.cyan(command)}`);
-    const confirm = confirmCommand(cause.checks, result.identifiers.upn);
+    const confirm = confirmCommand(cause.checks, result.identifiers.upn, result.service);
     if (confirm) out.push(`   Confirm: ${style.cyan(confirm)}`);
     if (cause.link) out.push(`   More: ${cause.link}`);
   });

@@ -49,6 +49,8 @@ export interface Explanation {
   readonly signals: Signals;
   /** The account, tenant and application the text names, as filled into the fixes. */
   readonly identifiers: Identifiers;
+  /** The connection the text comes from: Connect-IPPSSession's (`compliance`) or Connect-ExchangeOnline's. */
+  readonly service: 'exchange' | 'compliance';
   readonly notice?: PathNotice;
   /** At most three, best first; one `other` cause when nothing was recognised. */
   readonly causes: readonly ExplainedCause[];
@@ -147,13 +149,15 @@ export function explain(raw: string, options: ExplainOptions = {}): Explanation 
     .sort((a, b) => b.score - a.score)
     .filter((c, i, list) => list.findIndex((other) => other.category === c.category) === i)
     .slice(0, 3);
-  // The fixes name the account, tenant and app the text names, when it names them.
+  // The fixes name the account, tenant and app the text names, when it names them; a Security &
+  // Compliance error is confirmed by the compliance leg's checks.
   const found = identifiersIn(prepared.spaced);
-  const filled = (cause: ExplainedCause): ExplainedCause => ({ ...cause, fix: fillIn(cause.fix, found) });
+  const service = COMPLIANCE_HINTS.test(prepared.lower) ? 'compliance' : 'exchange';
+  const filled = (cause: ExplainedCause): ExplainedCause => ({ ...cause, fix: fillIn(cause.fix, found), checks: service === 'compliance' ? forCompliance(cause.checks) : cause.checks });
   const notice = signals.mfaModule ? { notice: { ...MFA_MODULE_NOTICE, matched: signals.mfaModule, fix: fillIn(MFA_MODULE_NOTICE.fix, found) } } : {};
   const best = ranked[0];
-  if (!best || best.score < tuning.abstain) return { signals, identifiers: found, ...notice, causes: [NOT_RECOGNISED, ...ranked.slice(0, 2)].map(filled), recognised: false };
-  return { signals, identifiers: found, ...notice, causes: ranked.map(filled), recognised: true };
+  if (!best || best.score < tuning.abstain) return { signals, identifiers: found, service, ...notice, causes: [NOT_RECOGNISED, ...ranked.slice(0, 2)].map(filled), recognised: false };
+  return { signals, identifiers: found, service, ...notice, causes: ranked.map(filled), recognised: true };
 }
 
 function rescore(cause: ExplainedCause, score: number): ExplainedCause {
@@ -188,6 +192,23 @@ function identifiersIn(text: string): Identifiers {
   const appId = new RegExp(`\\b(?:app(?:lication)?[ _-]?id|client[ _-]?id|appid)['"]?\\s*[:=]?\\s*['"]?${guid}`, 'i').exec(text)?.[1] ?? new RegExp(`\\bapplication(?: with identifier)? '?${guid}`, 'i').exec(text)?.[1];
   const tenant = onmicrosoft ?? (upn ? upn.slice(upn.indexOf('@') + 1) : undefined);
   return { ...(upn ? { upn } : {}), ...(tenant ? { tenant } : {}), ...(tenantId ? { tenantId } : {}), ...(appId ? { appId } : {}) };
+}
+
+/** Text from a Security & Compliance PowerShell connection. */
+const COMPLIANCE_HINTS = /connect-ippssession|ippssession|compliance\.protection\.(?:outlook|office365|partner)|-enablesearchonlysession/;
+
+/** The compliance leg's checks that confirm what these Exchange checks would for Connect-ExchangeOnline. */
+const COMPLIANCE_EQUIVALENT: Readonly<Record<string, readonly string[]>> = {
+  'exo-token': ['compliance-token'],
+  'exo-connection': ['compliance-connection'],
+  'exo-user-access': ['compliance-connection'],
+  'exo-roles': ['compliance-connection'],
+  'module-versions': ['module-versions', 'compliance-client'],
+  'winrm-basic': ['compliance-client'],
+};
+
+function forCompliance(checks: readonly string[]): readonly string[] {
+  return [...new Set(checks.flatMap((id) => COMPLIANCE_EQUIVALENT[id] ?? [id]))];
 }
 
 /** The first user principal name in the text that is not a service or placeholder address. */

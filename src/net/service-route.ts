@@ -17,7 +17,7 @@ export interface ServiceRoute {
 export async function serviceRoute(ctx: Context, plan: ProxyPlan, host: string): Promise<ServiceRoute> {
   const hops = doctorHops(plan, host);
   if (hops.length === 1) return hops[0]?.kind === 'proxy' ? { proxy: hops[0].url } : {};
-  const path = endpointsFor(ctx.config.environment).find((e) => e.host === host)?.path ?? '/';
+  const path = endpointsFor(ctx.config.environment, ['exchange', 'compliance']).find((e) => e.host === host)?.path ?? '/';
   const probed = await probeRoute(ctx, { host, path }, hops, { timeoutMs: ctx.config.timeoutMs, userAgent: `exo-doctor/${ctx.runtime.doctorVersion}` });
   const index = probed.chosen ? probed.attempts.indexOf(probed.chosen) : 0;
   const hop = hops[Math.max(index, 0)];

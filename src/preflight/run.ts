@@ -24,8 +24,11 @@ import type { PreflightOptions } from './options.js';
 import { PreflightOutputs, type RowResult } from './output.js';
 import { rowOutcome, type RowVerdict } from './verdict.js';
 
-/** Checked once for the whole run. */
-const TENANT_CHECKS = ['runtime', 'proxy-config', 'proxy-health', 'endpoints', 'tls-inspection', 'clock-skew', 'tenant-discovery', 'federation', 'exo-token', 'token-claims', 'graph-token', 'exo-connection', 'org-oauth2-client-profile'];
+/** Checked once for the whole run (with --service compliance or all, the helper's Security & Compliance connection too). */
+const TENANT_CHECKS = [
+  'runtime', 'proxy-config', 'proxy-health', 'endpoints', 'tls-inspection', 'clock-skew', 'tenant-discovery', 'federation',
+  'exo-token', 'token-claims', 'graph-token', 'exo-connection', 'org-oauth2-client-profile', 'compliance-client', 'compliance-token', 'compliance-connection',
+];
 /** Checked for every account; the token checks run again to take the account as their subject (the sign-in itself is the run's one). */
 const ACCOUNT_CHECKS = ['account-state', 'exo-user-access', 'exo-roles', 'mfa-state', 'exo-app-principal', 'sign-in-log'];
 const PER_ACCOUNT_AGAIN = new Set(['inputs', 'exo-token', 'graph-token']);

@@ -18,7 +18,7 @@ describe('exo-doctor demo', () => {
     expect(stdout).toContain('Signs in as Contoso EXO automation (app, certificate)');
 
     const listed = JSON.parse((await runCli(['demo', '--list', '--json'])).stdout) as { name: string; layer: string; accounts: string[] }[];
-    expect(listed).toHaveLength(19);
+    expect(listed).toHaveLength(22);
     expect(listed.find((s) => s.name === 'legacy-mfa-module')).toMatchObject({ layer: 'machine', accounts: ['meganb@contoso.com', 'adelev@contoso.com'] });
     expect(listed.find((s) => s.name === 'powershell-disabled')?.layer).toBe('exchange');
     expect(listed.find((s) => s.name === 'per-user-mfa-off')?.layer).toBe('account');

@@ -5,6 +5,9 @@
 import appOnlyNoRole from './app-only-no-role.json';
 import assignmentRequired from './assignment-required.json';
 import clockSkew from './clock-skew.json';
+import complianceLegacyWinrm from './compliance-legacy-winrm.json';
+import complianceNoRole from './compliance-no-role.json';
+import complianceWrongCloud from './compliance-wrong-cloud.json';
 import deviceCodeBlockedByCa from './device-code-blocked-by-ca.json';
 import exoAppDisabled from './exo-app-disabled.json';
 import federatedIdpUnreachable from './federated-idp-unreachable.json';
@@ -42,5 +45,8 @@ export const BUILT_IN_SCENARIOS: Readonly<Record<string, unknown>> = {
   'clock-skew': clockSkew,
   throttled,
   'app-only-no-role': appOnlyNoRole,
+  'compliance-no-role': complianceNoRole,
+  'compliance-legacy-winrm': complianceLegacyWinrm,
+  'compliance-wrong-cloud': complianceWrongCloud,
   rollout,
 };

@@ -12,7 +12,7 @@ describe('built-in scenarios', () => {
     expect(builtInScenarioNames()).toEqual([
       'healthy', 'legacy-mfa-module', 'legacy-winhttp-direct', 'module-too-new-for-powershell', 'scripts-disabled', 'powershell-disabled', 'no-exchange-role', 'mfa-required-not-registered', 'per-user-mfa-off',
       'device-code-blocked-by-ca', 'exo-app-disabled', 'assignment-required', 'oauth2-client-profile-off',
-      'federated-idp-unreachable', 'gcc-high-wrong-environment', 'clock-skew', 'throttled', 'app-only-no-role', 'rollout',
+      'federated-idp-unreachable', 'gcc-high-wrong-environment', 'clock-skew', 'throttled', 'app-only-no-role', 'compliance-no-role', 'compliance-legacy-winrm', 'compliance-wrong-cloud', 'rollout',
     ]);
   });
 
