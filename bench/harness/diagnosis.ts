@@ -2,7 +2,7 @@
 // (bench/harness/world-server.ts): the process is started fresh for each run, so its wall time is what
 // an admin waits for, start-up included. Built like dist/ (lazy chunks), and loading what the command
 // line's diagnose path loads, in the same way (src/cli.ts runDiagnosis).
-// Usage: node diagnosis.mjs <world.json> [--json]   (world.json: the world-server's first line)
+// Usage: node diagnosis.mjs <world.json> [--json] [--service-all]   (world.json: the world-server's first line)
 // The report goes to stdout (text, as the demo prints it, or the JSON document with each check's start
 // and duration); one JSON line of timings goes to stderr, last.
 import { performance } from 'node:perf_hooks';
@@ -27,7 +27,7 @@ const [{ diagnose }, { registry, LAYER_IDS }, { normalizeOptions }] = await Prom
 const loaded = performance.now();
 const scenario = world.scenario;
 const options = normalizeOptions({ environment: scenario.signIn.environment, timeout: 15_000, failOn: 'fail' });
-const ctx = worldContext(world, options.timeout);
+const ctx = worldContext(world, options.timeout, process.argv.includes('--service-all') ? ['exchange', 'compliance'] : ['exchange']);
 
 const started = performance.now();
 const exitCode = await diagnose({

@@ -6,6 +6,7 @@ import type { Context } from '../../src/context.js';
 import { createContext } from '../../src/context.js';
 import { machineMembers } from '../../src/sim/machine.js';
 import type { Scenario } from '../../src/sim/scenario.js';
+import type { Service } from '../../src/services.js';
 
 export interface WorldInfo {
   readonly ca: string;
@@ -19,7 +20,7 @@ export function readWorld(path: string): WorldInfo {
   return JSON.parse(readFileSync(path, 'utf8')) as WorldInfo;
 }
 
-export function worldContext(world: WorldInfo, timeoutMs: number): Context {
+export function worldContext(world: WorldInfo, timeoutMs: number, services: readonly Service[] = ['exchange']): Context {
   const scenario = world.scenario;
   const signIn = scenario.signIn;
   const certificateFile = `/simulated/${signIn.appId ?? 'app'}.pem`;
@@ -35,6 +36,7 @@ export function worldContext(world: WorldInfo, timeoutMs: number): Context {
       ...(signIn.upn && !('appId' in appOnly) ? { upn: signIn.upn } : {}),
       ...(signIn.upn && !('appId' in appOnly) ? {} : { tenant: scenario.tenant.domains[0] as string }),
       environment: signIn.environment,
+      services,
       invocation: `exo-doctor demo --scenario ${scenario.name}`,
       timeoutMs,
       verbose: false,
