@@ -3,17 +3,19 @@
  * Connect-IPPSSession in ExchangeOnlineManagement before 3.2.0 connects only through Remote PowerShell
  * over WinRM (Basic authentication on the client needed), a path the service has refused since October
  * 2023; 3.2.0 brought REST, which needs neither. From 3.9.0 the eDiscovery search cmdlets need a session
- * opened with -EnableSearchOnlySession. Runs only with `--service compliance` or `all`.
+ * opened with -EnableSearchOnlySession; -UseRPSSession, typed at the prompt, takes even a current module
+ * back to the retired path. Runs only with `--service compliance` or `all`.
  * See docs/compliance-powershell.md#4--usersession-and-the-legacy-remote-powershell-winrm-path.
  */
 import { CAUSE } from '../src/causes.js';
 import { defineCheck } from '../src/check.js';
 import { loadedModule } from '../src/powershell/discovery.js';
+import { findInHistory } from '../src/powershell/history.js';
 import type { PowerShellEditionName } from '../src/powershell/types.js';
 import { compareModuleVersions } from '../src/powershell/version.js';
 import { readRegistry } from '../src/platform/registry.js';
 import { WINRM_CLIENT_KEY, WINRM_POLICY_KEY, winRmBasic } from '../src/platform/winrm.js';
-import { evidence, fail, fix, notApplicable, pass } from '../src/result.js';
+import { evidence, fail, fix, notApplicable, pass, warn } from '../src/result.js';
 import { includesService } from '../src/services.js';
 import { powershellClient } from './powershell-client.js';
 
@@ -55,6 +57,14 @@ export const complianceClient = defineCheck({
           }),
         },
       );
+    }
+    // -UseRPSSession takes even a current module back to the retired path (the switch is deprecated since 3.9.2).
+    const rps = ctx.platform === 'win32' ? await findInHistory(ctx, /Connect-IPPSSession\b.*-UseRPSSession\b(?!\s*:\s*\$false)/i) : undefined;
+    if (rps) {
+      return warn(`Connect-IPPSSession -UseRPSSession was typed at this machine's PowerShell (${rps}): it connects through Remote PowerShell over WinRM even with ${EXO} ${rest.map((l) => l.module.version).join(' and ')}, a path Security & Compliance PowerShell no longer accepts, and it is limited to a few sessions at once.`, {
+        evidence: [...facts, evidence('-UseRPSSession typed in', rps)],
+        remediation: fix({ summary: 'Leave -UseRPSSession out: the module connects over REST, which needs no WinRM and has no session limit of its own.', runBy: 'admin', commands: ['Connect-IPPSSession -UserPrincipalName <upn>'], links: [RELEASE_NOTES] }),
+      });
     }
     const searchOnly = rest.some((l) => compareModuleVersions(l.module.version, SEARCH_ONLY_FROM) >= 0)
       ? ` Its eDiscovery search cmdlets (*-ComplianceSearch, New-ComplianceSearchAction) need a session opened with Connect-IPPSSession -EnableSearchOnlySession.`

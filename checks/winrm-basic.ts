@@ -9,12 +9,12 @@
  * Read without PowerShell: the Group Policy and local WinRM client values with `reg query`, the service
  * with `sc query WinRM`, and PSReadLine's history files for a `-UseRPSSession` the admin typed.
  */
-import { win32 } from 'node:path';
 import { defineCheck, type CheckContext } from '../src/check.js';
 import { CAUSE } from '../src/causes.js';
 import type { InstalledModule, PowerShellClient, PowerShellEditionName } from '../src/powershell/types.js';
 import { loadedModule } from '../src/powershell/discovery.js';
-import { readRegistry, windowsEnv } from '../src/platform/registry.js';
+import { readRegistry } from '../src/platform/registry.js';
+import { findInHistory, USE_RPS_SESSION } from '../src/powershell/history.js';
 import { parseScQueryState, type ServiceState, WINRM_CLIENT_KEY, WINRM_POLICY_KEY, type WinRmBasic, winRmBasic } from '../src/platform/winrm.js';
 import { type Finding, type Remediation, error, evidence, fix, notApplicable, pass, sensitive, verdict, warn } from '../src/result.js';
 import { powershellClient } from './powershell-client.js';
@@ -55,7 +55,7 @@ export const winrmBasic = defineCheck({
       readRegistry(ctx, WINRM_POLICY_KEY, 'AllowBasic'),
       readRegistry(ctx, WINRM_CLIENT_KEY, 'auth_basic'),
       winRmService(ctx),
-      findRpsSession(ctx),
+      findInHistory(ctx, USE_RPS_SESSION),
     ]);
     const basic = winRmBasic(policy, local);
     const path = modulePath(deps['powershell-client'], ctx.platform, rpsHistory);
@@ -210,23 +210,6 @@ async function winRmService(ctx: CheckContext): Promise<{ readonly state?: Servi
   if (result.exitCode === 1060) return { missing: true, detail: 'not installed' };
   const state = parseScQueryState(result.stdout);
   return state ? { state, detail: state.toLowerCase().replace('_', ' ') } : { detail: `unknown (sc query exited with ${result.exitCode})` };
-}
-
-/**
- * A PSReadLine history file (`$Env:APPDATA\Microsoft\Windows\PowerShell\PSReadLine\<host>_history.txt`,
- * about_PSReadLine) in which `-UseRPSSession` was typed. The history may hold secrets: it is only searched,
- * never quoted.
- */
-async function findRpsSession(ctx: CheckContext): Promise<string | undefined> {
-  const appData = windowsEnv(ctx.env, 'APPDATA');
-  if (!appData) return undefined;
-  const folder = win32.join(appData, 'Microsoft', 'Windows', 'PowerShell', 'PSReadLine');
-  for (const name of (await ctx.readDir(folder)) ?? []) {
-    if (!/_history\.txt$/i.test(name)) continue;
-    const text = await ctx.readFile(win32.join(folder, name));
-    if (text !== undefined && /-UseRPSSession\b(?!\s*:\s*\$false)/i.test(text)) return win32.join(folder, name);
-  }
-  return undefined;
 }
 
 function describeAllowed(allowed: boolean | undefined): string {

@@ -24,6 +24,20 @@ async function compliance(name: string, changes: Record<string, unknown> = {}, e
   return Object.fromEntries(run.checks.map((c) => [c.id, c]));
 }
 
+describe('compliance-client', () => {
+  it('fails a module before 3.2.0, and warns of -UseRPSSession typed with a current one', async () => {
+    const legacy = await compliance('compliance-legacy-winrm');
+    expect(legacy['compliance-client']).toMatchObject({ status: 'fail', cause: 'compliance-legacy-module' });
+    expect(legacy['compliance-client']?.summary).toContain('WinRM Basic authentication is off on this machine too');
+    await current?.stop();
+    current = undefined;
+    const history = 'C:\\Users\\meganb\\AppData\\Roaming\\Microsoft\\Windows\\PowerShell\\PSReadLine\\ConsoleHost_history.txt';
+    const rps = await compliance('healthy', { machine: { extends: 'windows-11', files: { [history]: 'Connect-IPPSSession -UserPrincipalName meganb@contoso.com -UseRPSSession\r\nGet-Label\r\n' } } });
+    expect(rps['compliance-client']).toMatchObject({ status: 'warn' });
+    expect(rps['compliance-client']?.summary).toContain('-UseRPSSession');
+  });
+});
+
 describe('compliance-connection', () => {
   it('follows the global host to the tenant\'s regional one, with the same token, and runs a read-only cmdlet', async () => {
     const checks = await compliance('healthy');
