@@ -163,7 +163,7 @@ function noRole(session: ExoSession, who: string, facts: Evidence[]) {
     remediation: fix({
       summary: `Another admin adds ${who} to a Microsoft Purview role group (Compliance Administrator, or Organization Management; eDiscovery Manager for searches), or gives the account the Entra role Compliance Administrator. Allow up to an hour, then connect again.`,
       runBy: 'another-admin',
-      commands: [`Connect-IPPSSession -UserPrincipalName <admin UPN>`, `Add-RoleGroupMember -Identity "ComplianceAdministrator" -Member ${who}`],
+      commands: [`Connect-IPPSSession -UserPrincipalName <other admin UPN>`, `Add-RoleGroupMember -Identity "ComplianceAdministrator" -Member ${who}`],
       links: [PERMISSIONS_DOC],
     }),
   });
