@@ -13,6 +13,7 @@ import { CAUSE } from '../src/causes.js';
 import { defineCheck } from '../src/check.js';
 import { ExchangeClient, ExchangeError, ExchangeThrottledError } from '../src/exo/client.js';
 import { exchangeTimeLimit, throttledFailure } from '../src/exo/findings.js';
+import { COMPLIANCE_ROLES } from '../src/knowledge/entra-roles.js';
 import { doctorCommand } from '../src/invocation.js';
 import { HttpClient, HttpFailure } from '../src/net/http.js';
 import { serviceRoute } from '../src/net/service-route.js';
@@ -26,17 +27,6 @@ const PERMISSIONS_DOC = 'https://learn.microsoft.com/purview/purview-compliance-
 const ENDPOINTS_DOC = 'https://learn.microsoft.com/microsoft-365/enterprise/urls-and-ip-address-ranges';
 /** Microsoft's own test that the connection works (Connect to Security & Compliance PowerShell). */
 const PROBE = 'Get-RetentionCompliancePolicy';
-/** Entra roles whose holders Microsoft Purview adds to a role group that may connect. */
-const COMPLIANCE_ENTRA_ROLES: Readonly<Record<string, string>> = {
-  '62e90394-69f5-4237-9190-012177145e10': 'Global Administrator',
-  '17315797-102d-40b4-93e0-432062caca18': 'Compliance Administrator',
-  'e6d1a23a-da11-4be4-9570-befc86d067a7': 'Compliance Data Administrator',
-  'f2ef992c-3afb-46b9-b7cf-a126ee74c451': 'Global Reader',
-  '194ae4cb-b126-40b2-bd5b-6091b380977d': 'Security Administrator',
-  '5d6b6bb7-de71-4623-b4af-96380a352509': 'Security Reader',
-  '5f2222b1-57c3-48ba-8ad5-d4759f1fde6f': 'Security Operator',
-};
-
 interface ComplianceConnection {
   /** The host the cmdlets go to: the regional one after a redirect, or the global one. */
   readonly host: string;
@@ -95,7 +85,7 @@ export const complianceConnection = defineCheck({
 /** The Entra roles of the token's `wids` that carry a compliance role group. */
 function entraRoles(session: ExoSession): string[] {
   const wids = Array.isArray(session.claims['wids']) ? (session.claims['wids'] as unknown[]).map(String) : [];
-  return wids.map((id) => COMPLIANCE_ENTRA_ROLES[id.toLowerCase()]).filter((name): name is string => name !== undefined);
+  return COMPLIANCE_ROLES.filter((role) => wids.some((id) => id.toLowerCase() === role.templateId)).map((role) => role.name);
 }
 
 /**

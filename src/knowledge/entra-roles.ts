@@ -18,6 +18,7 @@ export const ENTRA_ROLES = {
   securityAdministrator: { name: 'Security Administrator', templateId: '194ae4cb-b126-40b2-bd5b-6091b380977d' },
   securityReader: { name: 'Security Reader', templateId: '5d6b6bb7-de71-4623-b4af-96380a352509' },
   complianceAdministrator: { name: 'Compliance Administrator', templateId: '17315797-102d-40b4-93e0-432062caca18' },
+  complianceDataAdministrator: { name: 'Compliance Data Administrator', templateId: 'e6d1a23a-da11-4be4-9570-befc86d067a7' },
   userAdministrator: { name: 'User Administrator', templateId: 'fe930be7-5e62-47db-91af-98c3a49a38b1' },
   authenticationAdministrator: { name: 'Authentication Administrator', templateId: 'c4e39bd9-1100-46d3-8c65-fb160da0071f' },
   privilegedAuthenticationAdministrator: {
@@ -60,3 +61,19 @@ export const EXCHANGE_APP_ONLY_ROLES: readonly EntraRole[] = [
   ENTRA_ROLES.securityReader,
   ENTRA_ROLES.complianceAdministrator,
 ];
+
+/**
+ * Entra roles whose holders Microsoft Purview puts in a role group that may connect to Security &
+ * Compliance PowerShell (Global Administrator through Organization Management).
+ * Source: docs/compliance-powershell.md#5-roles.
+ */
+export const COMPLIANCE_ROLES: readonly EntraRole[] = [
+  ENTRA_ROLES.globalAdministrator,
+  ENTRA_ROLES.complianceAdministrator,
+  ENTRA_ROLES.complianceDataAdministrator,
+  ENTRA_ROLES.globalReader,
+  ENTRA_ROLES.securityAdministrator,
+  ENTRA_ROLES.securityReader,
+  ENTRA_ROLES.securityOperator,
+];
+
