@@ -6,7 +6,7 @@
  * the run's MSAL cache, by refresh token. Runs only with `--service compliance` or `all`.
  * See docs/compliance-powershell.md#3-the-token.
  */
-import { acquireToken, preloadSignIn } from '../src/auth/acquire.js';
+import { acquireToken, preloadSignIn, sessionOf } from '../src/auth/acquire.js';
 import { failureEvidence, failureFinding } from '../src/auth/findings.js';
 import type { ExoSession } from '../src/auth/identity.js';
 import { defineCheck } from '../src/check.js';
@@ -79,21 +79,9 @@ export const complianceToken = defineCheck({
       case 'token':
         break;
     }
-    const { token, claims, appOnly, clientId, mode } = outcome;
-    const signedIn = appOnly ? undefined : (stringClaim(claims, 'upn') ?? stringClaim(claims, 'unique_name') ?? token.username);
-    const subject = ctx.config.target ?? signedIn;
-    const session: ExoSession = {
-      cloud,
-      tenantId: tenant.tenantId,
-      mode,
-      appOnly,
-      clientId,
-      ...(signedIn ? { upn: signedIn } : {}),
-      ...(subject ? { subject } : {}),
-      accessToken: token.accessToken,
-      claims,
-      ...(token.expiresOn ? { expiresOn: token.expiresOn } : {}),
-    };
+    const { token, appOnly, clientId } = outcome;
+    const session = sessionOf(outcome, cloud, tenant.tenantId, ctx.config.target);
+    const signedIn = session.upn;
     const who = appOnly ? `application ${clientId}` : (signedIn ?? 'the account');
     const again = token.fromCache && !ctx.config.tokenCache ? ' without a second sign-in (from the Exchange sign-in of this run)' : token.fromCache ? ' from the token cache' : '';
     return pass(`Got a Security & Compliance token for ${who}${again}.`, {
@@ -102,8 +90,3 @@ export const complianceToken = defineCheck({
     });
   },
 });
-
-function stringClaim(claims: Readonly<Record<string, unknown>>, name: string): string | undefined {
-  const value = claims[name];
-  return typeof value === 'string' && value !== '' ? value : undefined;
-}

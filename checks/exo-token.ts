@@ -5,7 +5,7 @@
  * already has (`--access-token`). Through the same proxy the module would use.
  * See docs/exchange-rest.md#v3-module-authentication, docs/exchange-rest.md#app-only-certificate-authentication and docs/msal.md.
  */
-import { acquireToken, preloadSignIn } from '../src/auth/acquire.js';
+import { acquireToken, preloadSignIn, sessionOf, stringClaim } from '../src/auth/acquire.js';
 import { failureEvidence, failureFinding } from '../src/auth/findings.js';
 import type { ExoSession, SignInMode } from '../src/auth/identity.js';
 import { decodeJwt } from '../src/auth/jwt.js';
@@ -76,21 +76,9 @@ export const exoToken = defineCheck({
       case 'token':
         break;
     }
-    const { token, claims, appOnly, clientId, mode } = outcome;
-    const signedIn = appOnly ? undefined : stringClaim(claims, 'upn') ?? stringClaim(claims, 'unique_name') ?? token.username;
-    const subject = target ?? signedIn;
-    const session: ExoSession = {
-      cloud,
-      tenantId: tenant.tenantId,
-      mode,
-      appOnly,
-      clientId,
-      ...(signedIn ? { upn: signedIn } : {}),
-      ...(subject ? { subject } : {}),
-      accessToken: token.accessToken,
-      claims,
-      ...(token.expiresOn ? { expiresOn: token.expiresOn } : {}),
-    };
+    const { token, appOnly, clientId, mode } = outcome;
+    const session = sessionOf(outcome, cloud, tenant.tenantId, target);
+    const signedIn = session.upn;
     const who = appOnly ? `application ${clientId}` : (signedIn ?? 'the account');
     const facts = [
       ...outcome.facts,
@@ -125,11 +113,6 @@ function expiredCertificate(cert: LoadedCertificate, now: Date, facts: Evidence[
       }),
     },
   );
-}
-
-function stringClaim(claims: Readonly<Record<string, unknown>>, name: string): string | undefined {
-  const value = claims[name];
-  return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
 /** `--access-token`: the token is used as given; token-claims judges it. */

@@ -12,7 +12,7 @@ import { serviceRoute } from '../net/service-route.js';
 import { appName, type Evidence, evidence } from '../result.js';
 import type { EntraFailure } from './entra-error.js';
 import { chooseMode, type ModeChoice } from './findings.js';
-import type { SignInMode } from './identity.js';
+import type { ExoSession, SignInMode } from './identity.js';
 import { decodeJwt } from './jwt.js';
 import type { AcquiredToken, LoadedCertificate } from './sign-in.js';
 
@@ -121,3 +121,32 @@ export function preloadSignIn(): void {
     .then(() => import('@azure/msal-node'))
     .catch(() => undefined);
 }
+
+/** A claim of a token when it is a non-empty string. */
+export function stringClaim(claims: Readonly<Record<string, unknown>>, name: string): string | undefined {
+  const value = claims[name];
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+/**
+ * The session a token check hands on: who signed in (no one, for an app), whom the run diagnoses
+ * (`--target`, else that person), and the token with its claims.
+ */
+export function sessionOf(outcome: Extract<TokenOutcome, { kind: 'token' }>, cloud: Cloud, tenantId: string, target: string | undefined): ExoSession {
+  const { token, claims, appOnly, clientId, mode } = outcome;
+  const signedIn = appOnly ? undefined : (stringClaim(claims, 'upn') ?? stringClaim(claims, 'unique_name') ?? token.username);
+  const subject = target ?? signedIn;
+  return {
+    cloud,
+    tenantId,
+    mode,
+    appOnly,
+    clientId,
+    ...(signedIn ? { upn: signedIn } : {}),
+    ...(subject ? { subject } : {}),
+    accessToken: token.accessToken,
+    claims,
+    ...(token.expiresOn ? { expiresOn: token.expiresOn } : {}),
+  };
+}
+
