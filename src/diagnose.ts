@@ -6,7 +6,7 @@ import type { AnyCheck } from './check.js';
 import type { Context } from './context.js';
 import { type DiagnoseOptions, REPORT_FILE_OPTIONS } from './options.js';
 import { EXIT } from './exit.js';
-import { buildDocument, type DocumentMeta, type ReportDocument, type ReportLayer } from './report/document.js';
+import { buildDocument, metaOf, type ReportDocument, type ReportLayer } from './report/document.js';
 import { chooseProgressMode, createProgress } from './report/progress.js';
 import { createStyle } from './report/style.js';
 import { renderText } from './report/text.js';
@@ -91,21 +91,13 @@ export async function diagnose({ registry, ctx, options, output, signal, simulat
   });
   await progress.done();
 
-  const meta: DocumentMeta = {
-    version: ctx.runtime.doctorVersion,
-    os: ctx.platform,
-    osRelease: ctx.runtime.osRelease,
-    arch: ctx.runtime.arch,
-    node: ctx.runtime.node,
-    exchangeEnvironment: ctx.config.environment,
-    ...(ctx.config.upn ? { upn: ctx.config.upn } : {}),
-    ...(ctx.config.tenant ? { tenant: ctx.config.tenant } : {}),
+  const meta = metaOf(ctx, {
     failOn: options.failOn,
     verbose: options.verbose,
-    ...(simulation ? { simulation: { scenario: simulation.name, description: simulation.description } } : {}),
+    simulation,
     ...(layers ? { layers } : {}),
     ...(explanation ? { errorAnalysis: (await import('./explain/verdict.js')).judgeCauses(explanation, run.checks) } : {}),
-  };
+  });
   const doc = buildDocument(run, meta, ctx.redactor);
   const text = options.json
     ? `${JSON.stringify(doc, null, 2)}\n`

@@ -16,7 +16,7 @@ import type { AnyCheck } from '../check.js';
 import type { Context } from '../context.js';
 import { type Output, write } from '../diagnose.js';
 import { EXIT } from '../exit.js';
-import { buildDocument, type DocumentMeta, type ReportLayer } from '../report/document.js';
+import { buildDocument, type DocumentMeta, metaOf, type ReportLayer } from '../report/document.js';
 import { runChecks, type CheckReport } from '../runner.js';
 import { throttleStats } from '../throttle.js';
 import { ACCOUNT_KEY, InputError, type InputRow, readRows, TENANT_KEY } from './rows.js';
@@ -76,7 +76,7 @@ export async function preflight(run: PreflightRun): Promise<number> {
 
   // Every account in flight listens on the run's Ctrl-C signal through each of its checks.
   setMaxListeners(0, run.signal);
-  const meta = metaOf(run);
+  const meta = runMeta(run);
   if (options.tenants !== undefined) return tenantsPreflight(run, source, earlier.counts, meta);
   await write(output.stderr, 'Checking the tenant once: network, tenant, sign-in, organisation.\n');
   const tenantRun = await runChecks(run.registry, ctx, { only: TENANT_CHECKS, timeoutMs: options.timeout, signal: run.signal });
@@ -190,22 +190,8 @@ function accountContext(ctx: Context, upn: string): Context {
   }) as Context;
 }
 
-function metaOf(run: PreflightRun): DocumentMeta {
-  const { ctx } = run;
-  return {
-    version: ctx.runtime.doctorVersion,
-    os: ctx.platform,
-    osRelease: ctx.runtime.osRelease,
-    arch: ctx.runtime.arch,
-    node: ctx.runtime.node,
-    exchangeEnvironment: ctx.config.environment,
-    ...(ctx.config.upn ? { upn: ctx.config.upn } : {}),
-    ...(ctx.config.tenant ? { tenant: ctx.config.tenant } : {}),
-    failOn: 'fail',
-    verbose: run.options.verbose,
-    ...(run.simulation ? { simulation: { scenario: run.simulation.name, description: run.simulation.description } } : {}),
-    ...(run.layers ? { layers: run.layers } : {}),
-  };
+function runMeta(run: PreflightRun): DocumentMeta {
+  return metaOf(run.ctx, { failOn: 'fail', verbose: run.options.verbose, simulation: run.simulation, ...(run.layers ? { layers: run.layers } : {}) });
 }
 
 /** What makes the run impossible as asked, in a sentence with the way out. */

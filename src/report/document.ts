@@ -7,6 +7,7 @@
  * one per root cause: checks that see the same cause are listed under the first as corroboration, and a
  * failure that follows from an upstream one is listed under it as its consequence.
  */
+import type { Context } from '../context.js';
 import type { Redactor } from '../redact.js';
 import type { Actor, Status } from '../result.js';
 import { SEVERITY } from '../result.js';
@@ -153,6 +154,28 @@ export interface DocumentMeta {
   readonly errorAnalysis?: ErrorAnalysis;
   /** The pipeline's layers; without them every check is in one layer, "checks". */
   readonly layers?: readonly ReportLayer[];
+}
+
+/** A run's meta as the context knows it (doctor, machine, cloud, account), with what the run adds. */
+export function metaOf(
+  ctx: Pick<Context, 'runtime' | 'platform' | 'config'>,
+  run: Pick<DocumentMeta, 'failOn' | 'verbose' | 'errorAnalysis' | 'layers'> & { readonly simulation?: { readonly name: string; readonly description: string } | undefined },
+): DocumentMeta {
+  return {
+    version: ctx.runtime.doctorVersion,
+    os: ctx.platform,
+    osRelease: ctx.runtime.osRelease,
+    arch: ctx.runtime.arch,
+    node: ctx.runtime.node,
+    exchangeEnvironment: ctx.config.environment,
+    ...(ctx.config.upn ? { upn: ctx.config.upn } : {}),
+    ...(ctx.config.tenant ? { tenant: ctx.config.tenant } : {}),
+    failOn: run.failOn,
+    verbose: run.verbose,
+    ...(run.simulation ? { simulation: { scenario: run.simulation.name, description: run.simulation.description } } : {}),
+    ...(run.errorAnalysis ? { errorAnalysis: run.errorAnalysis } : {}),
+    ...(run.layers ? { layers: run.layers } : {}),
+  };
 }
 
 export function buildDocument(run: RunReport, meta: DocumentMeta, redactor: Redactor): ReportDocument {

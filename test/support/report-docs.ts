@@ -7,7 +7,7 @@
 import { LAYER_IDS, registry } from '../../checks/index.js';
 import { demoContext } from '../../src/demo.js';
 import { normalizeOptions } from '../../src/options.js';
-import { buildDocument, type ReportDocument } from '../../src/report/document.js';
+import { buildDocument, metaOf, type ReportDocument } from '../../src/report/document.js';
 import { runChecks } from '../../src/runner.js';
 import { loadScenario } from '../../src/sim/load.js';
 import { startWorld } from '../../src/sim/world.js';
@@ -34,20 +34,7 @@ async function diagnosed(name: string, showSensitive: boolean): Promise<ReportDo
     const run = await runChecks(registry, ctx, { timeoutMs: options.timeout });
     return buildDocument(
       run,
-      {
-        version: ctx.runtime.doctorVersion,
-        os: ctx.platform,
-        osRelease: ctx.runtime.osRelease,
-        arch: ctx.runtime.arch,
-        node: ctx.runtime.node,
-        exchangeEnvironment: ctx.config.environment,
-        ...(ctx.config.upn ? { upn: ctx.config.upn } : {}),
-        ...(ctx.config.tenant ? { tenant: ctx.config.tenant } : {}),
-        failOn: 'fail',
-        verbose: false,
-        simulation: { scenario: scenario.name, description: scenario.description },
-        layers: LAYER_IDS,
-      },
+      metaOf(ctx, { failOn: 'fail', verbose: false, simulation: scenario, layers: LAYER_IDS }),
       ctx.redactor,
     );
   } finally {
