@@ -100,6 +100,25 @@ function describeMachine(scenario: Scenario): string {
 }
 
 export async function demo(run: DemoRun): Promise<number> {
+  return inWorld(run, (ctx, scenario) =>
+    diagnose({ registry: run.registry, ctx, options: run.options, output: run.output, signal: run.signal, simulation: scenario, ...(run.layers ? { layers: run.layers } : {}) }),
+  );
+}
+
+/** `exo-doctor demo --scenario NAME preflight --users FILE`: a pre-flight inside the simulated world. */
+export async function demoPreflight(run: DemoRun & { readonly preflight: import('./preflight/run.js').PreflightOptions }): Promise<number> {
+  return inWorld(run, async (ctx, scenario) => {
+    const { preflight } = await import('./preflight/run.js');
+    return preflight({ registry: run.registry, ...(run.layers ? { layers: run.layers } : {}), ctx, options: run.preflight, output: run.output, signal: run.signal, simulation: scenario });
+  });
+}
+
+/**
+ * Loads the scenario, refuses what cannot work before the world starts (an account the world does not
+ * hold would wait for a sign-in that can never come; a check id that does not exist would waste the
+ * start), starts the world, says so, and runs `body` in it.
+ */
+async function inWorld(run: DemoRun, body: (ctx: Context, scenario: Scenario) => Promise<number>): Promise<number> {
   let scenario: Scenario;
   try {
     scenario = await loadScenario(run.scenario, run.machine.readFile);
@@ -108,8 +127,6 @@ export async function demo(run: DemoRun): Promise<number> {
     await write(run.output.stderr, `exo-doctor: ${err.message}\n`);
     return EXIT.usage;
   }
-  // Mistakes are said before the world starts: an account the world does not hold would otherwise wait
-  // for a sign-in that can never come, and a check id that does not exist would waste the start.
   const problem = demoUsageProblem(run, scenario) ?? (await unusableFileOption({ certificate: run.options.certificate, ca: run.options.ca, tokenCache: run.options.tokenCache }, run.machine));
   if (problem) {
     await write(run.output.stderr, `exo-doctor: ${problem}\n`);
@@ -117,40 +134,13 @@ export async function demo(run: DemoRun): Promise<number> {
   }
   const world = await startWorld(scenario);
   try {
-    const { options } = run;
-    const ctx = demoContext(world, options, { environment: run.explicit.environment, service: run.explicit.service === true, invocation: `${run.machine.config.invocation ?? 'exo-doctor'} demo --scenario ${run.scenario}` });
+    const ctx = demoContext(world, run.options, { environment: run.explicit.environment, service: run.explicit.service === true, invocation: `${run.machine.config.invocation ?? 'exo-doctor'} demo --scenario ${run.scenario}` });
     await write(
       run.output.stderr,
       `Simulated tenant "${scenario.name}" on 127.0.0.1:${world.port}: ${ctx.redactor.apply(scenario.description)}\n` +
         'Every Microsoft host below is answered by the simulation; nothing leaves this machine.\n\n',
     );
-    return await diagnose({ registry: run.registry, ctx, options, output: run.output, signal: run.signal, simulation: scenario, ...(run.layers ? { layers: run.layers } : {}) });
-  } finally {
-    await world.stop();
-  }
-}
-
-/** `exo-doctor demo --scenario NAME preflight --users FILE`: a pre-flight inside the simulated world. */
-export async function demoPreflight(run: Omit<DemoRun, 'options'> & { readonly options: DiagnoseOptions; readonly preflight: import('./preflight/run.js').PreflightOptions }): Promise<number> {
-  let scenario: Scenario;
-  try {
-    scenario = await loadScenario(run.scenario, run.machine.readFile);
-  } catch (err) {
-    if (!(err instanceof ScenarioError)) throw err;
-    await write(run.output.stderr, `exo-doctor: ${err.message}\n`);
-    return EXIT.usage;
-  }
-  const problem = demoUsageProblem({ ...run, options: run.options }, scenario);
-  if (problem) {
-    await write(run.output.stderr, `exo-doctor: ${problem}\n`);
-    return EXIT.usage;
-  }
-  const world = await startWorld(scenario);
-  try {
-    const ctx = demoContext(world, run.options, { environment: run.explicit.environment, service: run.explicit.service === true, invocation: `${run.machine.config.invocation ?? 'exo-doctor'} demo --scenario ${run.scenario}` });
-    await write(run.output.stderr, `Simulated tenant "${scenario.name}" on 127.0.0.1:${world.port}: ${ctx.redactor.apply(scenario.description)}\nEvery Microsoft host below is answered by the simulation; nothing leaves this machine.\n\n`);
-    const { preflight } = await import('./preflight/run.js');
-    return await preflight({ registry: run.registry, ...(run.layers ? { layers: run.layers } : {}), ctx, options: run.preflight, output: run.output, signal: run.signal, simulation: scenario });
+    return await body(ctx, scenario);
   } finally {
     await world.stop();
   }
