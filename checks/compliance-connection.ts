@@ -13,7 +13,7 @@ import { CAUSE } from '../src/causes.js';
 import { defineCheck } from '../src/check.js';
 import { ExchangeClient, ExchangeError, ExchangeThrottledError } from '../src/exo/client.js';
 import { exchangeTimeLimit, throttledFailure } from '../src/exo/findings.js';
-import { COMPLIANCE_ROLES } from '../src/knowledge/entra-roles.js';
+import { COMPLIANCE_ROLES, ENTRA_ROLES } from '../src/knowledge/entra-roles.js';
 import { doctorCommand } from '../src/invocation.js';
 import { HttpClient, HttpFailure } from '../src/net/http.js';
 import { serviceRoute } from '../src/net/service-route.js';
@@ -129,6 +129,7 @@ function unreachable(err: HttpFailure, host: string, facts: Evidence[], redirect
     remediation: fix({
       summary: `Allow HTTPS (TCP 443) from this machine to ${redirectedBy ? `${redirectedBy} and *.${redirectedBy}` : host}, directly or through the proxy.`,
       runBy: 'network-team',
+      commands: [...(redirectedBy ? [`Test-NetConnection ${redirectedBy} -Port 443`] : []), `Test-NetConnection ${host} -Port 443`],
       links: [ENDPOINTS_DOC],
     }),
   });
@@ -142,7 +143,11 @@ function noRole(session: ExoSession, who: string, facts: Evidence[]) {
       remediation: fix({
         summary: `Another admin (Privileged Role Administrator or Global Administrator) assigns Compliance Administrator (or, to only read, Global Reader) to the service principal of app ${session.clientId}; the next token carries it.`,
         runBy: 'another-admin',
-        commands: [],
+        commands: [
+          'Connect-MgGraph -Scopes RoleManagement.ReadWrite.Directory,Application.Read.All',
+          `$sp = Get-MgServicePrincipal -Filter "appId eq '${session.clientId}'"`,
+          `New-MgRoleManagementDirectoryRoleAssignment -PrincipalId $sp.Id -RoleDefinitionId ${ENTRA_ROLES.complianceAdministrator.templateId} -DirectoryScopeId "/"`,
+        ],
         links: ['https://learn.microsoft.com/powershell/exchange/app-only-auth-powershell-v2'],
       }),
     });

@@ -10,6 +10,7 @@ import { acquireToken, preloadSignIn, sessionOf } from '../src/auth/acquire.js';
 import { failureEvidence, failureFinding } from '../src/auth/findings.js';
 import type { ExoSession } from '../src/auth/identity.js';
 import { defineCheck } from '../src/check.js';
+import { doctorCommand } from '../src/invocation.js';
 import { MICROSOFT_APPS } from '../src/knowledge/microsoft-ids.js';
 import { type CheckResult, evidence, fail, fix, notApplicable, notChecked, pass, sensitive } from '../src/result.js';
 import { includesService } from '../src/services.js';
@@ -35,7 +36,12 @@ export const complianceToken = defineCheck({
     const upn = deps.inputs.upn;
     if (ctx.config.accessToken) {
       return notChecked('A token given with --access-token is for one resource; Security & Compliance PowerShell needs its own, for its compliance audience.', {
-        remediation: fix({ summary: 'Run the doctor without --access-token (it signs in as the module does), or give a token for the compliance resource.', runBy: 'admin', commands: [], links: [APP_ONLY_DOC] }),
+        remediation: fix({
+          summary: 'Run the doctor without --access-token (it signs in as the module does), or give a token for the compliance resource.',
+          runBy: 'admin',
+          commands: [doctorCommand(ctx.config, `--service compliance${upn ? ` --upn ${upn}` : ''}`)],
+          links: [APP_ONLY_DOC],
+        }),
       });
     }
     const scope = `${cloud.complianceResource}/.default`;

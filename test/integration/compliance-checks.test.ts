@@ -60,6 +60,7 @@ describe('compliance-connection', () => {
     const check = checks['compliance-connection'];
     expect(check).toMatchObject({ status: 'fail', cause: 'compliance-unreachable' });
     expect(check?.summary).toContain('must allow *.ps.compliance.protection.outlook.com too');
+    expect(check?.status === 'fail' && check.remediation[0]?.commands).toEqual(['Test-NetConnection ps.compliance.protection.outlook.com -Port 443', 'Test-NetConnection nam02b.ps.compliance.protection.outlook.com -Port 443']);
   });
 
   it('names the Entra roles an app needs for Security & Compliance, which Exchange Administrator is not', async () => {
@@ -67,6 +68,8 @@ describe('compliance-connection', () => {
     const exchangeOnly = await compliance('healthy', { ...appOnly, apps: [{ appId: APP, displayName: 'Contoso EXO automation', exchangeManageAsApp: true, roles: ['Exchange Administrator'], credentials: ['certificate'] }] });
     expect(exchangeOnly['compliance-connection']).toMatchObject({ status: 'fail', cause: 'compliance-no-role' });
     expect(exchangeOnly['compliance-connection']?.summary).toContain('Compliance Administrator');
+    const fixIt = exchangeOnly['compliance-connection'];
+    expect(fixIt?.status === 'fail' && fixIt.remediation[0]?.commands.at(-1)).toContain('New-MgRoleManagementDirectoryRoleAssignment -PrincipalId $sp.Id -RoleDefinitionId 17315797-102d-40b4-93e0-432062caca18');
     await current?.stop();
     current = undefined;
     const compliant = await compliance('healthy', { ...appOnly, apps: [{ appId: APP, displayName: 'Contoso EXO automation', exchangeManageAsApp: true, roles: ['Compliance Administrator'], credentials: ['certificate'] }] });
