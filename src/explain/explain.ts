@@ -6,13 +6,14 @@
  * matched, the fix and the checks that would confirm them. Text that matches nothing is said to be not
  * recognised, with what to collect next: never a guess dressed as an answer.
  */
-import { type AadstsEntry, type Category, describeAadsts } from '../knowledge/aadsts.js';
+import { AADSTS, type AadstsEntry, type Category, describeAadsts } from '../knowledge/aadsts.js';
 import { CATEGORY_ADVICE } from '../knowledge/category-advice.js';
 import { CATEGORY_CHECKS, KNOWN_ERRORS, type KnownError, MFA_MODULE_NOTICE, type Signal } from '../knowledge/errors.js';
 import { fillIn, type Identifiers, remediationOf } from '../knowledge/fixes.js';
 import { Redactor } from '../redact.js';
 import { fix, type Remediation } from '../result.js';
 import { TRAIN_CORPUS } from './corpus.generated.js';
+import { entraTexts } from './entra-text.js';
 import { type CorpusItem, type Neighbour, SimilarityIndex } from './similar.js';
 import { extractSignals, focus, prepare, type PreparedText, requiredLiteral, type Signals } from './signals.js';
 
@@ -95,6 +96,12 @@ const STRONG = 0.75;
 
 const TUNING: Tuning = { agree: 0.15, alone: 0.5, abstain: 0.3 };
 
+/**
+ * The score of an AADSTS error recognised by its message alone: one with the doctor's own entry, one
+ * known only from Microsoft's reference.
+ */
+const AADSTS_TEXT = { known: 0.8, reference: 0.6 } as const;
+
 export interface ExplainOptions {
   /** Known cases to leave out of the comparison: an evaluation leaves out the thread it asks about. */
   readonly exclude?: (item: CorpusItem) => boolean;
@@ -122,6 +129,13 @@ export function explain(raw: string, options: ExplainOptions = {}): Explanation 
     const score = entry.benign ? 0.05 : Math.max(0.5, (known ? 0.92 : 0.6) - index * 0.04);
     candidates.push(fromAadsts(entry, score, quote(prepared, new RegExp(`AADSTS ?${code}`, 'i'))));
   });
+  // Entra's words without their code: a little less sure than the code itself.
+  for (const found of entraTexts(prepared.spaced)) {
+    if (signals.aadsts.includes(found.code)) continue;
+    const entry = describeAadsts(found.code);
+    if (entry.benign) continue;
+    candidates.push(fromAadsts(entry, AADSTS_TEXT[AADSTS[found.code] ? 'known' : 'reference'], around(prepared.spaced, found.start, found.end - found.start)));
+  }
 
   for (const error of KNOWN_ERRORS) {
     if (error.context && !error.context.some((signal) => find(prepared, signal) !== undefined)) continue;
