@@ -1025,6 +1025,132 @@ export const TRAIN_CORPUS: readonly CorpusItem[] = [
   "text": "$credential = get-credential\nNew-PSSession -ConfigurationName Microsoft.Exchange -ConnectionUri \"https://outlook.office365.com/powershell-liveid/\" -Credential $credential -Authentication \"Basic\" -AllowRedirection\n\nNew-PSSession : [outlook.office365.com] Connecting to remote server outlook.office365.com failed with the following error message : MI_RESULT_FAILED For more information, see \nthe about_Remote_Troubleshooting Help topic.\nAt line:1 char:12\n+ $Session = New-PSSession -ConfigurationName Microsoft.Exchange -Conne ...\n+            ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~\n    + CategoryInfo          : OpenError: (System.Manageme....RemoteRunspace:RemoteRunspace) [New-PSSession], PSRemotingTransportException\n    + FullyQualifiedErrorId : 1,PSSessionOpenFailed"
  },
  {
+  "file": "610-az-connect-credential-ropc-mfa-required.txt",
+  "source": "https://github.com/Azure/azure-powershell/issues/27318",
+  "category": "mfa_required",
+  "cause": "Connect-AzAccount -Credential uses the username/password (ROPC) flow, which cannot satisfy MFA; when MFA is required for the user (Microsoft's mandatory Azure MFA) the sign-in fails. The maintainers' fix is to switch to an MFA-capable authentication flow.",
+  "text": "Connect-AzAccount : UsernamePasswordCredential authentication failed: Response status code does not indicate success: 400 (BadRequest). \nSee the troubleshooting guide for more information  \nhttps://aka.ms/azsdk/net/identity/usernamepasswordcredential/troubleshoot"
+ },
+ {
+  "file": "611-az-cli-ropc-aadsts50076-mfa-required.txt",
+  "source": "https://github.com/Azure/azure-cli/issues/31009",
+  "category": "mfa_required",
+  "cause": "Signing in with username and password (ROPC, az login --username/--password) when MFA is required for the user; ROPC cannot perform MFA, so an MFA-compatible flow must be used.",
+  "text": "AADSTS50076: Due to a configuration change made by your administrator, or because you moved to a new location, you must use multi-factor authentication to access ‘<Subscription ID>’. Trace ID <GUID> Correlation ID: <GUID> Timestamp: <Time>"
+ },
+ {
+  "file": "612-az-nonfirst-tenant-requires-mfa-unable-to-acquire-token.txt",
+  "source": "https://github.com/Azure/azure-powershell/issues/14717",
+  "category": "mfa_required",
+  "cause": "The user has several tenants; the first one does not need MFA but a further tenant does, so the silent token request for that tenant fails. The maintainer's fix was a clearer message telling the user to run Connect-AzAccount -TenantId for that tenant.",
+  "text": "WARNING: Unable to acquire token for tenant 'xxxx'"
+ },
+ {
+  "file": "613-m365dsc-credential-per-user-mfa-aadsts50076.txt",
+  "source": "https://github.com/Microsoft365DSC/Microsoft365DSC/issues/2255",
+  "category": "mfa_required",
+  "cause": "Export-M365DSCConfiguration was run with -Credential (password sign-in) for an admin account that had per-user MFA enabled; removing per-user MFA from that account made the error go away (reporter confirmed).",
+  "text": "AADSTS50076: Due to a configuration change made by your administrator, or because you moved to a new location, you must use multi-factor authentication"
+ },
+ {
+  "file": "614-pnp-credential-50126-ca-blocks-legacy-auth.txt",
+  "source": "https://github.com/Microsoft365DSC/Microsoft365DSC/issues/2255",
+  "category": "conditional_access",
+  "cause": "Not a wrong password: Connect-PnPOnline -Credential uses a legacy/basic-style credential sign-in and the tenant has a Conditional Access policy blocking basic authentication; the maintainer called it a PnP PowerShell limitation and said to exclude the user from that CA policy.",
+  "text": "Sign-in error code 50126, Failure reason Error validating credentials due to invalid username or password."
+ },
+ {
+  "file": "615-azd-aadsts530084-token-protection-ca-policy.txt",
+  "source": "https://github.com/Azure/azure-dev/issues/7704",
+  "category": "conditional_access",
+  "cause": "A Conditional Access token protection policy (MSIT) applies to the affected users and blocks issuing a Microsoft Graph token to the non-broker (non-WAM) client; only users in that policy reproduce it.",
+  "text": "ERROR: AADSTS530084: Access has been blocked by conditional access token protection policy configured by this organization. To learn more, see https://aka.ms/TBCADocs. Trace ID: <redacted> Correlation ID: <redacted> Timestamp: 2026-04-13 19:04:12Z\n\nSuggestion: reauthentication required, run `azd auth login --tenant-id <redacted> --scope https://graph.microsoft.com/.default` to acquire a new token."
+ },
+ {
+  "file": "616-msal4j-ropc-blocked-by-conditional-access.txt",
+  "source": "https://github.com/AzureAD/microsoft-authentication-library-for-java/issues/597",
+  "category": "conditional_access",
+  "cause": "A Conditional Access policy in the tenant blocks token issuance for sign-ins from that (non-Azure) machine; the maintainer said the block comes from the token service because of the CA policy and the admin must be contacted.",
+  "text": "MsalInteractionRequiredException: AADSTS53005: access has been blocked by conditional access policies. The access policy does not allow token issuance."
+ },
+ {
+  "file": "617-add-azureaccount-aadsts50055-password-expired.txt",
+  "source": "https://github.com/Azure/WALinuxAgent/issues/149",
+  "category": "wrong_password",
+  "cause": "The Azure AD account the script signs in with (Add-AzureAccount -Credential) had an expired password.",
+  "text": "Add-AzureAccount : AADSTS70002: Error validating credentials. AADSTS50055: Password is expired.\nTrace ID: eef223fc-ac71-45f3-bd32-17d495daa19e\nCorrelation ID: eb156e70-0a87-4624-bab3-1a439a55f0af\nTimestamp: 2016-02-03 09:37:27Z: The remote server returned an error: (401) Unauthorized.\nAt C:\\AZURE\\AzureVM-status-waagent.ps1:38 char:1\n+ Add-AzureAccount -Credential $cred\n+ ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~\n    + CategoryInfo          : CloseError: (:) [Add-AzureAccount], AadAuthenticationFailedException\n    + FullyQualifiedErrorId : Microsoft.WindowsAzure.Commands.Profile.AddAzureAccount"
+ },
+ {
+  "file": "618-storage-explorer-aadsts50173-password-changed.txt",
+  "source": "https://github.com/microsoft/AzureStorageExplorer/issues/9149",
+  "category": "wrong_password",
+  "cause": "The cached refresh token was revoked because the user's password had recently been changed; signing out and back in with the new password fixes it.",
+  "text": "Load Storage Account Error: {\n  \"name\": null,\n  \"message\": \"{\\\"message\\\":\\\"AADSTS50173: The provided grant has expired due to it being revoked, a fresh auth token is needed. The user might have changed or reset their password. The grant was issued on '2026-05-20T11:11:42.6690000Z' and the TokensValidFrom date (before which tokens are not valid) for this user is '2026-08-03T18:24:05.0000000Z'. Trace ID: d5b3a668-30ce-44de-9fff-64f64a7a1700 Correlation ID: 64163cd2-e59a-48af-86ed-e763ec37137c Timestamp: 2026-08-03 18:56:54Z\\\",\\\"lastError\\\":{}}\"\n}"
+ },
+ {
+  "file": "619-azure-cli-token-aadsts50173-after-password-change.txt",
+  "source": "https://github.com/turbot/steampipe-plugin-azure/issues/8",
+  "category": "wrong_password",
+  "cause": "The user had changed their Azure password, which revoked the Azure CLI's cached grant used by the tool; a fresh sign-in is needed.",
+  "text": "select * from azure_ad_group\nError: pq: rpc error: code = Unknown desc = Invoking Azure CLI failed with the following error: UnexpectedError: The command failed with an unexpected error. Here is the traceback:\nGet Token request returned http error: 400 and server response: {\"error\":\"invalid_grant\",\"error_description\":\"AADSTS50173: The provided grant has expired due to it being revoked, a fresh auth token is needed. The user might have changed or reset their password. The grant was issued on '2020-08-26T13:52:10.1898142Z' and the TokensValidFrom date (before which tokens are not valid) for this user is '2021-01-26T21:20:37.0000000Z'.\\r\\nTrace ID: 62ae314d-d6be-4854-ab2d-1e19ac971300\\r\\nCorrelation ID: 5d919732-f206-4ed5-b6f9-1d6798276b37\\r\\nTimestamp: 2021-01-26 23:28:38Z\",\"error_codes\":[50173],\"timestamp\":\"2021-01-26 23:28:38Z\",\"trace_id\":\"62ae314d-d6be-4854-ab2d-1e19ac971300\",\"correlation_id\":\"5d919732-f206-4ed5-b6f9-1d6798276b37\",\"error_uri\":\"https://login.microsoftonline.com/error?code=50173\"}\nTraceback (most recent call last):"
+ },
+ {
+  "file": "620-add-rdsaccount-aadsts50020-personal-live-account.txt",
+  "source": "https://github.com/MicrosoftDocs/azure-docs/issues/27770",
+  "category": "guest_or_wrong_tenant",
+  "cause": "Add-RdsAccount was signed in with a personal Microsoft (live.com) account instead of an account of the tenant; the solution the author gives is to use a domain / tenant.onmicrosoft.com account with Global Administrator rights.",
+  "text": "AADSTS50020: User account 'xxxxxxxx@live.com' from identity provider 'live.com' does not exist in tenant 'MS Azure Cloud' and cannot access the application 'fa4345a4-a730-4230-84a8-7d9651b86739'(Windows Virtual Desktop Client) in that tenant. The account needs to be added as an external user in the tenant first. Sign out and sign in again"
+ },
+ {
+  "file": "621-m365dsc-exo-connect-blocked-by-firewall-ips.txt",
+  "source": "https://github.com/Microsoft365DSC/Microsoft365DSC/issues/4691",
+  "category": "network_blocked",
+  "cause": "The build agent's firewall blocked access to Exchange Online through its IPS detection; the SSL errors only became visible when the export was run in PowerShell 7 (reporter's finding).",
+  "text": "Authentication methods specified:\n- Service Principal with Certificate Thumbprint\n \nConnecting to {ExchangeOnline}...❌"
+ },
+ {
+  "file": "622-o365-healthreport-underlying-connection-closed-tls12.txt",
+  "source": "https://github.com/junecastillote/Get-O365HealthReport/issues/4",
+  "category": "network_blocked",
+  "cause": "Windows PowerShell was not offering TLS 1.2 to the Office 365 endpoints; enabling TLS 1.2 via [Net.ServicePointManager]::SecurityProtocol before the first Invoke-RestMethod fixed it (confirmed by a second user).",
+  "text": "The underlying connection was closed: An unexpected error occurred on a send"
+ },
+ {
+  "file": "623-partnercenter-ssl-trust-error-resolved-itself.txt",
+  "source": "https://github.com/microsoft/Partner-Center-PowerShell/issues/149",
+  "category": "service_outage",
+  "cause": "A transient Microsoft-side problem: the error appeared the same day on several computers and servers and went away without any change on the client.",
+  "text": "Get-PartnerInvoice : 0 The underlying connection was closed: Could not establish trust relationship for the SSL/TLS secure channel."
+ },
+ {
+  "file": "624-connect-azaccount-407-proxy-authentication-required.txt",
+  "source": "https://github.com/Azure/azure-powershell/issues/26402",
+  "category": "proxy",
+  "cause": "The corporate proxy (set through HTTP_PROXY/HTTPS_PROXY) requires authentication, and the sign-in traffic does not send proxy credentials, so the proxy answers 407.",
+  "text": "Message        : An error occurred while sending the request.\nStackTrace     :    at System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw()\n                    at System.Runtime.CompilerServices.TaskAwaiter.HandleNonSuccessAndDebuggerNotification(Task task)\n                    at Azure.Core.Pipeline.HttpClientTransport.<ProcessSyncOrAsync>d__12.MoveNext()\nException      : System.Net.Http.HttpRequestException\nInvocationInfo : {Connect-AzAccount}\nLine           : connect-azaccount -DeviceCode\nPosition       : At line:1 char:1\n                 + connect-azaccount -DeviceCode\n                 + ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~\nHistoryId      : 2\n\nMessage        : The remote server returned an error: (407) Proxy Authentication Required.\nStackTrace     :    at System.Net.HttpWebRequest.EndGetResponse(IAsyncResult asyncResult)\n                    at System.Net.Http.HttpClientHandler.GetResponseCallback(IAsyncResult ar)\nException      : System.Net.WebException\nInvocationInfo : {Connect-AzAccount}\nLine           : connect-azaccount -DeviceCode\nPosition       : At line:1 char:1\n                 + connect-azaccount -DeviceCode\n                 + ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~\nHistoryId      : 2"
+ },
+ {
+  "file": "625-pnp-partner-pack-aadsts50020-live-account-not-in-tenant.txt",
+  "source": "https://github.com/SharePoint/PnP-Partner-Pack/issues/251",
+  "category": "guest_or_wrong_tenant",
+  "cause": "The account used is a Microsoft (live.com) account that is not a user of the Office 365 / Azure AD tenant the setup signs in to (the Azure subscription's 'Default Directory' is not linked to the Office 365 tenant).",
+  "text": "AADSTS50020: User account 'amir.khan@rapidcircle.com' from identity provider 'live.com' does not exist in tenant 'Default Directory' and cannot access the application '2f86285f-33b3-4139-aacf-35c5f0d6d5d3' in that tenant. The account needs to be added as an external user in the tenant first. Sign out and sign in again with a different Azure Active Directory user account."
+ },
+ {
+  "file": "626-msal-net-username-password-aadsts50076-ca-mfa.txt",
+  "source": "https://github.com/Azure-Samples/active-directory-dotnetcore-console-up-v2/issues/44",
+  "category": "mfa_required",
+  "cause": "The tenant admin set up Conditional Access requiring MFA, and the username/password (ROPC) flow used by the sample cannot satisfy it; an interactive flow is needed.",
+  "text": "Error: AADSTS50076: Due to a configuration change made by your administrator, or because you moved to a new location, you must use multi-factor authentication to access"
+ },
+ {
+  "file": "627-adal-python-aadsts50079-mfa-outside-corpnet.txt",
+  "source": "https://github.com/Azure/azure-kusto-python/issues/89",
+  "category": "mfa_required",
+  "cause": "The tenant demands MFA for sign-ins from outside the corporate network, and the non-interactive (username/password) Python client cannot present the second factor; not an MFA-registration problem.",
+  "text": "AdalError: Get Token request returned http error: 400 and server response: {\"error\":\"interaction_required\",\"error_description\":\"AADSTS50079: The user is required to use multi-factor authentication.\\r\\nTrace ID: 8d4704cf-5c83-42bb-860b-7a2180d1fa00\\r\\nCorrelation ID: 87014a28-6bc1-4413-8592-ec1aac63646e\\r\\nTimestamp: 2018-12-31 20:57:33Z\",\"error_codes\":[50079],\"timestamp\":\"2018-12-31 20:57:33Z\",\"trace_id\":\"8d4704cf-5c83-42bb-860b-7a2180d1fa00\",\"correlation_id\":\"87014a28-6bc1-4413-8592-ec1aac63646e\",\"suberror\":\"basic_action\"}"
+ },
+ {
   "file": "700-cba-manageasappv2-module-not-correctly-formed.txt",
   "source": "https://learn.microsoft.com/en-us/answers/questions/5848699/connect-exchangeonline-certificate-based-authentic",
   "category": "app_only_misconfigured",
@@ -1037,5 +1163,180 @@ export const TRAIN_CORPUS: readonly CorpusItem[] = [
   "category": "basic_auth_disabled",
   "cause": "The Sync-ModernMailPublicFolders.ps1 script opens a legacy Remote PowerShell session to Exchange Online with Basic authentication (a basic-auth credential prompt), which Exchange Online no longer accepted, so the session was refused with Access is denied even with global admin credentials.",
   "text": "[3/24/2022 11:40:25 AM] Creating an Exchange Online remote session...\nInitializeExchangeOnlineRemoteSession : Unable to create a remote shell session to Exchange Online. The error is as follows: \"Connecting to remote server outlook.office365.com failed with the following error message : Access is denied. For more information, see the about_Remote_Troubleshooting Help topic.\".\nAt C:\\Scripts\\Sync-ModernMailPublicFolders.ps1:687 char:5\n+     InitializeExchangeOnlineRemoteSession;\n+     ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~\n    + CategoryInfo          : NotSpecified: (:) [Write-Error], WriteErrorException\n    + FullyQualifiedErrorId : Microsoft.PowerShell.Commands.WriteErrorException,InitializeExchangeOnlineRemoteS"
+ },
+ {
+  "file": "710-exo-rps-micro-delay-throttling-by-design.txt",
+  "source": "https://support.microsoft.com/en-us/topic/-micro-delay-applied-warning-or-delays-occur-in-exchange-online-86716b03-53ff-d07f-3b24-b638a9f6b733",
+  "category": "throttling",
+  "cause": "Exchange Online throttles remote PowerShell when scripts or cmdlets modify large data sets; the micro delay is by-design throttling (workarounds: throttling-policy self-help diagnostic, V2 REST cmdlets, Start-Sleep, RobustCloudCommand).",
+  "text": "WARNING: Micro delay applied. Actual delayed: <X> msecs, ...\nWARNING: Micro delay applied. Actual delayed: <X> msecs, Enforced"
+ },
+ {
+  "file": "711-exo-rps-runspace-no-language-mode-scriptblock.txt",
+  "source": "https://timmcmic.blog/author/timmcmic/page/14/",
+  "category": "other",
+  "cause": "The Exchange Online remote PowerShell runspace (ps.outlook.com) runs in no-language mode, so a script block sent with Invoke-Command may contain only basic commands; pipelines with Where-Object filters or Start-Sleep are rejected as ScriptsNotAllowed.",
+  "text": "PS C:> Invoke-Command -Session (Get-PSSession) -ScriptBlock {Get-Mailbox -ResultSize unlimited -RecipientTypeDetails UserMailbox | where{$_.auditingEnabled -ne $FALSE} | Set-Mailbox -AuditEnabled:$TRUE -Verbose}\nThe syntax is not supported by this runspace. This can occur if the runspace is in no-language mode.\n    + CategoryInfo          : ParserError: (Get-Mailbox -Re…:$TRUE -Verbose:String) [], ParseException\n    + FullyQualifiedErrorId : ScriptsNotAllowed\n    + PSComputerName        : ps.outlook.com"
+ },
+ {
+  "file": "712-start-managedfolderassistant-transient-rpc-mailbox-initializing.txt",
+  "source": "https://timmcmic.blog/category/uncategorized/page/13/",
+  "category": "service_outage",
+  "cause": "Transient service-side RPC failure of Start-ManagedFolderAssistant in Exchange Online while parts of the mailbox (e.g. a secondary archive being provisioned) are still being initialised; retries can succeed, and passing the primary mailbox GUID avoids it.",
+  "text": "The call to Mailbox Assistance Service on server: ‘NAME’ failed.  Error from RPC is –2147220989"
+ },
+ {
+  "file": "713-dedicated-itar-rbac-customization-naming-requirement.txt",
+  "source": "https://support.microsoft.com/uk-ua/help/3135521/can-t-complete-rbac-customization-in-exchange-2013-for-office-365-dedicated-itar-users",
+  "category": "other",
+  "cause": "In Office 365 Dedicated/ITAR, RBAC customizations made through Remote PowerShell must follow naming rules (customized role groups must start with \"SSA-\", customized management roles need a prefix too); names that break the convention are refused.",
+  "text": "You don't have access to create, change or remove the \"<>\" management role assignment"
+ },
+ {
+  "file": "800-user-cannot-consent-admin-only-permissions.txt",
+  "source": "https://learn.microsoft.com/en-us/entra/identity/enterprise-apps/application-sign-in-unexpected-user-consent-error",
+  "category": "app_disabled_or_not_consented",
+  "cause": "A non-administrator tried to use an application that requests permissions only an administrator can grant (or consent was blocked as risky / user assignment required without admin consent); an administrator must grant tenant-wide consent for the app.",
+  "text": "AADSTS90094: clientAppDisplayName needs permission to access resources in your organization that only an admin can grant. Ask an admin to grant permission to this app before you can use it."
+ },
+ {
+  "file": "801-user-consent-disabled-by-tenant-policy.txt",
+  "source": "https://learn.microsoft.com/en-us/entra/identity/enterprise-apps/application-sign-in-unexpected-user-consent-error",
+  "category": "app_disabled_or_not_consented",
+  "cause": "An administrator turned off users' ability to consent to applications, so a non-administrator cannot consent to the app; an administrator must grant access on behalf of the organization.",
+  "text": "AADSTS90093: An administrator of tenantDisplayName set a policy that prevents you from granting name of app the permissions it's requesting. Contact an administrator of tenantDisplayName, who can grant permissions to this app on your behalf."
+ },
+ {
+  "file": "802-resource-service-principal-missing-in-tenant.txt",
+  "source": "https://learn.microsoft.com/en-us/entra/identity/enterprise-apps/application-sign-in-unexpected-user-consent-error",
+  "category": "app_disabled_or_not_consented",
+  "cause": "The app requests permissions to a resource application that can't be found in the tenant: the resource's service principal doesn't exist (or was removed), or the client app is misconfigured; the resource's service principal must be provisioned in the tenant.",
+  "text": "AADSTS65005: clientAppDisplayName is requesting access to a resource resourceAppDisplayName that isn't available in your organization tenantDisplayName."
+ },
+ {
+  "file": "803-add-azureaccount-password-login-with-mfa-account.txt",
+  "source": "https://learn.microsoft.com/en-us/azure/automation/troubleshoot/runbooks",
+  "category": "mfa_required",
+  "cause": "The runbook authenticates with an Azure AD user name and password, but the account has multi-factor authentication, which a non-interactive password sign-in can't satisfy; a certificate or service principal must be used instead.",
+  "text": "Add-AzureAccount: AADSTS50079: Strong authentication enrollment (proof-up) is required"
+ },
+ {
+  "file": "804-connect-azaccount-ropc-credential-mfa-required.txt",
+  "source": "https://learn.microsoft.com/en-us/powershell/azure/troubleshooting",
+  "category": "mfa_required",
+  "cause": "Connect-AzAccount -Credential uses the Resource Owner Password Credential (ROPC) flow, which doesn't support MFA; the user account requires MFA, so the sign-in fails. Use an MFA-compatible sign-in method.",
+  "text": "Connect-AzAccount : UsernamePasswordCredential authentication failed: Response status code does not\nindicate success: 400 (BadRequest). See the troubleshooting guide for more information\nhttps://aka.ms/azsdk/net/identity/usernamepasswordcredential/troubleshoot"
+ },
+ {
+  "file": "805-connect-azaccount-first-tenant-found-enforces-mfa.txt",
+  "source": "https://learn.microsoft.com/en-us/powershell/azure/troubleshooting",
+  "category": "guest_or_wrong_tenant",
+  "cause": "The account has access to several tenants; Azure PowerShell signs in to the first tenant it finds, and that tenant enforces MFA, so token acquisition for it fails. Specifying the intended tenant with -TenantId avoids it.",
+  "text": "WARNING: Unable to acquire token for tenant '00000000-0000-0000-0000-000000000000' with error\n'Authentication failed against tenant 00000000-0000-0000-0000-000000000000. User interaction is\nrequired. This may be due to the conditional access policy settings such as multi-factor\nauthentication (MFA). If you need to access subscriptions in that tenant, please rerun\n'Connect-AzAccount' with additional parameter '-TenantId 00000000-0000-0000-0000-000000000000.'"
+ },
+ {
+  "file": "806-guest-home-tenant-unmanaged-viral.txt",
+  "source": "https://learn.microsoft.com/en-us/entra/external-id/troubleshoot",
+  "category": "guest_or_wrong_tenant",
+  "cause": "The guest user's home directory is an unmanaged (viral, self-service sign-up) tenant with no Global Administrators; the abandoned tenant must be taken over by DNS validation before the application can be provisioned.",
+  "text": "AADSTS65005: Using application 'AppName' is currently not supported for your organization contoso.com because it is in an unmanaged state. An administrator needs to claim ownership of the company by DNS validation of contoso.com before the application AppName can be provisioned."
+ },
+ {
+  "file": "807-azure-resource-op-needs-mfa-claim-not-in-session.txt",
+  "source": "https://learn.microsoft.com/en-us/powershell/azure/troubleshooting",
+  "category": "mfa_required",
+  "cause": "A Conditional Access policy requires MFA for create/update operations, but MFA wasn't performed at sign-in, so the session token lacks the MFA claim; enforce MFA at sign-in or re-authenticate with -ClaimsChallenge.",
+  "text": "Resource was disallowed by policy. Users must use MFA for Create operation.\nUsers must authenticate with multi-factor authentication to create or update resources.\nRun the cmdlet below to authenticate interactively; additional parameters may be added as needed.\nConnect-AzAccount -Tenant (Get-AzContext).Tenant.Id -ClaimsChallenge \"<claims-challenge-token>\""
+ },
+ {
+  "file": "808-hybrid-join-sam-name-sent-aadsts50034-shown-as-account-disabled.txt",
+  "source": "https://learn.microsoft.com/en-us/entra/identity/devices/troubleshoot-intermittent-status-account-disabled",
+  "category": "user_not_found",
+  "cause": "The account is not disabled: when the Windows client can't reach a domain controller to rebuild its stale cache, it sends the user's SAM account name instead of the UPN, Entra ID can't find that user (AADSTS50034), and Windows maps the error to STATUS_ACCOUNT_DISABLED.",
+  "text": "Log:  Microsoft-Windows-AAD/Operational\nEvent ID 1081\nLevel: Error\n\nOAuth response error: invalid_grant\nError description: AADSTS50034: The user account {user} does not exist in the\n{guid} directory. To sign into this application, the account\nmust be added to the directory.\n\nLog:  Microsoft-Windows-Hello-for-Business/Operational\nEvent ID 7001\n\nA user failed to sign into the device with the following information:\nUsername: SYSTEM  User SID: S-1-5-18\nCredential Type: Software Key  Deployment Type: Cloud Trust\nSoftware Lockout Counter: 0\nAuthentication Error Status: 0xC000006D  Authentication Error Substatus: 0xC0000072\n\n 0xC000006D / 0xC0000072  = STATUS_LOGON_FAILURE / STATUS_ACCOUNT_DISABLED."
+ },
+ {
+  "file": "809-prt-invalid-username-or-password.txt",
+  "source": "https://learn.microsoft.com/en-us/entra/identity/devices/troubleshoot-primary-refresh-token",
+  "category": "wrong_password",
+  "cause": "The user entered an incorrect user name or password (or, on a hybrid joined device with password hash sync, a recently changed password hasn't synchronized to Entra ID yet).",
+  "text": "AADSTS50126: Error validating credentials due to invalid username or password"
+ },
+ {
+  "file": "810-prt-user-account-not-in-tenant.txt",
+  "source": "https://learn.microsoft.com/en-us/entra/identity/devices/troubleshoot-primary-refresh-token",
+  "category": "user_not_found",
+  "cause": "Microsoft Entra ID can't find the user account in the tenant: the user typed the wrong UPN or the on-premises account isn't synchronized to Entra ID.",
+  "text": "AADSTS50034: The user account <Account> does not exist in the <tenant-id> directory"
+ },
+ {
+  "file": "811-powerbi-user-consent-disabled-grant-requires-admin.txt",
+  "source": "https://learn.microsoft.com/en-us/power-bi/developer/embedded/embedded-troubleshoot",
+  "category": "app_disabled_or_not_consented",
+  "cause": "User consent is disabled for the tenant, so a non-admin user signing in to the application for the first time can't grant consent; enable user consent or have an admin grant the permissions.",
+  "text": "ConsentTest needs permission to access resources in your organization that only an admin can grant. Ask an admin to grant permission to this app before you can use it.\nAADSTS90094: The grant requires admin permission."
+ },
+ {
+  "file": "812-powerbi-master-user-password-login-mfa-enabled.txt",
+  "source": "https://learn.microsoft.com/en-us/power-bi/developer/embedded/embedded-troubleshoot",
+  "category": "mfa_required",
+  "cause": "The Embed-for-your-customers sample signs the Power BI master user in with the user name and password from web.config; the account has MFA enabled, which that sign-in can't satisfy. The article's fix is to use an account without MFA.",
+  "text": "AADSTS50079: The user is required to use multi-factor authentication."
+ },
+ {
+  "file": "813-az-login-username-password-ropc-mfa-required.txt",
+  "source": "https://learn.microsoft.com/en-us/cli/azure/authenticate-azure-cli-mfa",
+  "category": "mfa_required",
+  "cause": "az login --username/--password uses the ROPC flow, which isn't supported with MFA; MFA is required for the user, so the sign-in fails. Switch to an MFA-compatible method or a workload identity.",
+  "text": "AADSTS50076: Due to a configuration change made by your administrator, or because you moved to a new location, you must use multi-factor authentication to access ‘’. Trace ID Correlation ID: Timestamp:"
+ },
+ {
+  "file": "814-azure-cli-mfa-not-enforced-at-login-enroll-message.txt",
+  "source": "https://learn.microsoft.com/en-us/cli/azure/use-azure-cli-successfully-troubleshooting",
+  "category": "mfa_required",
+  "cause": "A Conditional Access policy requires MFA for resource create/modify/delete operations but MFA wasn't enforced during login (Azure CLI 2.75.0 or earlier shows this message); enforce MFA at sign-in or re-login with --claims-challenge. Not a registration problem despite the word 'enroll'.",
+  "text": "Due to a configuration change made by your administrator, or because you moved to a new location,\nyou must enroll in multi-factor authentication. Interactive authentication is needed."
+ },
+ {
+  "file": "880-winrm-client-behind-http-proxy-no-proxy-session-option.txt",
+  "source": "https://learn.microsoft.com/en-us/powershell/module/microsoft.powershell.core/about/about_remote_troubleshooting?view=powershell-5.1",
+  "category": "proxy",
+  "cause": "PowerShell remoting (WinRM over HTTP) is affected by the enterprise HTTP proxy: users behind a proxy server cannot reach the remote endpoint directly; the fix is to pass proxy settings (ProxyAccessType, ProxyAuthentication, ProxyCredential) through New-PSSessionOption.",
+  "text": "ERROR: The client cannot connect to the destination specified in the\nrequest. Verify that the service on the destination is running and is\naccepting requests."
+ },
+ {
+  "file": "881-import-pssession-module-blocked-by-execution-policy.txt",
+  "source": "https://learn.microsoft.com/en-us/powershell/module/microsoft.powershell.core/about/about_remote_troubleshooting?view=powershell-5.1",
+  "category": "module_or_dll_problem",
+  "cause": "Import-PSSession/Export-PSSession create modules with unsigned script and formatting files; they cannot be imported while the session's execution policy is Restricted or AllSigned (fix: Set-ExecutionPolicy RemoteSigned, e.g. -Scope Process).",
+  "text": "ERROR: Import-Module: File <filename> cannot be loaded because the\nexecution of scripts is disabled on this system."
+ },
+ {
+  "file": "882-import-pssession-method-not-found-missing-kb3000850.txt",
+  "source": "https://learn.microsoft.com/en-us/troubleshoot/exchange/administration/errors-start-ems-connect-to-remote-server",
+  "category": "module_or_dll_problem",
+  "cause": "On the client, the July 2017 Windows security update KB4025333 was installed without its prerequisite KB 3000850, so Windows PowerShell's Import-PSSession fails when connecting to Exchange Online (or Exchange 2016) remote PowerShell; installing KB 3000850 fixes it.",
+  "text": "Import-PSSession: Method not found: 'System.String System.Management.Auomation.CommandMetadata.EscapeBlockComment(System.String)'"
+ },
+ {
+  "file": "883-connect-msolservice-access-denied-no-admin-role.txt",
+  "source": "https://learn.microsoft.com/en-us/troubleshoot/microsoft-365/admin/security/access-denied-office-365-azure",
+  "category": "missing_admin_role",
+  "cause": "The account used with Connect-MsolService holds no administrator role in the directory; the resolution is to add the user to an administrator role (Add-MsolRoleMember).",
+  "text": "Connect-MsolService : Access Denied. You do not have permissions to call this cmdlet."
+ },
+ {
+  "file": "884-scc-compliance-search-max-concurrent-jobs-reached.txt",
+  "source": "https://learn.microsoft.com/en-us/troubleshoot/microsoft-365/compliance/ediscovery/resolve-ediscovery-issues",
+  "category": "throttling",
+  "cause": "The organization has reached the service limit of 50 concurrent eDiscovery (compliance search/export) jobs; running jobs must finish or be removed (Remove-ComplianceSearchAction in Security & Compliance PowerShell) before new ones start.",
+  "text": "Your request can't be started because the maximum number of jobs for your organization are currently running."
+ },
+ {
+  "file": "885-hcw-exo-remote-powershell-403-forbidden-transient-timing.txt",
+  "source": "https://learn.microsoft.com/en-us/troubleshoot/exchange/hybrid-configuration-wizard-errors/request-failed-with-http-status-403-forbidden",
+  "category": "service_outage",
+  "cause": "A timing issue on the service side stops the cmdlet the wizard runs through its remote PowerShell session; nothing needs to be changed: wait about 30 minutes and run the wizard again.",
+  "text": "ERROR:Updating hybrid configuration failed with error 'Subtask Configure execution failed: Creating Organization Relationships.\n\nExecution of the Set-FederatedOrganizationIdentifier cmdlet had thrown an exception. This may indicate invalid parameters in your Hybrid Configuration settings.\n\nAn error occurred while attempting to provision Exchange to the Partner STS. Detailed Information \"\"An error occurred accessing Windows Live. Detailed information: \"\"The request failed with HTTP status 403: Forbidden.\"\".\"\"\".\nat\nMicrosoft.Exchange.Management.Hybrid.RemotePowershellSession.RunCommand(String cmdlet, Dictionary`2 parameters, Boolean ignoreNotFoundErrors)"
  }
 ];
