@@ -76,6 +76,13 @@ const NOT_RECOGNISED: ExplainedCause = {
   legacy: false,
 };
 
+/**
+ * Codes that wrap the one that says why: ADAL and older Entra answers read "AADSTS70002: Error
+ * validating credentials. AADSTS50126: Invalid username or password" (or 50055, 50076, 50079…). With
+ * another code in the text, the wrapper yields to it.
+ */
+const ENVELOPES = new Set([70002]);
+
 const LEGACY_HINTS = ['new-exopssession', 'connect-exopssession', 'createexopssession', 'userpssession', '-userpssession', 'microsoft.exchange.management.exoppowershellmodule', 'exopowershellmodule', 'wsman', 'winrm'];
 
 /**
@@ -126,7 +133,8 @@ export function explain(raw: string, options: ExplainOptions = {}): Explanation 
   signals.aadsts.forEach((code, index) => {
     const entry = describeAadsts(code);
     const known = entry.name !== `AADSTS${code}`;
-    const score = entry.benign ? 0.05 : Math.max(0.5, (known ? 0.92 : 0.6) - index * 0.04);
+    const envelope = ENVELOPES.has(code) && signals.aadsts.length > 1;
+    const score = entry.benign ? 0.05 : envelope ? 0.5 : Math.max(0.5, (known ? 0.92 : 0.6) - index * 0.04);
     candidates.push(fromAadsts(entry, score, quote(prepared, new RegExp(`AADSTS ?${code}`, 'i'))));
   });
   // Entra's words without their code: a little less sure than the code itself.

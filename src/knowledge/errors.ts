@@ -422,6 +422,23 @@ const ENTRIES: readonly (Omit<KnownError, 'fix'> & { readonly fix: FixSpec })[] 
     legacy: false,
   },
   {
+    id: 'no-permission-for-cmdlet',
+    title: 'The account has no admin role that allows the cmdlet',
+    category: 'missing_admin_role',
+    // MSOnline's and AzureAD's refusal; Exchange's own is the cmdlet missing from the session (above).
+    signals: ['You do not have permissions to call this cmdlet', "You don't have permissions to call this cmdlet"],
+    likelihood: 0.75,
+    why: 'The service checked the signed-in account\'s directory roles and none of them allows the cmdlet: the account is not an admin, or not one with that role.',
+    fix: {
+      summary: 'Sign in with an account that holds the needed admin role, or have a Global Administrator assign it (Privileged Role Administrator for role assignments).',
+      runBy: 'another-admin',
+      commands: ['Get-MgUserMemberOf -UserId <upn>', 'exo-doctor --upn <upn> --only exo-roles'],
+    },
+    checks: ['exo-roles'],
+    link: 'https://learn.microsoft.com/troubleshoot/microsoft-365/admin/security/access-denied-office-365-azure',
+    legacy: false,
+  },
+  {
     id: 'app-role-not-supported',
     title: 'The application has no Entra role that Exchange accepts for app-only sign-in',
     category: 'app_only_misconfigured',
@@ -709,7 +726,8 @@ const ENTRIES: readonly (Omit<KnownError, 'fix'> & { readonly fix: FixSpec })[] 
     id: 'execution-policy',
     title: 'Scripts are blocked by the execution policy',
     category: 'module_or_dll_problem',
-    signals: ['running scripts is disabled on this system', 'cannot be loaded because running scripts is disabled', 'is not digitally signed', 'UnauthorizedAccess'],
+    // Windows PowerShell 1.0–2.0 said "the execution of scripts is disabled" for the same policy.
+    signals: ['running scripts is disabled on this system', 'cannot be loaded because running scripts is disabled', 'execution of scripts is disabled on this system', 'is not digitally signed', 'UnauthorizedAccess'],
     boost: ['about_Execution_Policies', 'PSSecurityException'],
     likelihood: 0.9,
     why: 'The execution policy (Restricted, or AllSigned with unsigned files) stops the module\'s scripts from loading.',
@@ -1021,6 +1039,20 @@ const ENTRIES: readonly (Omit<KnownError, 'fix'> & { readonly fix: FixSpec })[] 
     legacy: true,
   },
   {
+    id: 'ropc-credential',
+    title: 'A user name and password sign-in (ROPC) cannot do MFA, and the account must',
+    category: 'mfa_required',
+    // Azure.Identity's UsernamePasswordCredential, behind -Credential in Az and other modules, refuses
+    // with a bare 400 when Entra answers that the account needs MFA (or another interactive step).
+    signals: ['UsernamePasswordCredential authentication failed', 'usernamepasswordcredential/troubleshoot'],
+    likelihood: 0.65,
+    why: 'Signing in with a user name and password (the resource owner password flow, -Credential) has no window, so it cannot do MFA or answer Conditional Access; an account that must do MFA, which Microsoft now requires of admin portals and most tenants, is refused.',
+    fix: { summary: 'Connect interactively (or with -Device) so that MFA can be completed; for automation, use a certificate or a managed identity.', runBy: 'admin', commands: [CONNECT, 'Connect-ExchangeOnline -Device'] },
+    checks: ['mfa-state', 'exo-token'],
+    link: 'https://aka.ms/azsdk/net/identity/usernamepasswordcredential/troubleshoot',
+    legacy: false,
+  },
+  {
     id: 'entra-text-mfa-registration',
     title: 'The account must register for MFA first (and the sign-in window may be too old to show the registration)',
     category: 'mfa_not_registered',
@@ -1103,7 +1135,18 @@ const ENTRIES: readonly (Omit<KnownError, 'fix'> & { readonly fix: FixSpec })[] 
     id: 'throttled',
     title: 'Exchange Online is throttling the calls (429 Too Many Requests)',
     category: 'throttling',
-    signals: ['Too Many Requests', /\(429\)/, /status(Code| code)?:? ?429\b/i, /\b429\b.{0,40}(Too Many|throttl|Retry-After)/i, 'throttled', 'throttling', 'Micro delay applied', 'Rate-Limit-Remaining'],
+    signals: [
+      'Too Many Requests',
+      /\(429\)/,
+      /status(Code| code)?:? ?429\b/i,
+      /\b429\b.{0,40}(Too Many|throttl|Retry-After)/i,
+      'throttled',
+      'throttling',
+      'Micro delay applied',
+      'Rate-Limit-Remaining',
+      // Purview's limit on concurrent searches and exports, per organization.
+      /maximum number of (?:concurrent )?(?:jobs|searches|exports)\b/i,
+    ],
     likelihood: 0.8,
     why: 'Exchange Online slows down or refuses callers that send too many requests; the answer says how long to wait.',
     fix: { summary: 'Wait for the time in Retry-After, then slow the script down (batch, fewer parallel calls).', runBy: 'admin', commands: [] },

@@ -182,3 +182,22 @@ describe('the retired MFA module', () => {
     expect(result.causes[0]?.fix.commands[0]).toBe('$ProxySetting = $null');
   });
 });
+
+describe('classes learned from the fresh train sample', () => {
+  it.each([
+    ['a user name and password sign-in refused (ROPC cannot do MFA)', 'Connect-AzAccount : UsernamePasswordCredential authentication failed: Response status code does not indicate success: 400 (BadRequest).', 'ropc-credential', 'mfa_required'],
+    ['MSOnline refusing a cmdlet to a non-admin', 'Get-MsolUser : Access Denied. You do not have permissions to call this cmdlet.', 'no-permission-for-cmdlet', 'missing_admin_role'],
+    ["Windows PowerShell 2.0's wording of the execution policy", 'Import-Module : File C:\\Temp\\tmp_x.psm1 cannot be loaded because the execution of scripts is disabled on this system.', 'execution-policy', 'module_or_dll_problem'],
+    ["Purview's limit on concurrent jobs", "New-ComplianceSearchAction : Your request can't be started because the maximum number of jobs for your organization are currently running.", 'throttled', 'throttling'],
+  ])('%s', (_name, text, id, category) => {
+    expect(explain(text).causes[0]).toMatchObject({ id, category });
+  });
+
+  it('lets AADSTS70002, a wrapper, yield to the code that says why', () => {
+    const result = explain('Add-AzureAccount : AADSTS70002: Error validating credentials. AADSTS50126: Invalid username or password.');
+    expect(result.causes[0]?.id).toBe('aadsts-50126');
+    expect(result.causes.find((c) => c.id === 'aadsts-70002')?.score).toBe(0.5);
+    // Alone, it is the cause.
+    expect(explain('AADSTS70002: Error validating credentials.').causes[0]?.id).toBe('aadsts-70002');
+  });
+});
