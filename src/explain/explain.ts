@@ -109,6 +109,9 @@ const TUNING: Tuning = { agree: 0.15, alone: 0.5, abstain: 0.3 };
  */
 const AADSTS_TEXT = { known: 0.8, reference: 0.6 } as const;
 
+/** The score of the other reading a code is known to have (its `also`). */
+const RUNNER_UP = 0.55;
+
 export interface ExplainOptions {
   /** Known cases to leave out of the comparison: an evaluation leaves out the thread it asks about. */
   readonly exclude?: (item: CorpusItem) => boolean;
@@ -135,7 +138,9 @@ export function explain(raw: string, options: ExplainOptions = {}): Explanation 
     const known = entry.name !== `AADSTS${code}`;
     const envelope = ENVELOPES.has(code) && signals.aadsts.length > 1;
     const score = entry.benign ? 0.05 : envelope ? 0.5 : Math.max(0.5, (known ? 0.92 : 0.6) - index * 0.04);
-    candidates.push(fromAadsts(entry, score, quote(prepared, new RegExp(`AADSTS ?${code}`, 'i'))));
+    const matched = quote(prepared, new RegExp(`AADSTS ?${code}`, 'i'));
+    candidates.push(fromAadsts(entry, score, matched));
+    if (entry.also && entry.also !== 'other' && !entry.benign) candidates.push(otherReading(entry, entry.also, matched));
   });
   // Entra's words without their code: a little less sure than the code itself.
   for (const found of entraTexts(prepared.spaced)) {
@@ -180,6 +185,19 @@ export function explain(raw: string, options: ExplainOptions = {}): Explanation 
   const best = ranked[0];
   if (!best || best.score < tuning.abstain) return { signals, identifiers: found, service, ...notice, causes: [NOT_RECOGNISED, ...ranked.slice(0, 2)].map(filled), recognised: false };
   return { signals, identifiers: found, service, ...notice, causes: ranked.map(filled), recognised: true };
+}
+
+/** The runner-up reading of a code that is often of another category: that category's general advice. */
+function otherReading(entry: AadstsEntry, category: Exclude<Category, 'other'>, matched: string | undefined): ExplainedCause {
+  const advice = CATEGORY_ADVICE[category];
+  return {
+    ...fromAadsts(entry, RUNNER_UP, matched),
+    id: `aadsts-${entry.code}-as-${category}`,
+    category,
+    title: `AADSTS${entry.code}, read as: ${advice.title}`,
+    fix: remediationOf(advice.fix),
+    checks: CATEGORY_CHECKS[category],
+  };
 }
 
 function rescore(cause: ExplainedCause, score: number): ExplainedCause {

@@ -45,6 +45,8 @@ export interface AadstsEntry {
   readonly link: string;
   /** Not an error: part of a normal flow (70016 authorization_pending). */
   readonly benign?: boolean;
+  /** Another category the code often turns out to be: explain offers it as a runner-up. */
+  readonly also?: Category;
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -291,9 +293,12 @@ const ENTRIES: readonly RawEntry[] = [
     meaning:
       'MFA is now required; a managed user must first register security info, and a federated user must bring the MFA claim from the federated identity provider.',
     cause:
-      'The admin account never registered an MFA method while per-user MFA, security defaults or Conditional Access now requires it; for a federated domain, the IdP (AD FS) did not send the MFA claim.',
-    category: 'mfa_not_registered',
-    fix: REGISTER_FIX,
+      'MFA is required and the sign-in could not do it: most often a password sign-in without a window (-Credential, a stored credential, ROPC), where Entra cannot ask the account to register or complete MFA; also an account that never registered a method, or a federated IdP (AD FS) that did not send the MFA claim.',
+    // Named "enrollment required", but every train transcript carrying it (three sources) was a password
+    // sign-in that could not do MFA; an interactive sign-in both registers and completes it.
+    category: 'mfa_required',
+    also: 'mfa_not_registered',
+    fix: { ...REGISTER_FIX, summary: 'Connect interactively, without -Credential, so that MFA can be done (registering a method at My Security Info first if the account has none).' },
     link: LINK.registration,
   },
   {

@@ -201,3 +201,12 @@ describe('classes learned from the fresh train sample', () => {
     expect(explain('AADSTS70002: Error validating credentials.').causes[0]?.id).toBe('aadsts-70002');
   });
 });
+
+describe('a code with two readings', () => {
+  it('gives AADSTS50079 as MFA required first and MFA not registered as the runner-up', () => {
+    const result = explain('AADSTS50079: Due to a configuration change made by your administrator, or because you moved to a new location, you must enroll in multi-factor authentication to access this resource.');
+    expect(result.causes.map((c) => c.category).slice(0, 2)).toEqual(['mfa_required', 'mfa_not_registered']);
+    expect(result.causes[1]).toMatchObject({ id: 'aadsts-50079-as-mfa_not_registered', title: 'AADSTS50079, read as: MFA is required, but the account has no method registered' });
+    expect(result.causes[1]?.fix.summary).toContain('https://aka.ms/mfasetup');
+  });
+});

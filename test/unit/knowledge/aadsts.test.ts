@@ -64,7 +64,8 @@ describe('AADSTS table', () => {
 
   it.each<[number, Category]>([
     [50076, 'mfa_required'],
-    [50079, 'mfa_not_registered'],
+    // Named "enrollment required", met in practice on password sign-ins that cannot do MFA; `also` keeps the other reading.
+    [50079, 'mfa_required'],
     [53003, 'conditional_access'],
     [7000112, 'app_disabled_or_not_consented'],
     [50105, 'app_disabled_or_not_consented'],
