@@ -1151,6 +1151,118 @@ export const TRAIN_CORPUS: readonly CorpusItem[] = [
   "text": "AdalError: Get Token request returned http error: 400 and server response: {\"error\":\"interaction_required\",\"error_description\":\"AADSTS50079: The user is required to use multi-factor authentication.\\r\\nTrace ID: 8d4704cf-5c83-42bb-860b-7a2180d1fa00\\r\\nCorrelation ID: 87014a28-6bc1-4413-8592-ec1aac63646e\\r\\nTimestamp: 2018-12-31 20:57:33Z\",\"error_codes\":[50079],\"timestamp\":\"2018-12-31 20:57:33Z\",\"trace_id\":\"8d4704cf-5c83-42bb-860b-7a2180d1fa00\",\"correlation_id\":\"87014a28-6bc1-4413-8592-ec1aac63646e\",\"suberror\":\"basic_action\"}"
  },
  {
+  "file": "630-pnp-management-shell-app-deleted-aadsts700016.txt",
+  "source": "https://github.com/pnp/powershell/issues/4250",
+  "category": "app_disabled_or_not_consented",
+  "cause": "The multi-tenant 'PnP Management Shell' Entra ID app (31359c7f-...) that PnP PowerShell used by default was deleted by the PnP team in September 2024, so any sign-in that still uses that client ID fails; you must register your own Entra ID app and pass its client ID.",
+  "text": "Message: AADSTS700016: Application with identifier '31359c7f-bd7e-475c-86db-fdb8c937548e' was not \nfound in the directory 'The [companyname]'. \nThis can happen if the application has not been installed by the administrator \nof the tenant or consented to by any user in the tenant. \nYou may have sent your authentication request to the wrong tenant."
+ },
+ {
+  "file": "631-graph-auth-bundled-msal-withlogging-method-not-found.txt",
+  "source": "https://github.com/microsoft/zerotrustassessment/pull/920",
+  "category": "module_or_dll_problem",
+  "cause": "Microsoft.Graph.Authentication 2.32.0 bundled a Microsoft.Identity.Client (MSAL) DLL incompatible with the other modules loaded in the session (ExchangeOnlineManagement, Az.Accounts), causing a DLL conflict during InteractiveBrowserCredential initialisation; pinning Microsoft.Graph.Authentication 2.35.1 fixed it.",
+  "text": "Connect-ZtAssessment: InteractiveBrowserCredential authentication failed: Method not found: '!0 Microsoft.Identity.Client.BaseAbstractApplicationBuilder`1.WithLogging(Microsoft.IdentityModel.Abstractions.IIdentityLogger, Boolean)'."
+ },
+ {
+  "file": "632-connect-mggraph-newtonsoft-load-outdated-module.txt",
+  "source": "https://github.com/MicrosoftLearning/MD-102T00-Microsoft-365-Endpoint-Administrator/issues/20",
+  "category": "module_or_dll_problem",
+  "cause": "The Microsoft.Graph PowerShell module on the machine was out of date/broken (Newtonsoft.Json assembly could not be loaded); updating the Microsoft Graph module resolved the error.",
+  "text": "Connect-MgGraph: Could not load file or assembly 'Newtonsoft.Json, Version=13.0.0.0, Culture=neutral, PublicKeyToken=30ad4fe6b2a6aeed'. The system cannot find the file specified"
+ },
+ {
+  "file": "633-pnp-partner-bad-sign-in-name-proxy.txt",
+  "source": "https://github.com/pnp/PnP-PowerShell/issues/588",
+  "category": "proxy",
+  "cause": "The reporter found that the federated sign-in failure from Connect-PnPOnline (legacy IDCRL credential sign-in) was caused by the proxy between the machine and the service, not by wrong credentials.",
+  "text": "Connect-PnPOnline : The partner returned a bad sign-in name or password error. For more information, see Federation Error-handling \nScenarios.\nAt line:1 char:1\n+ Connect-PnPOnline -Url https://mycompany.sharepoint.com\n+ ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~\n    + CategoryInfo          : NotSpecified: (:) [Connect-PnPOnline], IdcrlException\n    + FullyQualifiedErrorId : Microsoft.SharePoint.Client.IdcrlException,SharePointPnP.PowerShell.Commands.Base.ConnectOnline"
+ },
+ {
+  "file": "634-pnp-host-not-reachable-ping-check-module-version.txt",
+  "source": "https://github.com/pnp/powershell/issues/3908",
+  "category": "module_or_dll_problem",
+  "cause": "PnP.PowerShell 2.2.0 added a ping (ICMP) check of the target host inside Connect-PnPOnline; behind a firewall/proxy where ping is blocked the cmdlet reports 'Host not reachable' although HTTPS works. Versions up to 2.1.1 worked; the maintainer changed the module to validate only when -ValidateConnection is given.",
+  "text": "Host not reachable"
+ },
+ {
+  "file": "635-client-assertion-time-range-wrong-system-clock.txt",
+  "source": "https://github.com/AzureAD/azure-activedirectory-library-for-java/issues/46",
+  "category": "clock_skew",
+  "cause": "The client machine's system clock was wrong, so the signed client assertion (certificate credential) was outside its valid time window; syncing the clock (ntpdate) fixed it.",
+  "text": "com.microsoft.aad.adal4j.AuthenticationException: {\"error_description\":\"AADSTS70002: Error validating credentials. AADSTS50012: Client assertion is not within its valid time range.\\r\\nTrace ID: 80ad7758-a570-42f0-97b7-ae2dded006c7\\r\\nCorrelation ID: 986a6c2c-a596-4189-b5b5-3a1b1a9a17e2\\r\\nTimestamp: 2015-07-30 17:18:47Z\",\"error\":\"invalid_client\"}"
+ },
+ {
+  "file": "636-mggraph-21vianet-tenant-not-found-missing-china-environment.txt",
+  "source": "https://github.com/Microsoft365DSC/Microsoft365DSC/issues/5502",
+  "category": "wrong_cloud_environment",
+  "cause": "The 21Vianet (China) tenant was looked up against the global Entra endpoint because the China cloud environment was not passed to Connect-MgGraph; the same app/certificate connects fine when Connect-MgGraph is given -Environment China.",
+  "text": "Connect-MgGraph : ClientCertificateCredential authentication failed: AADSTS90002: Tenant 'xxx.partner.onmschina.cn' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud. Check with your subscription administrator, this may \nhappen if there are no active subscriptions for the tenant."
+ },
+ {
+  "file": "637-mggraph-china-first-party-app-not-in-21vianet-aadsts700016.txt",
+  "source": "https://github.com/microsoftgraph/msgraph-sdk-powershell/issues/1735",
+  "category": "app_disabled_or_not_consented",
+  "cause": "Connect-MgGraph -Environment China used the global 'Microsoft Graph Command Line Tools' first-party app ID, which does not exist in the 21Vianet (China) cloud, so no service principal can be created for it; a custom app registered in the China tenant must be used instead.",
+  "text": "AADSTS700016: Application with identifier '14d82eec-204b-4c2f-b7e8-296a70dab67e' was not found in the directory 'CSS Mooncake'. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You may have sent your authentication request to the wrong tenant."
+ },
+ {
+  "file": "638-mggraph-after-exo-msal-withlogging-conflict.txt",
+  "source": "https://github.com/microsoftgraph/msgraph-sdk-powershell/issues/3394",
+  "category": "module_or_dll_problem",
+  "cause": "ExchangeOnlineManagement loads its own Microsoft.Identity.Client (MSAL) into the session first; Microsoft.Graph.Authentication then binds to that MSAL and the WithLogging method cannot be bound (version/assembly-load-context conflict). Connecting to Graph before Exchange Online avoids it.",
+  "text": "Connect-MgGraph: ClientCertificateCredential authentication failed: Method not found: '!0 Microsoft.Identity.Client.BaseAbstractApplicationBuilder`1.WithLogging(Microsoft.IdentityModel.Abstractions.IIdentityLogger, Boolean)'."
+ },
+ {
+  "file": "639-pnp-401-management-shell-app-not-registered.txt",
+  "source": "https://github.com/pnp/powershell/issues/39",
+  "category": "app_disabled_or_not_consented",
+  "cause": "The new PnP.PowerShell module no longer supports legacy SharePointOnlineCredentials; credential sign-in requires the 'PnP Management Shell' Entra ID application to be registered/consented in the tenant, which had not been done.",
+  "text": "Connect-PnPOnline: The remote server returned an error: (401) Unauthorized."
+ },
+ {
+  "file": "640-connect-msolservice-system-identitymodel-powershell7.txt",
+  "source": "https://github.com/MicrosoftDocs/SupportArticles-docs/issues/518",
+  "category": "module_or_dll_problem",
+  "cause": "The MSOnline module (Connect-MsolService) only works in Windows PowerShell 5.1; run in PowerShell 7 / Cloud Shell it cannot load the .NET Framework assembly System.IdentityModel.",
+  "text": "Connect-MsolService: Could not load file or assembly 'System.IdentityModel, Version=4.0.0.0, Culture=neutral, PublicKeyToken=b77a5c561934e089'. The system cannot find the file specified.\n\nConnect-MsolService: Could not load file or assembly 'System.IdentityModel, Version=4.0.0.0, Culture=neutral, PublicKeyToken=b77a5c561934e089'. The system cannot find the file specified."
+ },
+ {
+  "file": "641-china-tenant-not-found-global-authority-used.txt",
+  "source": "https://github.com/Azure/Microsoft.Azure.StackExchangeRedis/issues/20",
+  "category": "wrong_cloud_environment",
+  "cause": "The client library authenticated a China-cloud tenant against the global Entra authority because it had no option to select another cloud; the maintainers added a cloud parameter (released in v2.0.0).",
+  "text": "AADSTS90002: Tenant 'xxxxxxxxxxxxxxxxx' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud. Check with your subscription administrator, this may happen if there are no active subscriptions for the tenant.\nTrace ID: ff96b70b-5f00-496a-80e4-7ab7c0f38500\nCorrelation ID: db509495-a670-47fe-ab16-65b43808a328\nTimestamp: 2023-08-30 03:14:04Z"
+ },
+ {
+  "file": "642-msalps-device-code-ca-requires-managed-device.txt",
+  "source": "https://github.com/AzureAD/MSAL.PS/issues/51",
+  "category": "conditional_access",
+  "cause": "A Conditional Access policy requires sign-ins from managed (Entra-joined) devices; the device code flow used by Get-MsalToken -DeviceCode cannot prove device compliance, so the policy blocks it.",
+  "text": "Your sign-in was successful but your admin requires the device requesting access to be managed by XXXXXXXXX to access this resource."
+ },
+ {
+  "file": "643-mggraph-device-code-ca-device-platform-block.txt",
+  "source": "https://github.com/microsoftgraph/msgraph-sdk-powershell/issues/343",
+  "category": "conditional_access",
+  "cause": "A Conditional Access policy blocking unknown device platforms blocked Graph PowerShell sign-in because the device code flow passes no device/platform information to Entra ID (documented known behaviour).",
+  "text": "Your sign-in was successful, but does not meet the criteria to access this resource. For example, you might be signing in from a browser, app or location that is restricted by your admin."
+ },
+ {
+  "file": "644-aadsts53003-ca-blocks-external-ip.txt",
+  "source": "https://github.com/microsoft/fabric-toolbox/issues/641",
+  "category": "conditional_access",
+  "cause": "The organisation's Conditional Access policy blocks sign-ins from external IP addresses (location condition), and the job ran from a changing external IP.",
+  "text": "Exception: Authentication failed: AADSTS53003: Access has been blocked by Conditional Access policies. The access policy does not allow token issuance."
+ },
+ {
+  "file": "645-ropc-credential-auth-cannot-satisfy-mfa-aadsts50076.txt",
+  "source": "https://github.com/microsoft/PartnerCenterPowerShellModule/issues/21",
+  "category": "mfa_required",
+  "cause": "MFA is enforced for the admin account, and Add-PCAuthentication -credential signs in with the resource owner password grant (grant_type=password), which cannot perform MFA; a non-interactive app secret (cspClientSecret) or an interactive flow is needed.",
+  "text": "Invoke-RestMethod : {\"error\":\"interaction_required\",\"error_description\":\"AADSTS50076: Due to a configuration change made by your administrator, or because you moved to a new location, you must use multi-factor authentication to access 'SampleBECApp'.\nTrace ID: 0000000-8d4b-46b0-a11e-0e170c6d0c00\nCorrelation ID: 0000000-f5f8-49fa-86fa-f63ee89c1cb8\nTimestamp: 2017-08-16 07:54:11Z\",\n\"error_codes\":[50076],\n\"timestamp\":\"2017-08-16 07:54:11Z\",\n\"trace_id\":\"0000000-8d4b-46b0-a11e-0e170c6d0c00\",\n\"correlation_id\":\"0000000-f5f8-49fa-86fa-f63ee89c1cb8\"}"
+ },
+ {
   "file": "700-cba-manageasappv2-module-not-correctly-formed.txt",
   "source": "https://learn.microsoft.com/en-us/answers/questions/5848699/connect-exchangeonline-certificate-based-authentic",
   "category": "app_only_misconfigured",
@@ -1338,5 +1450,68 @@ export const TRAIN_CORPUS: readonly CorpusItem[] = [
   "category": "service_outage",
   "cause": "A timing issue on the service side stops the cmdlet the wizard runs through its remote PowerShell session; nothing needs to be changed: wait about 30 minutes and run the wizard again.",
   "text": "ERROR:Updating hybrid configuration failed with error 'Subtask Configure execution failed: Creating Organization Relationships.\n\nExecution of the Set-FederatedOrganizationIdentifier cmdlet had thrown an exception. This may indicate invalid parameters in your Hybrid Configuration settings.\n\nAn error occurred while attempting to provision Exchange to the Partner STS. Detailed Information \"\"An error occurred accessing Windows Live. Detailed information: \"\"The request failed with HTTP status 403: Forbidden.\"\".\"\"\".\nat\nMicrosoft.Exchange.Management.Hybrid.RemotePowershellSession.RunCommand(String cmdlet, Dictionary`2 parameters, Boolean ignoreNotFoundErrors)"
+ },
+ {
+  "file": "960-sfbo-rps-user-not-tenant-admin.txt",
+  "source": "https://learn.microsoft.com/en-us/skypeforbusiness/set-up-your-computer-for-windows-powershell/diagnose-problems-with-the-skype-for-business-online-connector",
+  "category": "missing_admin_role",
+  "cause": "The account opening the remote PowerShell (WinRM) session to Skype for Business Online is not a member of the Tenant Administrators group, so it has no RBAC role to manage the tenant.",
+  "text": "New-PSSession : [admin.vdomain.com] Processing data from remote server admin.vdomain.com failed with the following error message: The user 'user@foo.com' does not have permission to manage this tenant. Permissions can be granted by assigning the user to the appropriate RBAC role. For more information, see the Remote Troubleshooting."
+ },
+ {
+  "file": "961-sfbo-rps-tenant-remote-powershell-disabled.txt",
+  "source": "https://learn.microsoft.com/en-us/skypeforbusiness/set-up-your-computer-for-windows-powershell/diagnose-problems-with-the-skype-for-business-online-connector",
+  "category": "powershell_access_disabled",
+  "cause": "Remote PowerShell access is switched off for the tenant: the EnableRemotePowerShellAccess property of the tenant PowerShell policy is not True; Microsoft Support must enable it.",
+  "text": "New-PSSession : [admin.vdomain.com] Processing data from remote server admin.vdomain.com failed with the following error message: The ability to connect to this tenant by using a remote PowerShell session has been disabled. Please contact Lync Help to check Tenant Powershell Policy of this tenant. For more information, see the Remote Troubleshooting."
+ },
+ {
+  "file": "962-sfbo-rps-max-concurrent-shells-per-user.txt",
+  "source": "https://learn.microsoft.com/en-us/skypeforbusiness/set-up-your-computer-for-windows-powershell/diagnose-problems-with-the-skype-for-business-online-connector",
+  "category": "throttling",
+  "cause": "The administrator already has the maximum of three simultaneous remote PowerShell sessions open; a fourth is refused until earlier sessions are closed (Remove-PSSession).",
+  "text": "New-PSSession : [admin.vdomain.com] Connecting to remote server admin.vdomain.com failed with the following error message : The WS-Management service cannot process the request. The maximum number of concurrent shells for this user has been exceeded. Close existing shells or raise the quota for this user. For more information, see the [Remote Troubleshooting](https://docs.microsoft.com/powershell/module/microsoft.powershell.core/about/about_remote_troubleshooting?view=powershell-5.1"
+ },
+ {
+  "file": "963-dotnet-not-using-tls12-connection-forcibly-closed.txt",
+  "source": "https://learn.microsoft.com/en-us/troubleshoot/sharepoint/administration/authentication-errors-tls12-support",
+  "category": "network_blocked",
+  "cause": "Microsoft 365 services accept only TLS 1.2+, and the client's .NET Framework is not configured for TLS 1.2 (strong cryptography), so the connection is reset during the handshake.",
+  "text": "System.Net.WebException: The underlying connection was closed: An unexpected error occurred on a send.\n\nSystem.IO.IOException: Unable to read data from the transport connection: An existing connection was forcibly closed by the remote host.\n\nSystem.Net.Sockets.SocketException: An existing connection was forcibly closed by the remote host."
+ },
+ {
+  "file": "964-tls12-not-enabled-remote-party-closed-transport-stream.txt",
+  "source": "https://learn.microsoft.com/en-us/troubleshoot/microsoft-365/compliance/information-protection-scanner/resolve-deployment-issues",
+  "category": "network_blocked",
+  "cause": "TLS 1.2 is not enabled on the client (scanner) machine, so the service closes the TLS connection.",
+  "text": "System.Net.WebException: The underlying connection was closed: An unexpected error occurred on a send. ---> System.IO.IOException: Authentication failed because the remote party has closed the transport stream."
+ },
+ {
+  "file": "965-spo-legacy-auth-blocked-by-adfs-claim-rule.txt",
+  "source": "https://learn.microsoft.com/en-us/troubleshoot/sharepoint/administration/connect-sposervice-error",
+  "category": "basic_auth_disabled",
+  "cause": "Connect-SPOService uses legacy authentication by default, and an AD FS claim rule blocks legacy authentication requests from outside the expected IP range; the fix is to connect with -ModernAuth.",
+  "text": "Connect-SPOService: Could not connect to SharePoint Online."
+ },
+ {
+  "file": "966-aadsts50076-mfa-required-after-ca-policy.txt",
+  "source": "https://learn.microsoft.com/en-us/troubleshoot/power-platform/power-automate/administration/conditional-access-and-multi-factor-authentication-in-flow",
+  "category": "mfa_required",
+  "cause": "A conditional access policy requiring multi-factor authentication was enabled after the connection (token) was created; the existing single-factor token no longer satisfies it, so the user must sign in again with MFA (under conditions matching the policy) and re-create the connection.",
+  "text": "AADSTS50076: Due to a configuration change made by your administrator, or because you moved to a new location, you must use multi-factor authentication to access <service>."
+ },
+ {
+  "file": "967-automation-user-credential-mfa-enabled.txt",
+  "source": "https://learn.microsoft.com/en-us/troubleshoot/azure/automation/runbooks/error-running-powershell-runbook",
+  "category": "mfa_required",
+  "cause": "The runbook signs in non-interactively with a Microsoft Entra user credential whose account has multifactor authentication enabled, which such a sign-in cannot satisfy; use a managed identity or service principal instead.",
+  "text": "Strong authentication enrollment is required."
+ },
+ {
+  "file": "968-too-many-sign-in-attempts-lockout.txt",
+  "source": "https://learn.microsoft.com/en-us/troubleshoot/microsoft-365/admin/sign-in/sign-in-to-office-365-azure-intune",
+  "category": "account_disabled_or_locked",
+  "cause": "The account is temporarily locked out after repeated sign-in attempts with a wrong password (10 failures lock it for one minute, with increasing durations after that).",
+  "text": "You've tried to sign in too many times with an incorrect user ID or password."
  }
 ];
