@@ -77,11 +77,13 @@ const NOT_RECOGNISED: ExplainedCause = {
 };
 
 /**
- * Codes that wrap the one that says why: ADAL and older Entra answers read "AADSTS70002: Error
- * validating credentials. AADSTS50126: Invalid username or password" (or 50055, 50076, 50079…). With
- * another code in the text, the wrapper yields to it.
+ * Codes that wrap the one that says why. ADAL and older Entra answers read "AADSTS70002: Error
+ * validating credentials. AADSTS50126: Invalid username or password" (or 50055, 50076, 50079…), and the
+ * reference describes 50012, 50013 and 50027 as failing "for one of the following reasons", the reason
+ * being the message that follows ("Client assertion is not within its valid time range"). With another
+ * code in the text, by its number or by its message, the wrapper yields to it.
  */
-const ENVELOPES = new Set([70002]);
+const ENVELOPES = new Set([70002, 50012, 50013, 50027]);
 
 const LEGACY_HINTS = ['new-exopssession', 'connect-exopssession', 'createexopssession', 'userpssession', '-userpssession', 'microsoft.exchange.management.exoppowershellmodule', 'exopowershellmodule', 'wsman', 'winrm'];
 
@@ -133,17 +135,20 @@ export function explain(raw: string, options: ExplainOptions = {}): Explanation 
   const currentModule = signals.module !== undefined && majorOf(signals.module.version) >= 3;
 
   const candidates: ExplainedCause[] = [];
+  // Entra's words, with or without their code: they can name the reason a wrapping code leaves open.
+  const texts = entraTexts(prepared.spaced);
+  const named = new Set([...signals.aadsts, ...texts.map((found) => found.code)]);
   signals.aadsts.forEach((code, index) => {
     const entry = describeAadsts(code);
     const known = entry.name !== `AADSTS${code}`;
-    const envelope = ENVELOPES.has(code) && signals.aadsts.length > 1;
+    const envelope = ENVELOPES.has(code) && [...named].some((other) => other !== code);
     const score = entry.benign ? 0.05 : envelope ? 0.5 : Math.max(0.5, (known ? 0.92 : 0.6) - index * 0.04);
     const matched = quote(prepared, new RegExp(`AADSTS ?${code}`, 'i'));
     candidates.push(fromAadsts(entry, score, matched));
     if (entry.also && entry.also !== 'other' && !entry.benign) candidates.push(otherReading(entry, entry.also, matched));
   });
   // Entra's words without their code: a little less sure than the code itself.
-  for (const found of entraTexts(prepared.spaced)) {
+  for (const found of texts) {
     if (signals.aadsts.includes(found.code)) continue;
     const entry = describeAadsts(found.code);
     if (entry.benign) continue;

@@ -882,6 +882,8 @@ const ENTRIES: readonly RawEntry[] = [
     cause:
       'App-only sign-in with a wrong -AppId, a single-tenant app used with another tenant\'s -Organization, a deleted app, or (less often) the wrong cloud.',
     category: 'app_only_misconfigured',
+    // A module's own first-party app deleted from the tenant (or absent from a sovereign cloud) reads the same.
+    also: 'app_disabled_or_not_consented',
     fix: {
       summary: 'Check that -AppId is the Application (client) ID of a registration in the tenant named by -Organization, and that you use that tenant\'s cloud.',
       runBy: 'admin',

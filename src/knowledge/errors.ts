@@ -131,6 +131,23 @@ const ENTRIES: readonly (Omit<KnownError, 'fix'> & { readonly fix: FixSpec })[] 
     legacy: true,
   },
   {
+    id: 'remote-powershell-disabled-text',
+    title: 'Remote PowerShell is turned off for this account or tenant',
+    category: 'powershell_access_disabled',
+    // The service's own words when the switch is off (Skype for Business Online said it of the tenant).
+    signals: [/remote PowerShell(?: session)? (?:has been|is) disabled/i, 'PowerShell access is disabled'],
+    likelihood: 0.8,
+    why: 'The service signed the account in and then refused the session because remote PowerShell is switched off for it: for Exchange Online, the account\'s RemotePowerShellEnabled/EXOModuleEnabled flag.',
+    fix: {
+      summary: 'Another admin turns the flag on; it takes 15 to 20 minutes to apply.',
+      runBy: 'another-admin',
+      commands: ['Set-User -Identity <upn> -EXOModuleEnabled $true', 'Get-User -Identity <upn> | Format-List EXOModuleEnabled,RemotePowerShellEnabled'],
+    },
+    checks: ['exo-user-access', 'exo-connection'],
+    link: DOC.access,
+    legacy: false,
+  },
+  {
     id: 'rps-access-flag',
     title: "The account's PowerShell access (RemotePowerShellEnabled / EXOModuleEnabled) is off",
     category: 'powershell_access_disabled',
@@ -380,7 +397,14 @@ const ENTRIES: readonly (Omit<KnownError, 'fix'> & { readonly fix: FixSpec })[] 
     id: 'not-allowed-to-call',
     title: 'The account holds no Exchange role that allows the cmdlet',
     category: 'missing_admin_role',
-    signals: [/is not allowed to call\b/i, "isn't assigned to any management roles", 'is not assigned to any management roles'],
+    signals: [
+      /is not allowed to call\b/i,
+      "isn't assigned to any management roles",
+      'is not assigned to any management roles',
+      // The legacy remote PowerShell endpoints (Exchange's and Skype for Business Online's) on an account without an RBAC role.
+      'does not have permission to manage this tenant',
+      'Permissions can be granted by assigning the user to the appropriate RBAC role',
+    ],
     likelihood: 0.85,
     why: 'Exchange\'s role-based access control does not give this account the cmdlet: it is not in a role group or Entra role that includes it.',
     fix: {
@@ -994,7 +1018,12 @@ const ENTRIES: readonly (Omit<KnownError, 'fix'> & { readonly fix: FixSpec })[] 
     id: 'entra-text-ca-blocked',
     title: 'A Conditional Access policy blocks the sign-in (Entra\'s text of AADSTS53003)',
     category: 'conditional_access',
-    signals: [/(?<!AADSTS ?\d{4,7}: ?)Access has been blocked by Conditional Access policies/i],
+    signals: [
+      /(?<!AADSTS ?\d{4,7}: ?)Access has been blocked by Conditional Access policies/i,
+      // The sign-in page's words when a policy's conditions or device requirements are not met.
+      'Your sign-in was successful but does not meet the criteria to access this resource',
+      /Your sign-in was successful,? but your admin requires the device requesting access to be (?:managed|compliant|registered)/i,
+    ],
     likelihood: 0.8,
     why: 'Entra refused to issue the token because a Conditional Access policy with a Block grant (location, platform, client app, device state) applied to this sign-in.',
     fix: { summary: 'Find the policy that blocked the sign-in in the Entra sign-in log (its Conditional Access tab), and sign in from where it allows, or have its owner adjust it.', runBy: 'another-admin', commands: ['https://entra.microsoft.com/#view/Microsoft_AAD_IAM/SignInEventsV3Blade'] },

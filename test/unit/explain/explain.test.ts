@@ -189,6 +189,10 @@ describe('classes learned from the fresh train sample', () => {
     ['MSOnline refusing a cmdlet to a non-admin', 'Get-MsolUser : Access Denied. You do not have permissions to call this cmdlet.', 'no-permission-for-cmdlet', 'missing_admin_role'],
     ["Windows PowerShell 2.0's wording of the execution policy", 'Import-Module : File C:\\Temp\\tmp_x.psm1 cannot be loaded because the execution of scripts is disabled on this system.', 'execution-policy', 'module_or_dll_problem'],
     ["Purview's limit on concurrent jobs", "New-ComplianceSearchAction : Your request can't be started because the maximum number of jobs for your organization are currently running.", 'throttled', 'throttling'],
+    ['the legacy endpoint refusing an account without an RBAC role', "New-PSSession : [outlook.office365.com] Processing data from remote server outlook.office365.com failed with the following error message: The user 'ana@fabrikam.com' does not have permission to manage this tenant.", 'not-allowed-to-call', 'missing_admin_role'],
+    ['remote PowerShell switched off', 'New-PSSession : Processing data from remote server failed with the following error message: The ability to connect to this tenant by using a remote PowerShell session has been disabled.', 'remote-powershell-disabled-text', 'powershell_access_disabled'],
+    ["the sign-in page's words for a Conditional Access block", 'Your sign-in was successful but does not meet the criteria to access this resource.', 'entra-text-ca-blocked', 'conditional_access'],
+    ['a policy that wants a managed device', 'Your sign-in was successful but your admin requires the device requesting access to be managed by Fabrikam to access this resource.', 'entra-text-ca-blocked', 'conditional_access'],
   ])('%s', (_name, text, id, category) => {
     expect(explain(text).causes[0]).toMatchObject({ id, category });
   });
@@ -199,6 +203,17 @@ describe('classes learned from the fresh train sample', () => {
     expect(result.causes.find((c) => c.id === 'aadsts-70002')?.score).toBe(0.5);
     // Alone, it is the cause.
     expect(explain('AADSTS70002: Error validating credentials.').causes[0]?.id).toBe('aadsts-70002');
+  });
+
+  it('lets a code that fails "for one of the following reasons" yield to the reason its message names', () => {
+    const result = explain('AADSTS50012: Client assertion is not within its valid time range. Current time: 2026-12-05T10:00:00Z');
+    expect(result.causes[0]?.category).toBe('clock_skew');
+    expect(result.causes.find((c) => c.id === 'aadsts-50012')?.score).toBe(0.5);
+  });
+
+  it('offers both readings of AADSTS700016: a wrong app id, or an app missing from the tenant', () => {
+    const result = explain("AADSTS700016: Application with identifier '31359c7f-bd7e-475c-86db-fdb8c937548e' was not found in the directory 'Fabrikam'.");
+    expect(result.causes.map((c) => c.category).slice(0, 2)).toEqual(['app_only_misconfigured', 'app_disabled_or_not_consented']);
   });
 });
 
