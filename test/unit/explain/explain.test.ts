@@ -225,3 +225,28 @@ describe('a code with two readings', () => {
     expect(result.causes[1]?.fix.summary).toContain('https://aka.ms/mfasetup');
   });
 });
+
+describe("the platform's own messages (docs/errors.md)", () => {
+  it.each([
+    ['Resolve-DnsName : login.microsoftonline.com : The requested name is valid, but no data of the requested type was found', 'dns-failure', 'dns'],
+    ['Connect-ExchangeOnline : The proxy name could not be resolved: \'proxy.fabrikam.local\'', 'proxy-name-unresolved', 'proxy'],
+    ['Exception calling "GetResponse" with "0" argument(s): "Unable to connect to the remote server"', 'connect-failure', 'network_blocked'],
+    ['New-PSSession : [outlook.office365.com] Connecting to remote server outlook.office365.com failed with the following error message : The WS-Management service cannot complete the operation within the time specified in OperationTimeout.', 'winrm-operation-timeout', 'network_blocked'],
+    ['The SSL connection could not be established, see inner exception. The remote certificate is invalid because of errors in the certificate chain: UntrustedRoot', 'tls-untrusted', 'tls_interception'],
+    ['Connecting to remote server outlook.office365.com failed with the following error message : The server certificate on the destination computer (outlook.office365.com:443) has the following errors: The SSL certificate is signed by an unknown certificate authority.', 'tls-untrusted', 'tls_interception'],
+    ['MsalClientException: User realm discovery failed. ErrorCode: user_realm_discovery_failed', 'msal-user-realm-discovery', 'network_blocked'],
+    ['Microsoft.Identity.Client.MsalClientException: Unknown User Type', 'msal-unknown-user-type', 'user_not_found'],
+    ['MsalClientException: Parsing WS-Trust response failed. ErrorCode: parsing_wstrust_response_failed', 'msal-federated-password', 'wrong_password'],
+    ['ErrorCode: password_required_for_managed_user Microsoft.Identity.Client.MsalClientException: Password is required for managed user.', 'msal-password-missing', 'wrong_password'],
+    ['MsalClientException: ROPC does not support MSA accounts. See https://aka.ms/msal-net-ropc for details.', 'entra-text-personal-account', 'guest_or_wrong_tenant'],
+    ['Connect-ExchangeOnline : The certificate CN=exo-app does not have a private key.', 'certificate-not-found', 'app_only_misconfigured'],
+    ['WAM Account Picker did not return an account. Either the user cancelled the authentication or the WAM Account Picker crashed because the app is running in an elevated process.', 'wam-timeout', 'module_or_dll_problem'],
+    ['ManagedIdentityCredential authentication unavailable. The requested identity has not been assigned to this resource.', 'managed-identity-unavailable', 'app_only_misconfigured'],
+    ["Connect-ExchangeOnline : Could not load type 'System.Runtime.InteropServices.OSPlatform' from assembly 'mscorlib'.", 'dotnet-framework-too-old', 'module_or_dll_problem'],
+    ["Import-Module : Module 'C:\\Program Files\\WindowsPowerShell\\Modules\\MSOnline\\1.1.183.66\\MSOnline.psd1' does not support current PowerShell edition 'Core'. Its supported editions are 'Desktop'.", 'module-edition', 'module_or_dll_problem'],
+    ["Install-Module : The specified module 'ExchangeOnlineManagement' with PowerShellGetFormatVersion '2.0' is not supported by the current version of PowerShellGet.", 'module-not-installed', 'module_or_dll_problem'],
+    ['WARNING: Unable to download the list of available providers. Check your internet connection.', 'gallery-tls', 'tls_interception'],
+  ])('%s', (text, id, category) => {
+    expect(explain(text).causes[0]).toMatchObject({ id, category });
+  });
+});
