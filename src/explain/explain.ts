@@ -200,6 +200,7 @@ function otherReading(entry: AadstsEntry, category: Exclude<Category, 'other'>, 
     id: `aadsts-${entry.code}-as-${category}`,
     category,
     title: `AADSTS${entry.code}, read as: ${advice.title}`,
+    why: `The same code often has another cause: ${advice.title}.`,
     fix: remediationOf(advice.fix),
     checks: CATEGORY_CHECKS[category],
   };

@@ -223,6 +223,7 @@ describe('a code with two readings', () => {
     expect(result.causes.map((c) => c.category).slice(0, 2)).toEqual(['mfa_required', 'mfa_not_registered']);
     expect(result.causes[1]).toMatchObject({ id: 'aadsts-50079-as-mfa_not_registered', title: 'AADSTS50079, read as: MFA is required, but the account has no method registered' });
     expect(result.causes[1]?.fix.summary).toContain('https://aka.ms/mfasetup');
+    expect(result.causes[1]?.why).toBe('The same code often has another cause: MFA is required, but the account has no method registered.');
   });
 });
 
