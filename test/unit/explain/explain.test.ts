@@ -227,7 +227,7 @@ describe('a code with two readings', () => {
   });
 });
 
-describe("the platform's own messages (docs/errors.md)", () => {
+describe("the platform's own messages, the sign-in page's and Graph's (docs/errors.md)", () => {
   it.each([
     ['Resolve-DnsName : login.microsoftonline.com : The requested name is valid, but no data of the requested type was found', 'dns-failure', 'dns'],
     ['Connect-ExchangeOnline : The proxy name could not be resolved: \'proxy.fabrikam.local\'', 'proxy-name-unresolved', 'proxy'],
@@ -247,6 +247,16 @@ describe("the platform's own messages (docs/errors.md)", () => {
     ["Import-Module : Module 'C:\\Program Files\\WindowsPowerShell\\Modules\\MSOnline\\1.1.183.66\\MSOnline.psd1' does not support current PowerShell edition 'Core'. Its supported editions are 'Desktop'.", 'module-edition', 'module_or_dll_problem'],
     ["Install-Module : The specified module 'ExchangeOnlineManagement' with PowerShellGetFormatVersion '2.0' is not supported by the current version of PowerShellGet.", 'module-not-installed', 'module_or_dll_problem'],
     ['WARNING: Unable to download the list of available providers. Check your internet connection.', 'gallery-tls', 'tls_interception'],
+    // The sign-in page, Exchange's RBAC and Microsoft Graph.
+    ['It looks like your account has been blocked. Please contact your admin to unblock it.', 'entra-text-locked', 'account_disabled_or_locked'],
+    ['You cannot access this right now. Your sign-in was successful but does not meet the criteria to access this resource.', 'entra-text-ca-blocked', 'conditional_access'],
+    ['More information required. Your organization needs more information to keep your account secure.', 'entra-text-mfa-registration', 'mfa_not_registered'],
+    ['Need admin approval. Microsoft Graph Command Line Tools needs permission to access resources in your organization that only an admin can grant.', 'entra-text-consent', 'app_disabled_or_not_consented'],
+    ['Get-AcceptedDomain : Some of the parameters specified with the "Get-AcceptedDomain" cmdlet aren\'t present in the role definition for the current user.', 'not-allowed-to-call', 'missing_admin_role'],
+    ['Get-MgUser : Insufficient privileges to complete the operation. Status: 403 (Forbidden) ErrorCode: Authorization_RequestDenied', 'graph-insufficient-privileges', 'missing_admin_role'],
+    ['Get-MgUser : The identity of the calling application could not be established. ErrorCode: Authorization_IdentityNotFound', 'graph-identity-not-found', 'app_disabled_or_not_consented'],
+    ['Invoke-RestMethod : {"error":{"code":"InvalidAuthenticationToken","message":"Access token validation failure. Invalid audience."}}', 'graph-token-shape', 'app_only_misconfigured'],
+    ['Status: 401 (Unauthorized) ErrorCode: InvalidAuthenticationToken WWW-Authenticate: Bearer error="insufficient_claims", claims="eyJhY2Nlc3MiOnt9fQ=="', 'claims-challenge', 'conditional_access'],
   ])('%s', (text, id, category) => {
     expect(explain(text).causes[0]).toMatchObject({ id, category });
   });
