@@ -1263,6 +1263,69 @@ export const TRAIN_CORPUS: readonly CorpusItem[] = [
   "text": "Invoke-RestMethod : {\"error\":\"interaction_required\",\"error_description\":\"AADSTS50076: Due to a configuration change made by your administrator, or because you moved to a new location, you must use multi-factor authentication to access 'SampleBECApp'.\nTrace ID: 0000000-8d4b-46b0-a11e-0e170c6d0c00\nCorrelation ID: 0000000-f5f8-49fa-86fa-f63ee89c1cb8\nTimestamp: 2017-08-16 07:54:11Z\",\n\"error_codes\":[50076],\n\"timestamp\":\"2017-08-16 07:54:11Z\",\n\"trace_id\":\"0000000-8d4b-46b0-a11e-0e170c6d0c00\",\n\"correlation_id\":\"0000000-f5f8-49fa-86fa-f63ee89c1cb8\"}"
  },
  {
+  "file": "650-sparrow-aadsts500014-tenant-without-exchange-online.txt",
+  "source": "https://github.com/cisagov/Sparrow/issues/29",
+  "category": "app_disabled_or_not_consented",
+  "cause": "The tenant is an Azure tenant that does not use Office 365/Exchange Online for email, so the Exchange Online resource service principal is disabled and no token can be issued when Sparrow connects to Exchange Online.",
+  "text": "New-ExoPSSession : AADSTS500014: The service principal for resource 'https://outlook.office365.com' is disabled.  This indicate that a subscription within the tenant has lapsed, or that the administrator for this tenant has disabled the application, preventing tokens from being issued for it."
+ },
+ {
+  "file": "651-msalps-pwsh7-only-loopback-redirect-uri-supported.txt",
+  "source": "https://github.com/ThomasKur/M365Documentation/issues/6",
+  "category": "module_or_dll_problem",
+  "cause": "Under PowerShell 7 (.NET Core) MSAL's interactive browser flow only accepts a loopback redirect URI, but the module's Connect-M365Doc used the msal<appid>://auth redirect; requesting the token with RedirectUri http://localhost fixed it (confirmed by the reporter).",
+  "text": "Get-MsalToken: C:\\Users\\myusername\\Documents\\PowerShell\\Modules\\MSAL.PS\\4.21.0.1\\Get-MsalToken.ps1:304\nLine |\n 304 |  … ionResult = Get-MsalToken -Interactive -PublicClientApplication $Publ …\n     |                ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~\n     | Only loopback redirect uri is supported, but msalxxxredactedxxx://auth/ was\n     | found. Configure http://localhost or http://localhost:port both during app registration and when you\n     | create the PublicClientApplication object. See https://aka.ms/msal-net-os-browser for details"
+ },
+ {
+  "file": "652-azureadassessment-cloudshell-msalps-dll-conflict-module-not-loaded.txt",
+  "source": "https://github.com/AzureAD/AzureADAssessment/issues/15",
+  "category": "module_or_dll_problem",
+  "cause": "In Azure Cloud Shell the AzureADAssessment module cannot be imported because its MSAL.PS dependency conflicts with a DLL already loaded there (maintainer's explanation).",
+  "text": "PS /home/ga> Connect-AADAssessment\nConnect-AADAssessment: The 'Connect-AADAssessment' command was found in the module 'AzureADAssessment', but the module could not be loaded. For more information, run 'Import-Module AzureADAssessment'."
+ },
+ {
+  "file": "653-azureadassessment-tokentype-property-stale-ise-session.txt",
+  "source": "https://github.com/AzureAD/AzureADAssessment/issues/81",
+  "category": "module_or_dll_problem",
+  "cause": "Client-side session state: Connect-AADAssessment (MSAL.PS 4.37) failed inside a long-running Windows PowerShell ISE session; restarting the ISE (a fresh session) resolved it, as recorded in the issue's FAQ solution.",
+  "text": "Confirm-ModuleAuthentication : The property 'TokenType' cannot be found on this object. Verify that the property exists.\nAt C:\\Program Files\\WindowsPowerShell\\Modules\\AzureADAssessment\\2.4.0\\AzureADAssessment.psm1:3897 char:9\n+         Confirm-ModuleAuthentication $script:ConnectState.ClientAppli ...\n+         ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~\n    + CategoryInfo          : NotSpecified: (:) [Confirm-ModuleAuthentication], PropertyNotFoundException\n    + FullyQualifiedErrorId : PropertyNotFoundStrict,Confirm-ModuleAuthentication"
+ },
+ {
+  "file": "654-connect-ippssession-cert-thumbprint-keyset-not-elevated.txt",
+  "source": "https://github.com/MicrosoftDocs/office-docs-powershell/issues/10728",
+  "category": "app_only_misconfigured",
+  "cause": "Certificate-based (app-only) Connect-IPPSSession with -CertificateThumbprint was run from a non-elevated PowerShell, which cannot open the certificate's private key, so the token request fails; the reporter's repro shows it happens only when PowerShell is not elevated.",
+  "text": "Error Acquiring Token:\nSystem.Security.Cryptography.CryptographicException: Keyset does not exist\n   at System.Security.Cryptography.CapiHelper.CreateProvHandle(CspParameters parameters, Boolean randomKeyContainer)\n   at System.Security.Cryptography.RSACryptoServiceProvider.get_SafeProvHandle()\n   at System.Security.Cryptography.RSACryptoServiceProvider.get_SafeKeyHandle()\n   at System.Security.Cryptography.RSACryptoServiceProvider..ctor(Int32 keySize, CspParameters parameters, Boolean useDefaultKeySize)\n   at System.Security.Cryptography.X509Certificates.CertificatePal.<>c.<GetRSAPrivateKey>b__66_0(CspParameters csp)\n   at System.Security.Cryptography.X509Certificates.CertificatePal.GetPrivateKey[T](Func`2 createCsp, Func`2 createCng)"
+ },
+ {
+  "file": "655-exo-v1-0-1-no-certificatethumbprint-parameter.txt",
+  "source": "https://github.com/MicrosoftDocs/office-docs-powershell/issues/6005",
+  "category": "module_or_dll_problem",
+  "cause": "The installed ExchangeOnlineManagement module (v1.0.1) predates app-only authentication, so Connect-ExchangeOnline has no -CertificateThumbprint parameter; the App-only article described parameters of a newer module version.",
+  "text": "Connect-ExchangeOnline : A parameter cannot be found that matches parameter name 'CertificateThumbPrint'."
+ },
+ {
+  "file": "656-m365-cli-device-code-ca-requires-managed-device.txt",
+  "source": "https://github.com/pnp/cli-microsoft365/issues/1979",
+  "category": "conditional_access",
+  "cause": "The SharePoint admin center policy 'Block access from apps on unmanaged devices' creates an Entra Conditional Access policy requiring a managed device; the CLI's device-code sign-in does not satisfy it, so 'm365 login' is blocked even from a managed device.",
+  "text": "Help us keep your device secure Your sign-in was successful but your admin requires the device requesting access to be managed by 'tenant-name' to access this resource."
+ },
+ {
+  "file": "657-m365-cli-password-login-special-characters-bug.txt",
+  "source": "https://github.com/pnp/cli-microsoft365/issues/3533",
+  "category": "module_or_dll_problem",
+  "cause": "A known bug in CLI for Microsoft 365 5.4.0 mishandled special characters in the password for password (ROPC) login, producing a 400 from the token endpoint; fixed in version 5.5.",
+  "text": "m365 login --authType password --userName <username> --password <password>\n Error: network_error: Network request failed. Please check network trace to determine root cause. | Fetch client threw: Error: HTTP status code 400 | Attempted to reach: https://login.microsoftonline.com/5646789987867564654/oauth2/v2.0/token\n2022-07-26T04:50:07.1873897Z ##[error]Cmd.exe exited with code '1'."
+ },
+ {
+  "file": "658-script-first-party-client-id-graph-aadsts65002-preauthorization.txt",
+  "source": "https://github.com/mzmaili/Get-AzureADUsersLastSignIn/issues/3",
+  "category": "app_disabled_or_not_consented",
+  "cause": "The script signed in with Microsoft's first-party Azure PowerShell client ID (1950a258-...) to get a Microsoft Graph token, which Entra stopped allowing without preauthorization; the maintainer changed the script and it worked again.",
+  "text": "Sorry, but we’re having trouble signing you in.\n\nAADSTS65002: Consent between first party application '1950a258-227b-4e31-a9cf-717495945fc2' and first party resource '00000003-0000-0000-c000-000000000000' must be configured via preauthorization - applications owned and operated by Microsoft must get approval from the API owner before requesting tokens for that API."
+ },
+ {
   "file": "700-cba-manageasappv2-module-not-correctly-formed.txt",
   "source": "https://learn.microsoft.com/en-us/answers/questions/5848699/connect-exchangeonline-certificate-based-authentic",
   "category": "app_only_misconfigured",
