@@ -806,6 +806,32 @@ const ENTRIES: readonly (Omit<KnownError, 'fix'> & { readonly fix: FixSpec })[] 
     legacy: false,
   },
   {
+    id: 'module-load-failed',
+    title: 'The module is installed but fails to load',
+    category: 'module_or_dll_problem',
+    // PowerShell's CommandNotFoundException when auto-loading the command's module throws.
+    signals: [/command was found in the module '[^']+', but the module could not be loaded/i],
+    likelihood: 0.75,
+    why: 'PowerShell found the command in an installed module, but importing that module failed: an assembly another module already loaded (MSAL, Newtonsoft.Json), an edition the module does not support, or files the execution policy blocks. Importing it by hand shows the real error.',
+    fix: { summary: 'Import the module by hand in a new session to see why it fails, then update it or load it before the modules it conflicts with.', runBy: 'admin', commands: ['Import-Module <module> -Verbose', 'Get-Module -ListAvailable <module>'] },
+    checks: ['powershell-client', 'module-versions'],
+    link: 'https://learn.microsoft.com/powershell/scripting/dev-cross-plat/resolving-dependency-conflicts',
+    legacy: false,
+  },
+  {
+    id: 'msal-loopback-redirect',
+    title: 'The tool asks for an interactive sign-in in a way PowerShell 7 cannot do (redirect URI)',
+    category: 'module_or_dll_problem',
+    // MSAL.NET on .NET Core opens the system browser and can listen only on http://localhost.
+    signals: ['Only loopback redirect uri is supported'],
+    likelihood: 0.8,
+    why: 'On PowerShell 7 (.NET Core) MSAL signs in through the system browser and must get the answer on http://localhost; the tool or its app registration uses another redirect URI, which only Windows PowerShell\'s embedded window could use.',
+    fix: { summary: 'Update the tool (or pass -RedirectUri http://localhost and add it to the app registration), or run it in Windows PowerShell 5.1.', runBy: 'admin', commands: ['powershell.exe'] },
+    checks: ['powershell-client'],
+    link: 'https://aka.ms/msal-net-os-browser',
+    legacy: false,
+  },
+  {
     id: 'module-not-installed',
     title: 'The Exchange module is not installed (or not on this edition\'s module path)',
     category: 'module_or_dll_problem',
