@@ -352,6 +352,8 @@ const ENTRIES: readonly (Omit<KnownError, 'fix'> & { readonly fix: FixSpec })[] 
       'exceeded the maximum number of concurrent connections',
       'Exceeded max number of connections',
       /allowed a maximum number of \d+ concurrent shells/i,
+      // WinRM's own quota message, as the legacy endpoints relay it.
+      'The maximum number of concurrent shells for this user has been exceeded',
       'exceeded your budget to create runspace',
     ],
     likelihood: 0.8,
@@ -806,6 +808,19 @@ const ENTRIES: readonly (Omit<KnownError, 'fix'> & { readonly fix: FixSpec })[] 
     legacy: false,
   },
   {
+    id: 'powershell-runtime-too-old',
+    title: 'Windows PowerShell on this machine is older than the session\'s commands need',
+    category: 'module_or_dll_problem',
+    // Import-PSSession's generated module calls PowerShell APIs an unpatched Windows PowerShell 4.0 lacks (KB 3000850).
+    signals: [/Method not found: '[^']*System\.Management\.Au\w*mation\./i],
+    likelihood: 0.7,
+    why: 'The commands the session imports call a method this machine\'s PowerShell does not have: an unpatched or old Windows PowerShell (Windows Management Framework) under a newer module or endpoint.',
+    fix: { summary: 'Install Windows Management Framework 5.1 (or the missing update, KB 3000850 on Windows PowerShell 4.0), or connect from PowerShell 7.', runBy: 'admin', commands: ['$PSVersionTable', 'pwsh'] },
+    checks: ['powershell-client'],
+    link: 'https://learn.microsoft.com/troubleshoot/exchange/administration/errors-start-ems-connect-to-remote-server',
+    legacy: true,
+  },
+  {
     id: 'module-load-failed',
     title: 'The module is installed but fails to load',
     category: 'module_or_dll_problem',
@@ -1155,7 +1170,7 @@ const ENTRIES: readonly (Omit<KnownError, 'fix'> & { readonly fix: FixSpec })[] 
     signals: [
       /(?<!AADSTS ?\d{4,7}: ?)Access has been blocked by Conditional Access policies/i,
       // The sign-in page's words when a policy's conditions or device requirements are not met.
-      'Your sign-in was successful but does not meet the criteria to access this resource',
+      /Your sign-in was successful,? but does not meet the criteria to access this resource/i,
       'You cannot access this right now',
       "You can't get there from here",
       'can only be accessed from devices or client applications that meet',
@@ -1277,6 +1292,32 @@ const ENTRIES: readonly (Omit<KnownError, 'fix'> & { readonly fix: FixSpec })[] 
     fix: { summary: 'Connect interactively (or with -Device) so that MFA can be completed; for automation, use a certificate or a managed identity.', runBy: 'admin', commands: [CONNECT, 'Connect-ExchangeOnline -Device'] },
     checks: ['mfa-state', 'exo-token'],
     link: 'https://aka.ms/azsdk/net/identity/usernamepasswordcredential/troubleshoot',
+    legacy: false,
+  },
+  {
+    id: 'entra-text-enrollment-required',
+    title: 'MFA is required and this sign-in cannot do it (Entra\'s text of AADSTS50079)',
+    category: 'mfa_required',
+    // The runtime words of AADSTS50079; read as explain reads the code (mfa_required first).
+    signals: [/(?<!AADSTS ?\d{4,7}: ?)Strong authentication enrollment (?:\(proof-up\) )?is required/i],
+    likelihood: 0.7,
+    why: 'Entra wants MFA (and, if the account has no method, its registration) and the sign-in had no window to ask for it: a stored credential or another password sign-in.',
+    fix: { summary: 'Connect interactively, without -Credential, so that MFA can be done (registering a method at My Security Info first if the account has none); for automation use a certificate or a managed identity.', runBy: 'admin', commands: [CONNECT] },
+    checks: ['mfa-state', 'exo-token'],
+    link: 'https://learn.microsoft.com/entra/identity-platform/reference-error-codes',
+    legacy: false,
+  },
+  {
+    id: 'azure-mandatory-mfa',
+    title: 'The operation needs a sign-in done with MFA, and this session\'s was not',
+    category: 'mfa_required',
+    // Azure's mandatory MFA enforcement (Azure Policy) on create/update operations.
+    signals: ['Users must authenticate with multi-factor authentication', /Users must use MFA for \w+ operation/i],
+    likelihood: 0.7,
+    why: 'A policy requires the token to carry the MFA claim for this operation; a session signed in without MFA (a password, a cached token) is refused until it signs in again with MFA.',
+    fix: { summary: 'Sign in again interactively with MFA (answering the claims challenge the error gives).', runBy: 'admin', commands: [CONNECT] },
+    checks: ['mfa-state', 'exo-token'],
+    link: 'https://learn.microsoft.com/powershell/azure/troubleshooting',
     legacy: false,
   },
   {
