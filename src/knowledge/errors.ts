@@ -821,6 +821,29 @@ const ENTRIES: readonly (Omit<KnownError, 'fix'> & { readonly fix: FixSpec })[] 
     legacy: true,
   },
   {
+    id: 'client-exception',
+    title: 'The client itself failed (a bug or a broken install of the module or tool)',
+    category: 'module_or_dll_problem',
+    // .NET and PowerShell exceptions thrown in the client's own code, with nothing in the text that the
+    // service or the network refused: most often a module version's bug or a half-loaded dependency.
+    signals: [
+      'Object reference not set to an instance of an object',
+      'NullReferenceException',
+      /The type initializer for '[^']+' threw an exception/i,
+      'TypeInitializationException',
+      'MissingMethodException',
+      'TypeLoadException',
+      /The property '[^']+' cannot be found on this object/i,
+      'You cannot call a method on a null-valued expression',
+    ],
+    likelihood: 0.4,
+    why: 'The error was thrown inside the module or tool, not returned by Microsoft 365: a known bug of its version, a dependency another module loaded first, or a session left in a broken state.',
+    fix: { summary: 'Start a new PowerShell session, update the module (or go back to the last version that worked), and load it before other Microsoft modules.', runBy: 'admin', commands: ['Update-Module -Name ExchangeOnlineManagement', 'Get-Module -ListAvailable ExchangeOnlineManagement'] },
+    checks: ['module-versions', 'powershell-client'],
+    link: DOC.v3,
+    legacy: false,
+  },
+  {
     id: 'module-load-failed',
     title: 'The module is installed but fails to load',
     category: 'module_or_dll_problem',
