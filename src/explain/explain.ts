@@ -181,6 +181,11 @@ export function explain(raw: string, options: ExplainOptions = {}): Explanation 
     .sort((a, b) => b.score - a.score)
     .filter((c, i, list) => list.findIndex((other) => other.category === c.category) === i)
     .slice(0, 3);
+  // A network failure seldom says which part of the path refused it: where fewer than three causes
+  // came up, the other parts that often turn out to be the cause fill the list.
+  for (const category of (ranked[0] && ranked[0].score >= STRONG / 2 ? NETWORK_RUNNER_UPS[ranked[0].category] : undefined) ?? []) {
+    if (ranked.length < 3 && !ranked.some((c) => c.category === category)) ranked.push(networkReading(category));
+  }
   // The fixes name the account, tenant and app the text names, when it names them; a Security &
   // Compliance error is confirmed by the compliance leg's checks.
   const found = identifiersIn(prepared.spaced);
@@ -190,6 +195,37 @@ export function explain(raw: string, options: ExplainOptions = {}): Explanation 
   const best = ranked[0];
   if (!best || best.score < tuning.abstain) return { signals, identifiers: found, service, ...notice, causes: [NOT_RECOGNISED, ...ranked.slice(0, 2)].map(filled), recognised: false };
   return { signals, identifiers: found, service, ...notice, causes: ranked.map(filled), recognised: true };
+}
+
+/**
+ * What a network failure of one kind often turns out to be instead, most likely first: a name that does
+ * not resolve where only the proxy resolves names; a connection cut by a proxy that was not used, or by
+ * TLS inspection; a certificate replaced by a proxy; a proxy error that is the firewall's.
+ */
+const NETWORK_RUNNER_UPS: Partial<Record<Category, readonly Exclude<Category, 'other'>[]>> = {
+  dns: ['proxy', 'network_blocked'],
+  network_blocked: ['proxy', 'tls_interception'],
+  tls_interception: ['proxy', 'network_blocked'],
+  proxy: ['network_blocked', 'tls_interception'],
+};
+
+/** The score of a network runner-up: it only fills places no rule or known case took. */
+const NETWORK_RUNNER_UP = 0.06;
+
+function networkReading(category: Exclude<Category, 'other'>): ExplainedCause {
+  const advice = CATEGORY_ADVICE[category];
+  return {
+    id: `network-${category}`,
+    category,
+    title: advice.title,
+    confidence: confidenceOf(NETWORK_RUNNER_UP),
+    score: NETWORK_RUNNER_UP,
+    matched: [],
+    why: 'Network failures seldom say which part of the path caused them; this is the other part that most often turns out to be the cause of one like it.',
+    fix: remediationOf(advice.fix),
+    checks: CATEGORY_CHECKS[category],
+    legacy: false,
+  };
 }
 
 /** The runner-up reading of a code that is often of another category: that category's general advice. */

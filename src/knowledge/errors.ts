@@ -1023,7 +1023,13 @@ const ENTRIES: readonly (Omit<KnownError, 'fix'> & { readonly fix: FixSpec })[] 
     title: 'No connection to the service at all (firewall, proxy, or no route)',
     category: 'network_blocked',
     // .NET Framework's WebExceptionStatus.ConnectFailure; WAM's ERROR_NETWORK_UNREACHABLE.
-    signals: ['Unable to connect to the remote server', 'The network location cannot be reached'],
+    signals: [
+      'Unable to connect to the remote server',
+      'The network location cannot be reached',
+      // Winsock 10060 (WSAETIMEDOUT): nothing answered, as when a firewall drops the packets.
+      'A connection attempt failed because the connected party did not properly respond',
+      'connected host has failed to respond',
+    ],
     boost: ['proxy'],
     likelihood: 0.5,
     why: 'The client could not open a connection to the endpoint at the transport level: a firewall dropping or refusing it, a proxy required but not used, or no route. The inner error (a socket timeout or refusal) says which.',

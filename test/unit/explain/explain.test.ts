@@ -268,3 +268,19 @@ describe("the platform's own messages, the sign-in page's and Graph's (docs/erro
     expect(explain(text).causes[0]).toMatchObject({ id, category });
   });
 });
+
+describe('network failures', () => {
+  it('name a firewall that drops packets (Winsock 10060) before a known case that merely resembles it', () => {
+    const result = explain('A connection attempt failed because the connected party did not properly respond after a period of time, or established connection failed because connected host has failed to respond 40.97.1.1:443');
+    expect(result.causes[0]).toMatchObject({ id: 'connect-failure', category: 'network_blocked' });
+  });
+
+  it('fill the places no rule or known case took with the parts of the path that are often the cause', () => {
+    const result = explain('The operation has timed out');
+    expect(result.causes.map((c) => c.category)).toEqual(['network_blocked', 'proxy', 'tls_interception']);
+    expect(result.causes[1]).toMatchObject({ id: 'network-proxy', confidence: 'low', matched: [] });
+    // Never in place of a cause something named.
+    const forcibly = explain('Connect-ExchangeOnline : An existing connection was forcibly closed by the remote host.');
+    expect(forcibly.causes.map((c) => c.id)).not.toContain('network-tls_interception');
+  });
+});
