@@ -1576,5 +1576,929 @@ export const TRAIN_CORPUS: readonly CorpusItem[] = [
   "category": "account_disabled_or_locked",
   "cause": "The account is temporarily locked out after repeated sign-in attempts with a wrong password (10 failures lock it for one minute, with increasing durations after that).",
   "text": "You've tried to sign in too many times with an incorrect user ID or password."
+ },
+ {
+  "file": "platform#1 (documented: WinRM client (via New-PSSession / ExchangeOnlineManagement RPS connection))",
+  "source": "https://learn.microsoft.com/powershell/exchange/exchange-online-powershell-v2#turn-on-basic-authentication-in-winrm",
+  "category": "basic_auth_disabled",
+  "cause": "Basic authentication is disabled in the local WinRM client configuration (winrm/config/client/auth Basic=false or the AllowBasic policy). Remote PowerShell to Exchange Online needs the Basic header to carry the OAuth token.",
+  "text": "The WinRM client cannot process the request. Basic authentication is currently disabled in the client configuration. Change the client configuration and try the request again."
+ },
+ {
+  "file": "platform#2 (documented: ExchangeOnlineManagement module (New-ExoPSSession))",
+  "source": "https://learn.microsoft.com/powershell/exchange/exchange-online-powershell-v2#turn-on-basic-authentication-in-winrm",
+  "category": "basic_auth_disabled",
+  "cause": "Documented as one of the two errors shown when Basic authentication in the WinRM client is disabled for a remote PowerShell (RPS) connection (Connect-ExchangeOnline -UseRPSSession, older V2 module, Connect-IPPSSession before 3.2).",
+  "text": "Create Powershell Session is failed using OAuth\nNew-ExoPSSession : Create Powershell Session is failed using OAuth"
+ },
+ {
+  "file": "platform#3 (documented: Windows PowerShell (execution policy))",
+  "source": "https://learn.microsoft.com/powershell/exchange/exchange-online-powershell-v2#set-the-powershell-execution-policy-to-remotesigned",
+  "category": "module_or_dll_problem",
+  "cause": "PowerShell is not configured to run scripts (execution policy Restricted by default), so the module / the temporary module that Connect-ExchangeOnline creates cannot be loaded.",
+  "text": "Files cannot be loaded because running scripts is disabled on this system. Provide a valid certificate with which to sign the files.\nImport-Module: File <filename> cannot be loaded because the execution of scripts is disabled on this system."
+ },
+ {
+  "file": "platform#4 (documented: ExchangeOnlineManagement module (REST connection))",
+  "source": "https://learn.microsoft.com/powershell/exchange/exchange-online-powershell-v2#powershellget-for-rest-api-connections-in-windows",
+  "category": "module_or_dll_problem",
+  "cause": "REST API connections in Windows need the PowerShellGet module (and PackageManagement); the error appears when PowerShellGet isn't installed.",
+  "text": "Cannot find a cmdlet Update-Manifest"
+ },
+ {
+  "file": "platform#5 (documented: ExchangeOnlineManagement module (Windows PowerShell 5.1))",
+  "source": "https://learn.microsoft.com/powershell/exchange/exchange-online-powershell-v2#windows",
+  "category": "module_or_dll_problem",
+  "cause": "Version 2.0.5 or later of the module needs .NET Framework 4.7.2 (earlier docs: 4.7.1) or later; on older .NET Framework the connection fails with a System.Runtime.InteropServices.OSPlatform error.",
+  "text": "System.Runtime.InteropServices.OSPlatform"
+ },
+ {
+  "file": "platform#6 (documented: PowerShellGet (Install-Module))",
+  "source": "https://learn.microsoft.com/powershell/exchange/exchange-online-powershell-v2#troubleshoot-installing-the-exchange-online-powershell-module",
+  "category": "module_or_dll_problem",
+  "cause": "The installed PowerShellGet is too old to install the module.",
+  "text": "The specified module 'ExchangeOnlineManagement' with PowerShellGetFormatVersion '<version>' is not supported by the current version of PowerShellGet. Get the latest version of the PowerShellGet module to install this module, 'ExchangeOnlineManagement'.\nThe specified module 'ExchangeOnlineManagement' with PowerShellGetFormatVersion '<version>' isn't supported by the current version of PowerShellGet."
+ },
+ {
+  "file": "platform#7 (documented: PackageManagement / PowerShellGet (NuGet provider bootstrap))",
+  "source": "https://learn.microsoft.com/powershell/exchange/exchange-online-powershell-v2#troubleshoot-installing-the-exchange-online-powershell-module",
+  "category": "module_or_dll_problem",
+  "cause": "Old PowerShellGet/PackageManagement cannot bootstrap the NuGet provider; commonly because the PowerShell Gallery only accepts TLS 1.2 and Windows PowerShell defaults to older protocols.",
+  "text": "WARNING: Unable to download from URI 'https://go.microsoft.com/fwlink/?LinkID=627338&clcid=0x409' to ''.\nWARNING: Unable to download the list of available providers. Check your internet connection."
+ },
+ {
+  "file": "platform#8 (documented: PowerShellGet (Install-Module))",
+  "source": "https://learn.microsoft.com/powershell/exchange/exchange-online-powershell-v2#troubleshoot-installing-the-exchange-online-powershell-module",
+  "category": "module_or_dll_problem",
+  "cause": "The default repository for PowerShell modules isn't set to PSGallery (PSGallery not registered).",
+  "text": "No match was found for the specified search criteria and module name 'ExchangeOnlineManagement'. Try running Get-PSRepository to see all available registered module repositories."
+ },
+ {
+  "file": "platform#9 (documented: ExchangeOnlineManagement module (Connect-ExchangeOnline, ExchangeOnlineManagement.psm1))",
+  "source": "ExchangeOnlineManagement.psm1 (PowerShell Gallery package ExchangeOnlineManagement, Connect-ExchangeOnline function): throw \"Module could not be correctly formed. Please run Connect-ExchangeOnline again.\"",
+  "category": "module_or_dll_problem",
+  "cause": "Thrown by the module's own script when the temporary module it builds from the downloaded cmdlet metadata could not be imported (the import returned no module). The source does not name a single cause; it is a client-side module formation failure.",
+  "text": "Module could not be correctly formed. Please run Connect-ExchangeOnline again."
+ },
+ {
+  "file": "platform#10 (documented: ExchangeOnlineManagement module 3.7.0+ (WAM broker via MSAL))",
+  "source": "Microsoft Learn troubleshooting article 'Resolve issues in Exchange Online PowerShell module after WAM integration' (Exchange Online, ms.date 08/20/2025; scenarios RunAs, GDAP, Task Scheduler)",
+  "category": "module_or_dll_problem",
+  "cause": "WAM needs the active signed-in user's session; it fails when Connect-ExchangeOnline runs under RunAs/another user context or from Task Scheduler with 'Run whether user is logged on or not'.",
+  "text": "One or more errors occurred. (Unknown Status: Unexpected    Error: 0xffffffff80070520    Context: A specified logon session does not exist. It may already have been terminated.    Tag: 0x21420087\nUnknown Status: Unexpected Error: 0xffffffff80070520 Context: A specified logon session does not exist. It may already have been terminated. Tag: 0x21420087 (error code -2147023584) (internal error code 557973639)"
+ },
+ {
+  "file": "platform#11 (documented: Exchange Online (ExchangeOnlineManagement module, GDAP / -DelegatedOrganization))",
+  "source": "Microsoft Learn troubleshooting article 'Resolve issues in Exchange Online PowerShell module after WAM integration' (Exchange Online, ms.date 08/20/2025; scenarios RunAs, GDAP, Task Scheduler)",
+  "category": "guest_or_wrong_tenant",
+  "cause": "In some GDAP flows, WAM-based authentication produces tokens that miss the required WIDS (role) claims, especially with -DelegatedOrganization.",
+  "text": "The role assigned to user 'userx@tenantx.onmicrosoft.com' isn't supported in this scenario."
+ },
+ {
+  "file": "platform#12 (documented: Exchange Online (AuthZ, app-only connection))",
+  "source": "https://github.com/microsoft/microsoft365dsc/issues/4531",
+  "category": "app_only_misconfigured",
+  "cause": "The app's service principal has no supported Microsoft Entra role (e.g. Exchange Administrator / Global Reader etc.) or Exchange RBAC role group for app-only authentication.",
+  "text": "The role assigned to application <AppId> isn't supported in this scenario. Please check online documentation for assigning correct Directory Roles to Azure AD Application for EXO App-Only Authentication.\n[FailureCategory=AuthZ-CmdletAccessDeniedException] The role assigned to application <AppId> isn't supported in this scenario."
+ },
+ {
+  "file": "platform#13 (documented: Exchange Online Remote PowerShell (WinRM shell))",
+  "source": "https://github.com/MicrosoftDocs/OfficeDocs-Support/blob/public/Exchange/ExchangeOnline/administration/invalidshellid-error-in-rps.md",
+  "category": "service_outage",
+  "cause": "The back-end server holding the shell was removed from rotation (e.g. for upgrade), or an admin account that is a mail-enabled user is routed through another region in a multi-region tenant; intermittent.",
+  "text": "[FailureCategory=WSMan-InvalidShellID] The request for the Windows Remote Shell with ShellId <> failed because the shell was not found on the server. Possible causes are: the specified ShellId is incorrect or the shell no longer exists on the server. Provide the correct ShellId or create a new shell and retry the operation."
+ },
+ {
+  "file": "platform#14 (documented: WinRM client (New-PSSession to outlook.office365.com))",
+  "source": "https://github.com/MicrosoftDocs/OfficeDocs-Support/blob/public/Exchange/ExchangeOnline/administration/winrm-cannot-process-request.md",
+  "category": "proxy",
+  "cause": "Documented causes: the Windows Remote Management service isn't started (or an internal firewall), or a WinHTTP proxy is configured but not running.",
+  "text": "[outlook.office365.com] Connecting to remote server failed with the following error message: The WinRM client cannot process the request because the server name cannot be resolved.\nThe WinRM client cannot process the request because the server name cannot be resolved."
+ },
+ {
+  "file": "platform#15 (documented: .NET SocketException (WSAHOST_NOT_FOUND, 11001) / HttpRequestException on Windows)",
+  "source": "https://learn.microsoft.com/windows/win32/winsock/windows-sockets-error-codes-2#wsahost_not_found",
+  "category": "dns",
+  "cause": "Winsock 11001: the name is not an official host name or alias, or it cannot be found in the database(s) being queried (DNS cannot resolve the host).",
+  "text": "No such host is known\nNo such host is known.\nSystem.Net.Sockets.SocketException (11001): No such host is known."
+ },
+ {
+  "file": "platform#16 (documented: .NET SocketException (WSANO_DATA, 11004))",
+  "source": "https://learn.microsoft.com/windows/win32/winsock/windows-sockets-error-codes-2#wsano_data",
+  "category": "dns",
+  "cause": "Winsock 11004: the name is valid and was found, but it has no data (address record) of the requested type, e.g. no A/AAAA record; a DNS configuration problem.",
+  "text": "The requested name is valid, but no data of the requested type was found\nThe requested name is valid, but no data of the requested type was found."
+ },
+ {
+  "file": "platform#17 (documented: .NET SocketException (WSAETIMEDOUT, 10060))",
+  "source": "https://learn.microsoft.com/windows/win32/winsock/windows-sockets-error-codes-2#wsaetimedout",
+  "category": "network_blocked",
+  "cause": "Winsock 10060 (connection timed out): the remote host did not answer in time; typically a firewall silently dropping the traffic or no route to the endpoint.",
+  "text": "A connection attempt failed because the connected party did not properly respond after a period of time, or established connection failed because connected host has failed to respond\nA connection attempt failed because the connected party did not properly respond after a period of time, or established connection failed because connected host has failed to respond.\nSystem.Net.Sockets.SocketException (10060): A connection attempt failed because the connected party did not properly respond after a period of time"
+ },
+ {
+  "file": "platform#18 (documented: .NET SocketException (WSAECONNREFUSED, 10061))",
+  "source": "https://learn.microsoft.com/windows/win32/winsock/windows-sockets-error-codes-2#wsaeconnrefused",
+  "category": "network_blocked",
+  "cause": "Winsock 10061: the target actively refused the connection, usually because nothing listens on that address/port; for Microsoft 365 endpoints this typically means the traffic goes to a wrong/local proxy address or a blocking device answers with a reset.",
+  "text": "No connection could be made because the target machine actively refused it\nNo connection could be made because the target machine actively refused it.\nSystem.Net.Sockets.SocketException (10061): No connection could be made because the target machine actively refused it."
+ },
+ {
+  "file": "platform#19 (documented: .NET SocketException / IOException (WSAECONNRESET, 10054))",
+  "source": "https://github.com/MicrosoftDocs/OfficeDocs-Support/blob/public/SharePoint/SharePointOnline/administration/authentication-errors-tls12-support.md",
+  "category": "network_blocked",
+  "cause": "Winsock 10054: the peer (or a device in the path) reset the connection. Microsoft documents it for Microsoft 365 clients whose .NET Framework is not configured for TLS 1.2 (the service resets legacy-TLS handshakes), or missing TLS 1.2 cipher suites.",
+  "text": "An existing connection was forcibly closed by the remote host\nSystem.IO.IOException: Unable to read data from the transport connection: An existing connection was forcibly closed by the remote host.\nSystem.Net.Sockets.SocketException: An existing connection was forcibly closed by the remote host.\nAn existing connection was forcibly closed by the remote host."
+ },
+ {
+  "file": "platform#20 (documented: .NET Framework WebException (WebExceptionStatus.SendFailure))",
+  "source": "https://github.com/MicrosoftDocs/OfficeDocs-Support/blob/public/SharePoint/SharePointOnline/administration/authentication-errors-tls12-support.md",
+  "category": "network_blocked",
+  "cause": "Documented by Microsoft for Microsoft 365 services when .NET Framework is not configured for TLS 1.2: the service refuses the legacy TLS handshake.",
+  "text": "The underlying connection was closed: An unexpected error occurred on a send.\nSystem.Net.WebException: The underlying connection was closed: An unexpected error occurred on a send."
+ },
+ {
+  "file": "platform#21 (documented: .NET Framework WebException (WebExceptionStatus.ReceiveFailure))",
+  "source": "https://github.com/microsoft/referencesource/blob/master/System/System.txt",
+  "category": "network_blocked",
+  "cause": "net_webstatus_ReceiveFailure: a complete response was not received from the remote server; commonly the connection was reset during the TLS handshake (e.g. TLS version/cipher mismatch) or by a proxy/firewall.",
+  "text": "The underlying connection was closed: An unexpected error occurred on a receive."
+ },
+ {
+  "file": "platform#22 (documented: .NET Framework WebException (WebExceptionStatus.NameResolutionFailure))",
+  "source": "https://github.com/microsoft/referencesource/blob/master/System/System.txt",
+  "category": "dns",
+  "cause": "WebExceptionStatus.NameResolutionFailure: the name resolver service could not resolve the host name.",
+  "text": "The remote name could not be resolved\nThe remote name could not be resolved: 'login.microsoftonline.com'"
+ },
+ {
+  "file": "platform#23 (documented: .NET Framework WebException (WebExceptionStatus.ConnectFailure))",
+  "source": "https://github.com/microsoft/referencesource/blob/master/System/System.txt",
+  "category": "network_blocked",
+  "cause": "WebExceptionStatus.ConnectFailure: the remote service point could not be contacted at the transport level (inner SocketException 10060/10061 tells which).",
+  "text": "Unable to connect to the remote server"
+ },
+ {
+  "file": "platform#24 (documented: .NET Framework WebException (WebExceptionStatus.Timeout))",
+  "source": "https://github.com/microsoft/referencesource/blob/master/System/System.txt",
+  "category": "network_blocked",
+  "cause": "WebExceptionStatus.Timeout: no response was received during the time-out period for a request.",
+  "text": "The operation has timed out\nThe operation has timed out."
+ },
+ {
+  "file": "platform#25 (documented: .NET Framework WebException (WebExceptionStatus.ProxyNameResolutionFailure))",
+  "source": "https://github.com/microsoft/referencesource/blob/master/System/System.txt",
+  "category": "proxy",
+  "cause": "WebExceptionStatus.ProxyNameResolutionFailure: the name resolver service could not resolve the proxy host name (proxy configured with a name DNS cannot resolve).",
+  "text": "The proxy name could not be resolved"
+ },
+ {
+  "file": "platform#26 (documented: .NET Framework WebException (HttpWebRequest via proxy))",
+  "source": "https://github.com/microsoft/referencesource/blob/master/System/System.txt",
+  "category": "proxy",
+  "cause": "HTTP 407: the proxy requires authentication and the request carried no/invalid proxy credentials (default proxy credentials not used).",
+  "text": "The remote server returned an error: (407) Proxy Authentication Required."
+ },
+ {
+  "file": "platform#27 (documented: .NET Framework WebException (WebExceptionStatus.TrustFailure))",
+  "source": "https://github.com/microsoft/referencesource/blob/master/System/System.txt",
+  "category": "tls_interception",
+  "cause": "WebExceptionStatus.TrustFailure: a server certificate could not be validated (untrusted root, name mismatch, revocation) – in corporate networks typically a TLS-inspecting proxy presenting its own certificate.",
+  "text": "Could not establish trust relationship for the SSL/TLS secure channel\nThe underlying connection was closed: Could not establish trust relationship for the SSL/TLS secure channel."
+ },
+ {
+  "file": "platform#28 (documented: .NET Framework WebException (WebExceptionStatus.SecureChannelFailure))",
+  "source": "https://github.com/microsoft/referencesource/blob/master/System/System.txt",
+  "category": "network_blocked",
+  "cause": "WebExceptionStatus.SecureChannelFailure: an error occurred while establishing a connection using SSL/TLS; typically the client offers only TLS 1.0/1.1 (Windows PowerShell/.NET Framework default) while the service requires TLS 1.2.",
+  "text": "Could not create SSL/TLS secure channel\nThe request was aborted: Could not create SSL/TLS secure channel."
+ },
+ {
+  "file": "platform#29 (documented: .NET SslStream AuthenticationException (.NET Framework wording))",
+  "source": "https://github.com/microsoft/referencesource/blob/master/System/System.txt",
+  "category": "tls_interception",
+  "cause": "The server certificate failed validation (untrusted chain, name mismatch or revocation); behind corporate proxies usually SSL inspection replacing Microsoft's certificate.",
+  "text": "The remote certificate is invalid according to the validation procedure.\nThe remote certificate is invalid according to the validation procedure: RemoteCertificateNameMismatch, RemoteCertificateChainErrors\nThe remote certificate is invalid according to the validation procedure: RemoteCertificateChainErrors"
+ },
+ {
+  "file": "platform#30 (documented: .NET (Core) SslStream AuthenticationException)",
+  "source": "https://github.com/dotnet/runtime/blob/main/src/libraries/System.Net.Security/src/Resources/Strings.resx",
+  "category": "tls_interception",
+  "cause": "The chain of the presented server certificate ends in a root that is not trusted on the machine (X509ChainStatusFlags.UntrustedRoot) – for Microsoft endpoints typically a TLS-inspection CA.",
+  "text": "The remote certificate is invalid because of errors in the certificate chain: UntrustedRoot\nThe remote certificate is invalid because of errors in the certificate chain: PartialChain\nThe remote certificate is invalid because of errors in the certificate chain: NotTimeValid"
+ },
+ {
+  "file": "platform#31 (documented: .NET (Core) SslStream AuthenticationException)",
+  "source": "https://github.com/dotnet/runtime/blob/main/src/libraries/System.Net.Security/src/Resources/Strings.resx",
+  "category": "network_blocked",
+  "cause": "The revocation status of the server certificate could not be checked (CRL/OCSP endpoints unreachable, e.g. blocked by firewall/proxy) (X509ChainStatusFlags.RevocationStatusUnknown / OfflineRevocation).",
+  "text": "The remote certificate is invalid because of errors in the certificate chain: RevocationStatusUnknown, OfflineRevocation\nThe revocation function was unable to check revocation for the certificate.\nThe revocation function was unable to check revocation because the revocation server was offline."
+ },
+ {
+  "file": "platform#32 (documented: .NET (Core) HttpClient HttpRequestException (PowerShell 7))",
+  "source": "https://github.com/dotnet/runtime/blob/main/src/libraries/System.Net.Http/src/Resources/Strings.resx",
+  "category": "tls_interception",
+  "cause": "Generic wrapper thrown by SocketsHttpHandler when the TLS handshake fails; the inner AuthenticationException names the cause (certificate chain/UntrustedRoot -> inspection, connection reset -> TLS/firewall).",
+  "text": "The SSL connection could not be established, see inner exception.\nSystem.Net.Http.HttpRequestException: The SSL connection could not be established, see inner exception."
+ },
+ {
+  "file": "platform#33 (documented: .NET SslStream IOException/AuthenticationException)",
+  "source": "https://github.com/microsoft/referencesource/blob/master/System/System.txt",
+  "category": "network_blocked",
+  "cause": "net_auth_eof: the server (or a device in the path) closed the connection during the TLS handshake – typically a TLS protocol/cipher mismatch (client not offering TLS 1.2) or a firewall/proxy cutting the handshake.",
+  "text": "Authentication failed because the remote party has closed the transport stream.\nAuthentication failed because the remote party sent a TLS alert: 'HandshakeFailure'."
+ },
+ {
+  "file": "platform#34 (documented: Schannel (SEC_E_ALGORITHM_MISMATCH 0x80090331) via .NET Win32Exception)",
+  "source": "https://github.com/MicrosoftDocs/OfficeDocs-Support/blob/public/SharePoint/SharePointOnline/administration/authentication-errors-tls12-support.md",
+  "category": "network_blocked",
+  "cause": "No common TLS protocol version / cipher suite between client and server: e.g. TLS 1.2 disabled on the client or missing the cipher suites Microsoft 365/Azure Front Door require.",
+  "text": "The client and server cannot communicate, because they do not possess a common algorithm\nSystem.ComponentModel.Win32Exception (0x80090331): The client and server cannot communicate, because they do not possess a common algorithm."
+ },
+ {
+  "file": "platform#35 (documented: .NET (Core) SocketException on Linux (getaddrinfo EAI_NONAME) / HttpRequestException)",
+  "source": "https://man7.org/linux/man-pages/man3/getaddrinfo.3.html",
+  "category": "dns",
+  "cause": "The Linux resolver (getaddrinfo) could not resolve the host name; .NET surfaces the resolver's text. Equivalent of 'No such host is known' on Windows.",
+  "text": "Name or service not known\nName or service not known (login.microsoftonline.com:443)\nSystem.Net.Http.HttpRequestException: Name or service not known"
+ },
+ {
+  "file": "platform#36 (documented: .NET (Core) SocketException on macOS (getaddrinfo EAI_NONAME))",
+  "source": "macOS getaddrinfo(3)/gai_strerror man page: EAI_NONAME 'nodename nor servname provided, or not known'",
+  "category": "dns",
+  "cause": "The macOS resolver (getaddrinfo) could not resolve the host name; .NET shows the resolver's text.",
+  "text": "nodename nor servname provided, or not known\nnodename nor servname provided, or not known (outlook.office365.com:443)"
+ },
+ {
+  "file": "platform#37 (documented: MSAL.NET (MsalClientException authentication_canceled))",
+  "source": "https://github.com/AzureAD/microsoft-authentication-library-for-dotnet/blob/main/src/client/Microsoft.Identity.Client/MsalErrorMessage.cs",
+  "category": "other",
+  "cause": "MsalError.AuthenticationCanceledError: the user canceled the authentication, for instance by closing the authentication dialog (sign-in window closed / prompt dismissed).",
+  "text": "User canceled authentication.\nauthentication_canceled\nUser canceled authentication"
+ },
+ {
+  "file": "platform#38 (documented: MSAL.NET (MsalClientException user_realm_discovery_failed))",
+  "source": "https://github.com/AzureAD/microsoft-authentication-library-for-dotnet/blob/main/src/client/Microsoft.Identity.Client/MsalErrorMessage.cs",
+  "category": "network_blocked",
+  "cause": "MSAL's home-realm (user realm) discovery request for the given user name to the Entra endpoint failed; the source names no further cause - in practice a network/proxy failure or an unusable response from login.microsoftonline.com.",
+  "text": "User realm discovery failed.\nuser_realm_discovery_failed\nUser realm discovery failed"
+ },
+ {
+  "file": "platform#39 (documented: MSAL.NET (MsalClientException unknown_user_type, username/password flow))",
+  "source": "https://github.com/AzureAD/microsoft-authentication-library-for-dotnet/blob/main/src/client/Microsoft.Identity.Client/MsalError.cs",
+  "category": "user_not_found",
+  "cause": "MsalError.UnknownUserType: with username/password (ROPC), the user is not recognized as a managed user or a federated user – Entra ID could not identify the IdP for the login; the login provided might be incorrect.",
+  "text": "Unknown User Type\nunknown_user_type"
+ },
+ {
+  "file": "platform#40 (documented: MSAL.NET (MsalServiceException federated_service_returned_error, ROPC with federated user))",
+  "source": "https://github.com/AzureAD/microsoft-authentication-library-for-dotnet/blob/main/src/client/Microsoft.Identity.Client/MsalErrorMessage.cs",
+  "category": "wrong_password",
+  "cause": "With username/password for a federated user, the on-premises federation service (AD FS) returned an error; the body tells the reason (often wrong credentials).",
+  "text": "Federated service at {0} returned error: {1}\nfederated_service_returned_error"
+ },
+ {
+  "file": "platform#41 (documented: MSAL.NET (MsalClientException parsing_wstrust_response_failed, ROPC with federated user))",
+  "source": "https://github.com/AzureAD/microsoft-authentication-library-for-dotnet/blob/main/src/client/Microsoft.Identity.Client/MsalError.cs",
+  "category": "wrong_password",
+  "cause": "MsalError.ParsingWsTrustResponseFailed: for a federated user (owned by a federated IdP) the WS-Trust response contained 'ID3242: The security token could not be authenticated or authorized' – the user does not exist or entered the wrong password.",
+  "text": "Parsing WS-Trust response failed.\nparsing_wstrust_response_failed\nFederated service at {0} parse error. Enable logging with PII to see more details. See https://aka.ms/msal-net-logging."
+ },
+ {
+  "file": "platform#42 (documented: MSAL.NET (parsing_wstrust_response_failed))",
+  "source": "https://github.com/AzureAD/microsoft-authentication-library-for-dotnet/blob/main/src/client/Microsoft.Identity.Client/MsalErrorMessage.cs",
+  "category": "other",
+  "cause": "The WS-Trust response from the federation endpoint could not be parsed, which MSAL attributes to issues with the AD FS configuration.",
+  "text": "There was an error parsing the WS-Trust response from the endpoint. \nThis may occur if there are issues with your ADFS configuration."
+ },
+ {
+  "file": "platform#43 (documented: MSAL.NET (MsalClientException get_user_name_failed, Integrated Windows Auth))",
+  "source": "https://github.com/AzureAD/microsoft-authentication-library-for-dotnet/blob/main/src/client/Microsoft.Identity.Client/MsalErrorMessage.cs",
+  "category": "other",
+  "cause": "MSAL could not obtain the signed-in Windows user's name from the OS for Integrated Windows Authentication (process not running as a domain user / user not domain or Entra joined).",
+  "text": "Failed to get user name.\nget_user_name_failed\nFailed to get user name from the operating system."
+ },
+ {
+  "file": "platform#44 (documented: MSAL.NET (integrated_windows_auth_not_supported_managed_user))",
+  "source": "https://github.com/AzureAD/microsoft-authentication-library-for-dotnet/blob/main/src/client/Microsoft.Identity.Client/MsalErrorMessage.cs",
+  "category": "other",
+  "cause": "Integrated Windows Authentication only works for federated users; the user is a managed (cloud) user.",
+  "text": "Integrated Windows Auth is not supported for managed users. See https://aka.ms/msal-net-iwa for details.\nintegrated_windows_auth_not_supported_managed_user"
+ },
+ {
+  "file": "platform#45 (documented: MSAL.NET (password_required_for_managed_user))",
+  "source": "https://github.com/AzureAD/microsoft-authentication-library-for-dotnet/blob/main/src/client/Microsoft.Identity.Client/MsalErrorMessage.cs",
+  "category": "wrong_password",
+  "cause": "Username/password flow was called for a managed user without a password.",
+  "text": "Password is required for managed user.\npassword_required_for_managed_user"
+ },
+ {
+  "file": "platform#46 (documented: MSAL.NET (ropc_not_supported_for_msa))",
+  "source": "https://github.com/AzureAD/microsoft-authentication-library-for-dotnet/blob/main/src/client/Microsoft.Identity.Client/MsalErrorMessage.cs",
+  "category": "guest_or_wrong_tenant",
+  "cause": "Username/password (ROPC) was attempted with a personal Microsoft account; ROPC supports only work or school accounts.",
+  "text": "ROPC does not support MSA accounts. See https://aka.ms/msal-net-ropc for details.\nropc_not_supported_for_msa"
+ },
+ {
+  "file": "platform#47 (documented: MSAL.NET (no_prompt_failed))",
+  "source": "https://github.com/AzureAD/microsoft-authentication-library-for-dotnet/blob/main/src/client/Microsoft.Identity.Client/MsalErrorMessage.cs",
+  "category": "mfa_required",
+  "cause": "A silent/no-prompt token request needed user interaction (re-sign-in, consent or MFA) or the silent web flow timed out.",
+  "text": "One of two conditions was encountered: 1. The Prompt.Never flag was passed, but the constraint could not be honored, because user interaction was required. 2. An error occurred during a silent web authentication that prevented the HTTP authentication flow from completing in a short enough time frame.\nno_prompt_failed"
+ },
+ {
+  "file": "platform#48 (documented: MSAL.NET (confidential client with certificate))",
+  "source": "https://github.com/AzureAD/microsoft-authentication-library-for-dotnet/blob/main/src/client/Microsoft.Identity.Client/MsalErrorMessage.cs",
+  "category": "app_only_misconfigured",
+  "cause": "The certificate given for certificate (app-only) authentication has no private key available to the process (public-only .cer, or key not accessible).",
+  "text": "The certificate {0} does not have a private key."
+ },
+ {
+  "file": "platform#49 (documented: MSAL.NET (confidential client with certificate))",
+  "source": "https://github.com/AzureAD/microsoft-authentication-library-for-dotnet/blob/main/src/client/Microsoft.Identity.Client/MsalErrorMessage.cs",
+  "category": "app_only_misconfigured",
+  "cause": "The certificate used for client-credential authentication has a key smaller than the minimum MSAL accepts (2048 bits).",
+  "text": "The certificate used must have a key size of at least {0} bits."
+ },
+ {
+  "file": "platform#50 (documented: MSAL.NET)",
+  "source": "https://github.com/AzureAD/microsoft-authentication-library-for-dotnet/blob/main/src/client/Microsoft.Identity.Client/MsalErrorMessage.cs",
+  "category": "app_only_misconfigured",
+  "cause": "Signing the client assertion with the certificate failed with a CryptographicException; MSAL names a disposed certificate as possible cause (inner exception may show e.g. missing key access).",
+  "text": "A cryptographic exception occurred. Possible cause: the certificate has been disposed. See inner exception for full details."
+ },
+ {
+  "file": "platform#51 (documented: MSAL.NET (request_throttled))",
+  "source": "https://github.com/AzureAD/microsoft-authentication-library-for-dotnet/blob/main/src/client/Microsoft.Identity.Client/MsalErrorMessage.cs",
+  "category": "throttling",
+  "cause": "Entra ID returned HTTP 429 (or MSAL's client-side throttling kicked in) because the app requested tokens too often.",
+  "text": "Your app has been throttled by AAD due to too many requests. To avoid this, cache your tokens see https://aka.ms/msal-net-throttling.\nrequest_throttled"
+ },
+ {
+  "file": "platform#52 (documented: MSAL.NET (MsalServiceException))",
+  "source": "https://github.com/AzureAD/microsoft-authentication-library-for-dotnet/blob/main/src/client/Microsoft.Identity.Client/MsalError.cs",
+  "category": "service_outage",
+  "cause": "MsalError.ServiceNotAvailable: the service is unavailable and returned an HTTP error code within 500-599.",
+  "text": "service_not_available\nrequest_timeout"
+ },
+ {
+  "file": "platform#53 (documented: MSAL.NET WAM broker (Connect-ExchangeOnline 3.7+, Connect-MgGraph))",
+  "source": "https://github.com/AzureAD/microsoft-authentication-library-for-dotnet/blob/main/src/client/Microsoft.Identity.Client/MsalErrorMessage.cs",
+  "category": "module_or_dll_problem",
+  "cause": "The WAM account picker returned no account: the user canceled, or the picker crashed because the process runs elevated (Run as administrator).",
+  "text": "WAM Account Picker did not return an account. Either the user cancelled the authentication or the WAM Account Picker crashed because the app is running in an elevated process. For troubleshooting details, see https://aka.ms/msal-net-wam ."
+ },
+ {
+  "file": "platform#54 (documented: MSAL.NET WAM broker (MsalServiceException unknown_broker_error))",
+  "source": "https://github.com/AzureAD/microsoft-authentication-library-for-dotnet/issues/4115",
+  "category": "module_or_dll_problem",
+  "cause": "WAM (MSALRuntime) failed with REGDB_E_CLASSNOTREG when explorer.exe is not the shell (e.g. custom shell / some server sessions); classified by the MSAL team as an issue in the native broker.",
+  "text": "Unknown Status: Unexpected Error: 0x80040154\nErrorCode: unknown_broker_error Microsoft.Identity.Client.MsalServiceException: Unknown Status: Unexpected Error: 0x80040154"
+ },
+ {
+  "file": "platform#55 (documented: MSAL.NET WAM broker (error code 529290376))",
+  "source": "https://learn.microsoft.com/entra/msal/dotnet/acquiring-tokens/desktop-mobile/wam-errors",
+  "category": "module_or_dll_problem",
+  "cause": "Documented WAM error: the account's credentials are missing in WAM.",
+  "text": "Account credentials missing in WAM, and should be removed."
+ },
+ {
+  "file": "platform#56 (documented: MSAL.NET WAM broker (error code 2148074254 / 0x8009030E))",
+  "source": "https://learn.microsoft.com/entra/msal/dotnet/acquiring-tokens/desktop-mobile/wam-errors",
+  "category": "module_or_dll_problem",
+  "cause": "Documented WAM error code 2148074254: no credentials are available in the security package.",
+  "text": "No credentials are available in the security package"
+ },
+ {
+  "file": "platform#57 (documented: MSAL.NET WAM broker (error code 2147943631))",
+  "source": "https://learn.microsoft.com/entra/msal/dotnet/acquiring-tokens/desktop-mobile/wam-errors",
+  "category": "network_blocked",
+  "cause": "Documented WAM error code 2147943631 (ERROR_NETWORK_UNREACHABLE): WAM could not reach the identity endpoint.",
+  "text": "The network location cannot be reached. For information about network troubleshooting, see Windows Help."
+ },
+ {
+  "file": "platform#58 (documented: Azure.Identity (CredentialUnavailableException, App Service/Functions))",
+  "source": "https://github.com/Azure/azure-sdk-for-net/blob/main/sdk/identity/Azure.Identity/TROUBLESHOOTING.md#azure-app-service-and-azure-functions-managed-identity",
+  "category": "app_only_misconfigured",
+  "cause": "The environment variables that the App Service/Functions host sets for managed identity were not present (managed identity not configured/enabled).",
+  "text": "ManagedIdentityCredential authentication unavailable."
+ },
+ {
+  "file": "platform#59 (documented: Azure.Identity ManagedIdentityCredential (IMDS 400))",
+  "source": "https://github.com/Azure/azure-sdk-for-net/blob/main/sdk/identity/Azure.Identity/TROUBLESHOOTING.md#azure-virtual-machine-managed-identity",
+  "category": "app_only_misconfigured",
+  "cause": "The IMDS endpoint responded 400: the requested (user-assigned) identity isn't assigned to the VM, or the system-assigned identity isn't enabled.",
+  "text": "The requested identity hasn't been assigned to this resource.\nManagedIdentityCredential authentication unavailable. The requested identity has not been assigned to this resource."
+ },
+ {
+  "file": "platform#60 (documented: Azure.Identity ManagedIdentityCredential / MSAL.NET managed identity)",
+  "source": "https://github.com/Azure/azure-sdk-for-net/blob/main/sdk/identity/Azure.Identity/TROUBLESHOOTING.md#azure-virtual-machine-managed-identity;",
+  "category": "app_only_misconfigured",
+  "cause": "No response (or a timeout) from IMDS (169.254.169.254): managed identity not configured, or the endpoint not reachable (not on Azure, proxy in the way).",
+  "text": "No response received from the managed identity endpoint.\n[Managed Identity] Authentication unavailable. No response received from the managed identity endpoint."
+ },
+ {
+  "file": "platform#61 (documented: Azure.Identity ManagedIdentityCredential (IMDS 502/504))",
+  "source": "https://github.com/Azure/azure-sdk-for-net/blob/main/sdk/identity/Azure.Identity/TROUBLESHOOTING.md#azure-virtual-machine-managed-identity",
+  "category": "proxy",
+  "cause": "The request to the IMDS endpoint failed with 502/504; calls via a proxy or gateway aren't supported by IMDS.",
+  "text": "The request failed due to a gateway error."
+ },
+ {
+  "file": "platform#62 (documented: Azure.Identity (CredentialUnavailableException))",
+  "source": "https://github.com/Azure/azure-sdk-for-net/blob/main/sdk/identity/Azure.Identity/TROUBLESHOOTING.md#troubleshooting-defaultazurecredential-authentication-issues",
+  "category": "app_only_misconfigured",
+  "cause": "Every credential in the DefaultAzureCredential chain failed to retrieve a token (none is configured/available in this environment).",
+  "text": "DefaultAzureCredential failed to retrieve a token from the included credentials."
+ },
+ {
+  "file": "platform#63 (documented: .NET assembly loader (FileLoadException) in PowerShell)",
+  "source": "https://learn.microsoft.com/powershell/scripting/dev-cross-plat/resolving-dependency-conflicts;",
+  "category": "module_or_dll_problem",
+  "cause": "Assembly dependency conflict: another module (e.g. Microsoft.Graph, Az, PnP, MSAL.PS) already loaded a different version of the same assembly (MSAL, Azure.Core, Newtonsoft.Json...) into the session, so the module cannot load the version it was built against.",
+  "text": "Could not load file or assembly 'Microsoft.Identity.Client, Version=4.x.x.x, Culture=neutral, PublicKeyToken=0a613f4dd989e8ae' or one of its dependencies. The located assembly's manifest definition does not match the assembly reference. (0x80131040)\nCould not load file or assembly 'Newtonsoft.Json, Version=13.0.0.0, Culture=neutral, PublicKeyToken=30ad4fe6b2a6aeed' or one of its dependencies. The located assembly's manifest definition does not match the assembly reference. (Exception from HRESULT: 0x80131040)\nOperationStopped: Could not load file or assembly 'Microsoft.Identity.Client, Version=4.44.0.0, Culture=neutral, PublicKeyToken=0a613f4dd989e8ae'."
+ },
+ {
+  "file": "platform#64 (documented: .NET (Core) assembly loader (FileLoadException) in PowerShell 7)",
+  "source": "https://learn.microsoft.com/powershell/scripting/dev-cross-plat/resolving-dependency-conflicts;",
+  "category": "module_or_dll_problem",
+  "cause": "On PowerShell 7 the same-named assembly is already loaded in the default assembly load context at another version (loaded by another module such as Microsoft.Graph), so the requested version cannot be loaded.",
+  "text": "Could not load file or assembly 'System.IdentityModel.Tokens.Jwt, Version=6.22.1.0, Culture=neutral, PublicKeyToken=31bf3856ad364e35'. Could not find or load a specific file. (0x80131621)\nCould not load file or assembly 'Microsoft.Identity.Client, Version=4.23.0.0, Culture=neutral, PublicKeyToken=0a613f4dd989e8ae'. Could not find or load a specific file. (0x80131621)"
+ },
+ {
+  "file": "platform#65 (documented: .NET (Core) FileLoadException in PowerShell 7 (Import-Module / Add-Type))",
+  "source": "https://learn.microsoft.com/powershell/scripting/dev-cross-plat/resolving-dependency-conflicts",
+  "category": "module_or_dll_problem",
+  "cause": "A different version of an assembly with the same name was already loaded into PowerShell's shared load context by PowerShell itself or by another module; .NET cannot load a second version.",
+  "text": "Assembly with same name is already loaded"
+ },
+ {
+  "file": "platform#66 (documented: .NET TypeLoadException (Connect-MgGraph / Connect-ExchangeOnline))",
+  "source": "https://github.com/microsoftgraph/msgraph-sdk-powershell/issues/1738;",
+  "category": "module_or_dll_problem",
+  "cause": "Maintainers: a DLL conflict with a module that loaded an older Microsoft.Identity.Client (e.g. MSAL.PS, older EXO/AzureAD modules) before the module that needs the newer type.",
+  "text": "Could not load type 'Microsoft.Identity.Client.OsCapabilitiesExtensions' from assembly 'Microsoft.Identity.Client, Version=4.16.0.0, Culture=neutral, PublicKeyToken=0a613f4dd989e8ae'\nCould not load type '<Type>' from assembly '<Assembly>, Version=...'"
+ },
+ {
+  "file": "platform#67 (documented: .NET MissingMethodException (module assembly conflict))",
+  "source": "https://github.com/microsoftgraph/msgraph-sdk-powershell/issues/3394;",
+  "category": "module_or_dll_problem",
+  "cause": "A module calls a method of a shared dependency (e.g. MSAL's WithLogging) that is missing/has another signature in the version already loaded by another module (ExchangeOnlineManagement then Microsoft.Graph in the same session).",
+  "text": "Method not found: '<signature>'."
+ },
+ {
+  "file": "platform#68 (documented: PowerShell (Import-Module))",
+  "source": "https://github.com/PowerShell/PowerShell/blob/master/src/System.Management.Automation/resources/Modules.resx",
+  "category": "module_or_dll_problem",
+  "cause": "The module isn't installed in any folder of $env:PSModulePath for this PowerShell edition/user (e.g. installed for another user with -Scope CurrentUser, or for Windows PowerShell only).",
+  "text": "The specified module 'ExchangeOnlineManagement' was not loaded because no valid module file was found in any module directory."
+ },
+ {
+  "file": "platform#69 (documented: PowerShell (CommandNotFoundException))",
+  "source": "https://learn.microsoft.com/powershell/module/microsoft.powershell.core/about/about_remote_troubleshooting?view=powershell-5.1",
+  "category": "module_or_dll_problem",
+  "cause": "The command isn't available in the session: the ExchangeOnlineManagement module isn't installed/imported (or an old version without that cmdlet is loaded).",
+  "text": "The term 'Connect-ExchangeOnline' is not recognized as the name of a cmdlet, function, script file, or operable program. Check the spelling of the name, or if a path was included, verify that the path is correct and try again.\nConnect-ExchangeOnline: The term 'Connect-ExchangeOnline' is not recognized as a name of a cmdlet, function, script file, or executable program."
+ },
+ {
+  "file": "platform#70 (documented: PackageManagement / PowerShellGet (Install-Module))",
+  "source": "Microsoft Learn Azure Attestation PowerShell quickstart (MicrosoftDocs/azure-docs): 'The PowerShell Gallery has deprecated TLS 1.0 and 1.1 ... you may receive the following errors'",
+  "category": "network_blocked",
+  "cause": "The PowerShell Gallery deprecated TLS 1.0/1.1; a Windows PowerShell session using a TLS version below 1.2 (or a proxy blocking the gallery) cannot reach the source.",
+  "text": "WARNING: Unable to resolve package source 'https://www.powershellgallery.com/api/v2'.\nPackageManagement\\Install-Package : No match was found for the specified search criteria and module name 'ExchangeOnlineManagement'."
+ },
+ {
+  "file": "platform#71 (documented: PowerShellGet (Install-Module, parameter binding))",
+  "source": "https://learn.microsoft.com/powershell/entra-powershell/troubleshooting",
+  "category": "module_or_dll_problem",
+  "cause": "The PowerShellGet version loaded is too old (the built-in 1.0.0.1 in Windows PowerShell) and lacks -AllowPrerelease.",
+  "text": "Install-Module : A parameter cannot be found that matches parameter name 'AllowPrerelease'."
+ },
+ {
+  "file": "platform#72 (documented: PowerShell 7 (Import-Module edition check))",
+  "source": "https://learn.microsoft.com/powershell/module/microsoft.powershell.core/about/about_powershell_editions",
+  "category": "module_or_dll_problem",
+  "cause": "The module manifest's CompatiblePSEditions doesn't include Core; the module is Windows PowerShell-only (e.g. legacy MSOnline/AzureAD/Exchange modules).",
+  "text": "Import-Module : Module '<path>.psd1' does not support current PowerShell edition 'Core'. Its supported editions are 'Desktop'. Use 'Import-Module -SkipEditionCheck' to ignore the compatibility of this module."
+ },
+ {
+  "file": "platform#73 (documented: WinRM client (ERROR_WSMAN_SERVER_NOT_TRUSTED, 0x803380E4))",
+  "source": "https://learn.microsoft.com/powershell/module/microsoft.powershell.core/about/about_remote_troubleshooting?view=powershell-5.1#how-to-use-an-ip-address-in-a-remote-command;",
+  "category": "other",
+  "cause": "Non-Kerberos authentication over HTTP to a host that is not in TrustedHosts (IP address or workgroup client); for Exchange Online typically an http:// ConnectionUri instead of https://.",
+  "text": "The WinRM client cannot process the request. If the authentication scheme is different from Kerberos, or if the client computer is not joined to a domain, then HTTPS transport must be used or the destination machine must be added to the TrustedHosts configuration setting.\nUse winrm.cmd to configure TrustedHosts. Note that computers in the TrustedHosts list might not be authenticated. You can get more information about that by running the following command: winrm help config.\nFullyQualifiedErrorId : ServerNotTrusted,PSSessionStateBroken"
+ },
+ {
+  "file": "platform#74 (documented: WinRM client (ERROR_WSMAN_DESTINATION_UNREACHABLE, 0x80338012))",
+  "source": "https://learn.microsoft.com/powershell/module/microsoft.powershell.core/about/about_remote_troubleshooting?view=powershell-5.1#how-to-configure-remoting-with-a-proxy-server;",
+  "category": "proxy",
+  "cause": "about_Remote_Troubleshooting documents this error for networks with an HTTP proxy: remoting uses HTTP and is affected by proxy settings, so the client cannot reach the destination directly.",
+  "text": "The client cannot connect to the destination specified in the request. Verify that the service on the destination is running and is accepting requests.\nThe client cannot connect to the destination specified in the request. Verify that the service on the destination is running and is accepting requests. Consult the logs and documentation for the WS-Management service running on the destination, most commonly IIS or WinRM. If the destination is the WinRM service, run the following command on the destination to analyze and configure the WinRM service: \"winrm quickconfig\".\nError number: -2144108526 0x80338012"
+ },
+ {
+  "file": "platform#75 (documented: WinRM client (ERROR_WSMAN_NETWORK_TIMEDOUT, 0x80338126))",
+  "source": "https://github.com/dahall/Vanara/blob/master/PInvoke/WsmSvc/wsmerror.cs",
+  "category": "network_blocked",
+  "cause": "Returned by the client when it gets a timeout from the network layer; Microsoft's Exchange hybrid article calls it usually a transient issue caused by a network connection or device.",
+  "text": "WinRM cannot complete the operation. Verify that the specified computer name is valid, that the computer is accessible over the network, and that a firewall exception for the WinRM service is enabled and allows access from this computer.\nBy default, the WinRM firewall exception for public profiles limits access to remote computers within the same local subnet."
+ },
+ {
+  "file": "platform#76 (documented: WinRM client)",
+  "source": "https://learn.microsoft.com/powershell/module/microsoft.powershell.core/about/about_remote_troubleshooting?view=powershell-5.1#how-to-enable-remoting",
+  "category": "network_blocked",
+  "cause": "The remote side refused the connection: WS-Management/remoting not enabled or listening on the requested port/URL (or the wrong port/URL was used).",
+  "text": "The connection to the remote host was refused. Verify that the WS-Management service is running on the remote host and configured to listen for requests on the correct port and HTTP URL.\nThe connection to the specified remote host was refused. Verify that the WS-Management service is running on the remote host and configured to listen for requests on the correct port and HTTP URL."
+ },
+ {
+  "file": "platform#77 (documented: WinRM client / Exchange Online Remote PowerShell)",
+  "source": "https://learn.microsoft.com/powershell/exchange/basic-auth-connect-to-exo-powershell",
+  "category": "wrong_password",
+  "cause": "The server rejected the credentials or authorization: for Exchange Online, wrong user name/password or an account not allowed to use remote PowerShell (RemotePowerShellEnabled false) or lacking admin roles. With app-only (certificate) auth plus -DelegatedOrganization the same error occurs because app-only authentication does not support delegation (maintainer answer).",
+  "text": "Connecting to remote server outlook.office365.com failed with the following error message : Access is denied. For more information, see the about_Remote_Troubleshooting Help topic.\nERROR:  ACCESS IS DENIED\nNew-ExoPSSession : Connecting to remote server partner.outlook.cn failed with the following error message : Access is denied."
+ },
+ {
+  "file": "platform#78 (documented: WinRM client (Kerberos, SEC_E_WRONG_PRINCIPAL 0x80090322))",
+  "source": "Microsoft Learn 'Error 0x80090322 when you connect PowerShell to remote server via WinRM' (KB 4549715, MicrosoftDocs/SupportArticles-docs windows-server)",
+  "category": "other",
+  "cause": "PowerShell uses the HTTP/<FQDN> SPN; the error occurs when that SPN is registered to another service account or web service (wrong principal).",
+  "text": "WinRM cannot process the request. The following error with errorcode 0x80090322 occurred while using Kerberos authentication: An unknown security error occurred."
+ },
+ {
+  "file": "platform#79 (documented: WinRM client (HTTPS transport))",
+  "source": "https://learn.microsoft.com/powershell/module/microsoft.powershell.core/new-pssessionoption",
+  "category": "tls_interception",
+  "cause": "The certificate presented for the HTTPS WinRM endpoint chains to a CA the client doesn't trust (SkipCACheck would bypass it); toward Microsoft 365 this means a TLS-inspecting proxy substituted its certificate.",
+  "text": "The server certificate on the destination computer (outlook.office365.com:443) has the following errors: The SSL certificate is signed by an unknown certificate authority.\nThe SSL certificate is signed by an unknown certificate authority.\nThe server certificate on the destination computer (<host>:5986) has the following errors: The SSL certificate is expired."
+ },
+ {
+  "file": "platform#80 (documented: WinRM client (HTTPS transport))",
+  "source": "https://learn.microsoft.com/powershell/module/microsoft.powershell.core/new-pssessionoption",
+  "category": "tls_interception",
+  "cause": "The presented server certificate's CN/SAN doesn't match the host name used in the connection URI (SkipCNCheck would bypass); toward Microsoft endpoints typically an intercepting proxy or wrong host/alias.",
+  "text": "The SSL certificate contains a common name (CN) that does not match the hostname.\nThe SSL certificate contains a common name (CN) that does not match the hostname. For more information, see the about_Remote_Troubleshooting Help topic."
+ },
+ {
+  "file": "platform#81 (documented: WinRM client (HTTPS transport))",
+  "source": "https://learn.microsoft.com/powershell/module/microsoft.powershell.core/new-pssessionoption",
+  "category": "network_blocked",
+  "cause": "The client could not reach the CRL/OCSP location of the server certificate (blocked outbound access/proxy); SkipRevocationCheck bypasses the check.",
+  "text": "The SSL certificate could not be checked for revocation. The server used to check for revocation might be unreachable."
+ },
+ {
+  "file": "platform#82 (documented: WinRM client)",
+  "source": "https://learn.microsoft.com/powershell/module/microsoft.powershell.core/about/about_remote_troubleshooting?view=powershell-5.1#how-to-resolve-timeout-errors",
+  "category": "network_blocked",
+  "cause": "A WS-Management operation exceeded the OperationTimeout (client or server side timeout).",
+  "text": "The WS-Management service cannot complete the operation within the time specified in OperationTimeout."
+ },
+ {
+  "file": "platform#83 (documented: WinRM client)",
+  "source": "https://learn.microsoft.com/powershell/module/microsoft.powershell.core/about/about_remote_troubleshooting?view=powershell-5.1#how-to-recover-from-an-operation-failure",
+  "category": "other",
+  "cause": "The operation was terminated before it completed; typically the WinRM service stopped or restarted while operations were in progress.",
+  "text": "The I/O operation has been aborted because of either a thread exit or an application request."
+ },
+ {
+  "file": "platform#84 (documented: WinRM / PowerShell remoting quotas)",
+  "source": "https://learn.microsoft.com/powershell/module/microsoft.powershell.core/about/about_remote_troubleshooting?view=powershell-5.1#how-to-set-and-change-quotas",
+  "category": "throttling",
+  "cause": "A remoting quota (MaximumReceivedDataSizePerCommand / object size / MaxEnvelopeSize) was exceeded.",
+  "text": "The total data received from the remote client exceeded allowed maximum."
+ },
+ {
+  "file": "platform#85 (documented: Microsoft 365 remote PowerShell endpoint (WinRM shell quota))",
+  "source": "https://unifiedpeople.ru/lyncserver2013_itpro.en/html/a4c91ffa-fdcc-414c-b941-a0d36c906825.htm",
+  "category": "throttling",
+  "cause": "The tenant already has the maximum number of simultaneous remote PowerShell connections (documented for Lync/Skype Online: 3 per admin, 9 per tenant).",
+  "text": "The WS-Management service cannot process the request. The maximum number of concurrent shells for this tenant has been exceeded. Close existing shells or raise the quota for this tenant.\nThe WS-Management service cannot process the request. This user is allowed a maximum number of 3 concurrent shells, which has been exceeded. Close existing shells or raise the quota for this user."
+ },
+ {
+  "file": "platform#86 (documented: Exchange Online (New-ExoPSSession, [FailureCategory=AuthZ-AuthorizationException]))",
+  "source": "https://github.com/cisagov/ScubaGear",
+  "category": "throttling",
+  "cause": "The account already has the maximum number of open Exchange Online PowerShell connections (Microsoft documents a limit of open remote PowerShell connections per user; earlier five, in this message 3), e.g. sessions left open by earlier scripts.",
+  "text": "Fail to create a runspace because you have exceeded the maximum number of connections allowed : 3\nNew-ExoPSSession : Processing data from remote server outlook.office365.com failed with the following error message: [AuthZRequestId=...][FailureCategory=AuthZ-AuthorizationException] Fail to create a runspace because you have exceeded the maximum number of connections allowed : 3"
+ },
+ {
+  "file": "platform#87 (documented: Exchange Online (AuthZ, [FailureCategory=AuthZ-CmdletAccessDeniedException], app-only connection))",
+  "source": "https://github.com/MicrosoftDocs/office-docs-powershell/issues/8927;",
+  "category": "app_only_misconfigured",
+  "cause": "The app's service principal has no Microsoft Entra directory role / Exchange management role assigned, so Exchange Online authorizes nothing for it.",
+  "text": "The application <AppId> isn't assigned to any management roles. Please check online documentation for assigning Directory Roles to Azure AD Application.\n[FailureCategory=AuthZ-CmdletAccessDeniedException] The application <AppId> isn't assigned to any management roles."
+ },
+ {
+  "file": "platform#88 (documented: Exchange (AuthZ, Microsoft.Exchange.Configuration.Authorization.CmdletAccessDeniedException))",
+  "source": "Microsoft Learn KB 3058293 'The user isn't assigned to any management roles when you run the Hybrid Configuration wizard' (MicrosoftDocs/SupportArticles-docs, Exchange hybrid)",
+  "category": "missing_admin_role",
+  "cause": "The signed-in account has no Exchange RBAC management role assignments (not a member of any admin role group), so remote PowerShell/cmdlets are denied; documented for the Hybrid Configuration Wizard as insufficient permissions of the account used.",
+  "text": "The user isn't assigned to any management roles.\n[FailureCategory=AuthZ-CmdletAccessDeniedException] The user \"<domain>/<user>\" isn't assigned to any management roles."
+ },
+ {
+  "file": "platform#89 (documented: ExchangeOnlineManagement REST cmdlets (Get-EXO*))",
+  "source": "https://github.com/MicrosoftDocs/office-docs-powershell/issues/7970",
+  "category": "missing_admin_role",
+  "cause": "The caller (app-only service principal or user) isn't assigned a role that includes the cmdlet; in the documented case the role assigned to the service principal was wrong.",
+  "text": "Error while querying REST service. HttpStatusCode=401 ErrorMessage={\"error\":{\"code\":\"Unauthorized\",\"message\":\"User is not allowed to call Get-Mailbox\"\nUser is not allowed to call Get-Mailbox"
+ },
+ {
+  "file": "platform#90 (documented: PowerShell after Connect-ExchangeOnline (cmdlet not imported))",
+  "source": "https://learn.microsoft.com/powershell/exchange/connect-exo-powershell-managed-identity",
+  "category": "missing_admin_role",
+  "cause": "Exchange Online only imports the cmdlets and parameters the signed-in identity's RBAC roles allow; a missing role means the cmdlet isn't in the session (or the connection failed / old module without the cmdlet).",
+  "text": "The term 'Get-Mailbox' is not recognized as a name of a cmdlet, function, script file, or executable program.\nThe term 'Get-Mailbox' is not recognized as the name of a cmdlet, function, script file, or operable program."
+ },
+ {
+  "file": "platform#91 (documented: MSAL.NET (MsalClientException) via Connect-ExchangeOnline -CertificateThumbprint)",
+  "source": "https://github.com/timmcmic/DLConversionV2/issues/141",
+  "category": "app_only_misconfigured",
+  "cause": "MSAL could not sign the client assertion with the certificate's private key: a CNG key on old .NET Desktop, or the process can't access the private key (works only elevated when the key in LocalMachine isn't readable by the user).",
+  "text": "Could not use the certificate for signing. See inner exception for details. Possible cause: this may be a known issue with apps build against .NET Desktop 4.6 or lower. Either target a higher version of .NET desktop - 4.6.1 and above, or use a different certificate type (non-CNG) or sign your own assertion as described at https://aka.ms/msal-net-signed-assertion."
+ },
+ {
+  "file": "signin-and-services#1 (documented: Microsoft Entra / Office 365 sign-in page)",
+  "source": "https://github.com/MicrosoftDocs/SupportArticles-docs/blob/main/Microsoft365/admin/authentication/account-blocked-error-when-sign-in.md",
+  "category": "account_disabled_or_locked",
+  "cause": "The user's sign-in is blocked (sign-in status set to Blocked / account disabled in Entra ID), or a transient block that clears after a short wait.",
+  "text": "It looks like your account has been blocked. Please contact your admin to unblock it.\nIt looks like your account has been blocked"
+ },
+ {
+  "file": "signin-and-services#2 (documented: Microsoft Entra sign-in page (generic error page; the AADSTS code under it names the cause))",
+  "source": "https://github.com/MicrosoftDocs/SupportArticles-docs/blob/main/Microsoft365/admin/sign-in/exchange-online-application-service-principal-disabled.md",
+  "category": "app_disabled_or_not_consented",
+  "cause": "Generic Entra sign-in failure page. Documented case: AADSTS7000112 'Application 00000002-0000-0ff1-ce00-000000000000 (Office 365 Exchange Online) is disabled' - the Exchange Online service principal is disabled in the tenant. Read the AADSTS code shown with it.",
+  "text": "Sorry, but we're having trouble signing you in.\nAADSTS7000112: Application '00000002-0000-0ff1-ce00-000000000000'(Office 365 Exchange Online) is disabled."
+ },
+ {
+  "file": "signin-and-services#3 (documented: Microsoft Entra sign-in page (federated user, AD FS))",
+  "source": "https://github.com/MicrosoftDocs/SupportArticles-docs/blob/main/Microsoft365/admin/authentication/federated-user-fails-signing-in.md",
+  "category": "wrong_password",
+  "cause": "Federated user: the user's UPN was changed and old sign-in information is cached on the AD FS server (LSA lookup cache), or the claim rules of the relying party trust with Entra ID return unexpected data (edited/removed).",
+  "text": "Sorry, but we're having trouble signing you in. Please try again in a few minutes. If this doesn't work, you might want to contact your admin and report the following error: 80048163\n80048163"
+ },
+ {
+  "file": "signin-and-services#4 (documented: Outlook on the web / Microsoft sign-in (personal Microsoft account session))",
+  "source": "https://github.com/MicrosoftDocs/SupportArticles-docs/blob/main/Microsoft365/admin/sign-in/we-are-having-trouble-signing-you-in-error.md",
+  "category": "guest_or_wrong_tenant",
+  "cause": "The browser is signed in with a personal Microsoft account (outlook.com) while the user tries to reach a work/school Microsoft 365 mailbox.",
+  "text": "We're having trouble signing you in. You're currently signed in with a Microsoft account as <>, but that account can't be used with Outlook Web App.\nYou're currently signed in with a Microsoft account"
+ },
+ {
+  "file": "signin-and-services#5 (documented: Microsoft 365 sign-in page (older login page))",
+  "source": "https://github.com/MicrosoftDocs/SupportArticles-docs/blob/main/Microsoft365/admin/active-directory/this-doesnt-look-like-valid-user-id-error.md",
+  "category": "user_not_found",
+  "cause": "The UPN typed doesn't match the user's UPN in Entra ID - e.g. the on-premises UPN changed (john@contoso.com) but directory synchronization hasn't synced it yet (cloud UPN still john@contoso.onmicrosoft.com), or the UPN suffix isn't a verified domain.",
+  "text": "This doesn't look like a valid user ID. Make sure you typed the user ID assigned to you by your organization. It usually looks like someone@example.com or someone@example.onmicrosoft.com.\nSorry, that didn't work"
+ },
+ {
+  "file": "signin-and-services#6 (documented: Microsoft Entra MFA registration (additional security verification) page)",
+  "source": "https://github.com/MicrosoftDocs/SupportArticles-docs/blob/main/Microsoft365/admin/active-directory/sorry-we-cant-process-your-request-error.md",
+  "category": "mfa_not_registered",
+  "cause": "The MFA setup process took too long (more than about 10 minutes) so the registration session expired.",
+  "text": "Sorry! We can't process your request. Your session is invalid or expired.\nThere was an error processing your request because your session is invalid or expired. Please try again."
+ },
+ {
+  "file": "signin-and-services#7 (documented: Microsoft Entra sign-in page (AADSTS50020))",
+  "source": "https://github.com/MicrosoftDocs/SupportArticles-docs/blob/main/support/entra/entra-id/app-integration/error-code-AADSTS50020-user-account-identity-provider-does-not-exist.md",
+  "category": "guest_or_wrong_tenant",
+  "cause": "The signed-in account isn't a member/guest of the tenant the sign-in targets: signed in to the wrong tenant (cached session of another account), guest not invited, personal Microsoft account, or ROPC with a personal account.",
+  "text": "User account '<user>' from identity provider '<idp>' does not exist in tenant '<tenant>' and cannot access the application '<appId>'(<appName>) in that tenant. The account needs to be added as an external user in the tenant first. Sign out and sign in again with a different Microsoft Entra user account.\nAADSTS50020: User account 'user@domain.com' from identity provider {IdentityProviderURL} does not exist in tenant {ResourceTenantName}.\nSelected user account does not exist in tenant '<tenant>' and cannot access the application '<appId>' in that tenant."
+ },
+ {
+  "file": "signin-and-services#8 (documented: Microsoft Entra sign-in page (smart lockout, AADSTS50053))",
+  "source": "https://github.com/MicrosoftDocs/entra-docs/blob/main/docs/identity/authentication/howto-password-smart-lockout.md",
+  "category": "account_disabled_or_locked",
+  "cause": "Entra smart lockout: too many failed sign-ins (lockout threshold reached, e.g. scripts/devices retrying an old password or a password-spray attack); the account is locked for the lockout duration.",
+  "text": "Your account is temporarily locked to prevent unauthorized use. Try again later, and if you still have trouble, contact your admin.\nYour account is temporarily locked to prevent unauthorized use. Try again later.\nAADSTS50053: The account is locked, you've tried to sign in too many times with an incorrect user ID or password."
+ },
+ {
+  "file": "signin-and-services#9 (documented: Microsoft Entra sign-in page (Conditional Access block, AADSTS53003))",
+  "source": "https://github.com/MicrosoftDocs/entra-docs/blob/main/docs/global-secure-access/how-to-compliant-network.md",
+  "category": "conditional_access",
+  "cause": "Sign-in succeeded (credentials accepted) but a Conditional Access policy blocks access from this device/app/location/network (error 53003 BlockedByConditionalAccess; documented e.g. when a compliant-network/location condition isn't met).",
+  "text": "You cannot access this right now\nYour sign-in was successful but does not meet the criteria to access this resource. For example, you might be signing in from a browser, app, or location that is restricted by your admin.\nAADSTS53003: Access has been blocked by Conditional Access policies. The access policy does not allow token issuance.\nError Code: 53003"
+ },
+ {
+  "file": "signin-and-services#10 (documented: Microsoft Entra sign-in window (Conditional Access client/platform restriction))",
+  "source": "Office Add-ins documentation (OfficeDev/office-js-docs-pr), nested app authentication troubleshooting: 'Users get an unexplained error when signing in' ('Something went wrong. [error code]' / 'You can't get there from here' - check Conditional Access policies that enforce client restrictions)",
+  "category": "conditional_access",
+  "cause": "A Conditional Access policy enforces client restrictions (e.g. device platform, location, or the deprecated 'approved client app' grant) that the signing-in app/device doesn't meet.",
+  "text": "You can't get there from here"
+ },
+ {
+  "file": "signin-and-services#11 (documented: Microsoft Entra sign-in page (Conditional Access: require compliant device / app protection, AADSTS53000/53002))",
+  "source": "https://github.com/MicrosoftDocs/entra-docs/blob/main/docs/identity/conditional-access/troubleshoot-conditional-access.md:",
+  "category": "conditional_access",
+  "cause": "A Conditional Access policy requires a compliant (Intune-managed) or hybrid-joined device or an approved/protected client app, and the device/app used doesn't meet it (53000 DeviceNotCompliant, 53001 DeviceNotDomainJoined, 53002 ApplicationUsedIsNotAnApprovedApp).",
+  "text": "This application contains sensitive information and can only be accessed from devices or client applications that meet <organization> management compliance policy.\nAADSTS53000: Device is not in required device state: compliant.\nDeviceNotCompliant\nApplicationUsedIsNotAnApprovedApp"
+ },
+ {
+  "file": "signin-and-services#12 (documented: Microsoft Entra sign-in page (MFA/security info registration interrupt))",
+  "source": "https://github.com/MicrosoftDocs/entra-docs/blob/main/docs/id-protection/concept-identity-protection-user-experience.md",
+  "category": "mfa_not_registered",
+  "cause": "The user must register security info for multifactor authentication (Identity Protection MFA registration policy, security defaults or a registration CA policy); after the grace period (14 days) registration is forced before sign-in completes. Non-interactive/legacy PowerShell flows can't do this interrupt.",
+  "text": "More information required\nYour organization needs more information to keep your account secure"
+ },
+ {
+  "file": "signin-and-services#13 (documented: Microsoft Entra sign-in page (risk-based Conditional Access / ID Protection block))",
+  "source": "https://github.com/MicrosoftDocs/entra-docs/blob/main/docs/id-protection/concept-identity-protection-user-experience.md",
+  "category": "account_disabled_or_locked",
+  "cause": "A risk-based Conditional Access policy blocks the user or sign-in at the configured risk level and self-remediation isn't allowed (risky sign-in administrator unblock).",
+  "text": "Your account is blocked\nWe've detected suspicious activity on your account."
+ },
+ {
+  "file": "signin-and-services#14 (documented: Microsoft Entra consent prompt)",
+  "source": "https://github.com/MicrosoftDocs/SupportArticles-docs/blob/main/support/entra/entra-id/app-integration/troubleshoot-consent-issues.md",
+  "category": "app_disabled_or_not_consented",
+  "cause": "The application (e.g. a custom app, Microsoft Graph PowerShell asking for new -Scopes) requests permissions that haven't been consented in the tenant and the user isn't allowed to consent (user consent restricted / admin-only permissions).",
+  "text": "Need admin approval\nAADSTS65001: The user or administrator has not consented to use the application with ID '{App-Id}' named '{Name-of-App}'. Send an interactive authorization request for this user and resource.\nAADSTS90094: An administrator of <tenantDisplayName> has set a policy that prevents you from granting <name of app> the permissions it is requesting."
+ },
+ {
+  "file": "signin-and-services#15 (documented: Microsoft Entra sign-in (AADSTS50057))",
+  "source": "https://github.com/MicrosoftDocs/SupportArticles-docs/blob/main/support/entra/entra-id/app-integration/error-code-aadsts50057-user-account-is-disabled.md",
+  "category": "account_disabled_or_locked",
+  "cause": "The user object is disabled (accountEnabled false / sign-in blocked) in the tenant the sign-in targets (resource tenant for guests).",
+  "text": "The user account is disabled.\nAADSTS50057: The user account is disabled.\nYour account has been locked. Contact your support person to unlock it, then try again."
+ },
+ {
+  "file": "signin-and-services#16 (documented: AD FS sign-in page (federated user redirected from Microsoft 365 sign-in))",
+  "source": "https://github.com/MicrosoftDocs/SupportArticles-docs/blob/main/Microsoft365/admin/sign-in/federated-users-sign-in-error-ad-fs.md",
+  "category": "other",
+  "cause": "AD FS can't complete the Microsoft 365 sign-in: SSO setup not completed, AD FS token-signing certificate expired, client access policy claim rules wrong, the relying party trust with Entra ID (Microsoft Office 365 Identity Platform) missing/disabled/misconfigured, proxy misconfigured, or the AD FS service account lacks 'Impersonate a client after authentication'.",
+  "text": "There was a problem accessing the site. Try to browse to the site again. If the problem persists, contact the administrator of this site and provide the reference number to identify the problem.\nReference number: <GUID>"
+ },
+ {
+  "file": "signin-and-services#17 (documented: AD FS (loop detection))",
+  "source": "https://github.com/MicrosoftDocs/windowsserverdocs/blob/main/WindowsServerDocs/identity/ad-fs/troubleshooting/ad-fs-tshoot-loop.md",
+  "category": "other",
+  "cause": "AD FS loop detection: the client came back for a token 5 times within 20 seconds, usually because the relying party doesn't successfully consume the AD FS token and keeps redirecting back.",
+  "text": "MSIS7042: The same client browser session has made '{0}' requests in the last '{1}' seconds. Contact your administrator for details."
+ },
+ {
+  "file": "signin-and-services#18 (documented: AD FS (WS-Trust active endpoint, SOAP fault FailedAuthentication))",
+  "source": "Microsoft Learn (SupportArticles-docs): '\"We can't sign you into your company portal\" when activating Office 2013' (IDCRL log 'MSIS7068: Access denied.')",
+  "category": "basic_auth_disabled",
+  "cause": "AD FS refuses the token request from a legacy (non-modern-auth) client over WS-Trust - documented for Office 2013 without modern authentication, where AD FS issuance authorization/client access policy denies the request ('ADFS Non retryable ADFS config error').",
+  "text": "MSIS7068: Access denied.\nWe can't sign you into your company portal because something on the server isn't configured correctly.\nADFS Non retryable ADFS config error. Notify admin to check configuration in ADFS"
+ },
+ {
+  "file": "signin-and-services#19 (documented: AD FS (redirect from Microsoft Entra ID))",
+  "source": "https://github.com/MicrosoftDocs/windowsserverdocs/blob/main/WindowsServerDocs/identity/ad-fs/troubleshooting/ad-fs-tshoot-azure.md",
+  "category": "other",
+  "cause": "Entra ID redirected to AD FS/the STS with a parameter enforcing an authentication method (wauth for WS-Fed or SAML AuthnContext) that is incorrect or not enabled on AD FS, so AD FS rejects the request before authenticating.",
+  "text": "Unknown Auth method\nAuthnContext isn't supported"
+ },
+ {
+  "file": "signin-and-services#20 (documented: login.microsoftonline.com / Microsoft 365 (federated users))",
+  "source": "https://github.com/MicrosoftDocs/SupportArticles-docs/blob/main/Microsoft365/admin/authentication/account-issues-for-federated-users.md",
+  "category": "wrong_password",
+  "cause": "For federated users: the account's UPN/password are wrong or the UPN suffix wasn't updated to the federated domain (only some users affected), or the client has a hard-coded federation metadata endpoint (HKLM\\Software\\Microsoft\\MOCHA\\IdentityFederation from the old SSO tool).",
+  "text": "Access Denied"
+ },
+ {
+  "file": "signin-and-services#21 (documented: AD FS endpoint / cloud portal in the browser (federated sign-in from one client))",
+  "source": "https://github.com/MicrosoftDocs/SupportArticles-docs/blob/main/support/entra/entra-id/mfa/sign-in-office-365-azure-intune-sso-does-not-work.md",
+  "category": "network_blocked",
+  "cause": "Client-side SSO problem with AD FS: limited network connectivity, wrong split-brain DNS resolution of the AD FS name, AD FS name not in the proxy bypass list / local intranet zone, client not authenticated to AD DS, or the needed AD FS endpoint disabled.",
+  "text": "403 Page Not Found\nInternet Explorer cannot display the webpage."
+ },
+ {
+  "file": "signin-and-services#22 (documented: Exchange Online remote PowerShell (New-PSSession / RPS))",
+  "source": "https://github.com/MicrosoftDocs/SupportArticles-docs/blob/main/Exchange/ExchangeOnline/administration/bad-request-error-when-connecting-to-exchange-online-powershell.md",
+  "category": "powershell_access_disabled",
+  "cause": "The account has RemotePowerShellEnabled set to False (PowerShell access to Exchange Online disabled for the user).",
+  "text": "Connecting to remote server outlook.office365.com failed with the following error message: Bad Request\nNew-PSSession: [outlook.office365.com] Connecting to remote server outlook.office365.com failed with the following error message: Bad Request For more information, see the about_Remote_Troubleshooting Help topic."
+ },
+ {
+  "file": "signin-and-services#23 (documented: Security & Compliance PowerShell (Connect-IPPSSession, ExchangeOnlineManagement 3.1.0))",
+  "source": "https://github.com/MicrosoftDocs/SupportArticles-docs/blob/main/Exchange/ExchangeOnline/administration/cannot-connect-to-security-compliance-powershell.md",
+  "category": "module_or_dll_problem",
+  "cause": "Known problem of ExchangeOnlineManagement version 3.1.0 when connecting with Connect-IPPSSession (error after the 'connection has been redirected' warning, empty error text).",
+  "text": "Connecting to remote server <server name>.ps.compliance.protection.outlook.com failed with the following error message: For more information, see the about_Remote_Troubleshooting Help topic.\nWARNING: Your connection has been redirected to the following URI:"
+ },
+ {
+  "file": "signin-and-services#24 (documented: Exchange Online remote PowerShell (server-side session configuration limit))",
+  "source": "https://github.com/MicrosoftDocs/SupportArticles-docs/blob/main/Exchange/ExchangeOnline/administration/data-in-the-command-exceeded-the-maximum-permitted-error.md",
+  "category": "throttling",
+  "cause": "A single command (e.g. Get-Mailbox -ResultSize Unlimited in a very large organization) returns more data than the Exchange Online session allows; the retrieval times out.",
+  "text": "The data in the command exceeded the maximum permitted by the session configuration. The allowed maximum is 500MB.\nChange the input, use a different session configuration, or change the \"PSMaximumReceivedObjectSizeMB\" and \"PSMaximumReceivedDataSizePerCommandMB\" properties of the session configuration on the remote computer"
+ },
+ {
+  "file": "signin-and-services#25 (documented: Exchange Online (Microsoft.Exchange.Configuration.Authorization.CmdletAccessDeniedException))",
+  "source": "https://github.com/timmcmic/DLConversionV2/issues/101",
+  "category": "missing_admin_role",
+  "cause": "Exchange RBAC: the roles assigned to the signed-in identity include the cmdlet but not the parameters used (the message states the check that failed).",
+  "text": "Some of the parameters specified with the \"<cmdlet>\" cmdlet aren't present in the role definition for the current user. Check the management roles assigned to you, and try again.\nCmdletAccessDeniedException|Some of the parameters specified with the \"Get-AcceptedDomain\" cmdlet aren't present in the role definition for the current user."
+ },
+ {
+  "file": "signin-and-services#26 (documented: Exchange Online REST cmdlets (Get-EXO*), HTTP 500 Microsoft.Exchange.Data.Directory.ADTransientException)",
+  "source": "https://github.com/MicrosoftDocs/office-docs-powershell/issues/10972",
+  "category": "service_outage",
+  "cause": "A transient server-side error inside Exchange Online (its directory/topology service reports the AD server unavailable); not caused by the client.",
+  "text": "Error while querying REST service. HttpStatusCode=500 ErrorMessage={\"error\":{\"code\":\"InternalServerError\",\"message\":\"The call to Microsoft Exchange Active Directory Topology service on server 'TopologyClientTcpEndpoint (localhost)' returned an error. Error details Active Directory server  is not available.\nMicrosoft.Exchange.Data.Directory.ADTransientException\nActive directory response: The LDAP server is unavailable."
+ },
+ {
+  "file": "signin-and-services#27 (documented: ExchangeOnlineManagement V2 preview (piped cmdlets))",
+  "source": "https://github.com/MicrosoftDocs/office-docs-powershell/blob/main/exchange/docs-conceptual/exchange-online-powershell-v2.md",
+  "category": "module_or_dll_problem",
+  "cause": "Bug in early EXO V2 module preview versions: piped cmdlets failed because of an authentication/session issue; fixed in version 0.3555.1.",
+  "text": "Cannot invoke the pipeline because the runspace is not in the Opened state. Current state of the runspace is 'Closed'."
+ },
+ {
+  "file": "signin-and-services#28 (documented: Microsoft Graph / Microsoft Graph PowerShell (403 Authorization_RequestDenied))",
+  "source": "https://github.com/MicrosoftDocs/microsoftgraph-docs-powershell/blob/main/microsoftgraph/docs-conceptual/troubleshooting.md",
+  "category": "missing_admin_role",
+  "cause": "The token lacks the permission (scope or app role) needed, or the signed-in user/app lacks the directory role for the target object (e.g. managing admins, role-assignable groups), or the object type can't be managed through Graph (distribution / mail-enabled security groups).",
+  "text": "Insufficient privileges to complete the operation.\nAuthorization_RequestDenied\n{\"error\":{\"code\":\"Authorization_RequestDenied\",\"message\":\"Insufficient privileges to complete the operation.\""
+ },
+ {
+  "file": "signin-and-services#29 (documented: Microsoft Graph (401 Authorization_IdentityNotFound))",
+  "source": "https://github.com/MicrosoftDocs/SupportArticles-docs/blob/main/support/entra/entra-id/users-groups-entra-apis/identity-of-calling-application-not-established.md",
+  "category": "app_disabled_or_not_consented",
+  "cause": "The access token has no oid/sub claims because the app's service principal doesn't exist in the tenant (tenant unaware of the app / not consented), typical of app-only tokens for a multi-tenant app never consented in the target tenant.",
+  "text": "The identity of the calling application could not be established.\nAuthorization_IdentityNotFound"
+ },
+ {
+  "file": "signin-and-services#30 (documented: Microsoft Graph (NoPermissionsInAccessToken))",
+  "source": "https://github.com/MicrosoftDocs/SupportArticles-docs/blob/main/support/entra/entra-id/users-groups-entra-apis/error-call-me-endpoint-microsoft-graph.md",
+  "category": "app_only_misconfigured",
+  "cause": "An app-only (client credentials) token was used for the /me endpoint (or an endpoint needing user context); app tokens carry roles, not scp, and have no signed-in user.",
+  "text": "The token contains no permissions, or permissions can not be understood.\nNoPermissionsInAccessToken"
+ },
+ {
+  "file": "signin-and-services#31 (documented: Microsoft Graph (401 InvalidAuthenticationToken))",
+  "source": "https://github.com/microsoftgraph/microsoft-graph-docs-contrib/blob/main/concepts/resolve-auth-errors.md",
+  "category": "other",
+  "cause": "The bearer token sent isn't a usable Microsoft Graph access token (missing, malformed, or a token not issued for Graph - e.g. App Service auth not configured to return a Graph token).",
+  "text": "CompactToken parsing failed with error code: 80049217\nInvalidAuthenticationToken"
+ },
+ {
+  "file": "signin-and-services#32 (documented: Microsoft Graph (401 InvalidAuthenticationToken))",
+  "source": "https://github.com/microsoftgraph/python-sample-auth/issues/10",
+  "category": "other",
+  "cause": "The access token presented has expired (access tokens are typically valid about 1 hour) and wasn't refreshed.",
+  "text": "CompactToken validation failed with reason code: 80049228.\nInvalidAuthenticationToken"
+ },
+ {
+  "file": "signin-and-services#33 (documented: Microsoft Graph / Microsoft Graph PowerShell (401 InvalidAuthenticationToken))",
+  "source": "https://github.com/Microsoft365DSC/Microsoft365DSC/issues/4427",
+  "category": "other",
+  "cause": "The Graph access token in use has expired - e.g. a long-running script/DSC run keeps using a token acquired earlier; a wrong local clock can cause the same.",
+  "text": "Lifetime validation failed, the token is expired.\nStatus: 401 (Unauthorized) ErrorCode: InvalidAuthenticationToken"
+ },
+ {
+  "file": "signin-and-services#34 (documented: Microsoft Graph (401 InvalidAuthenticationToken))",
+  "source": "https://github.com/microsoftgraph/microsoft-graph-docs-contrib/blob/main/concepts/resolve-auth-errors.md",
+  "category": "app_only_misconfigured",
+  "cause": "The access token's aud claim isn't Microsoft Graph - the token was requested for another resource (Azure AD Graph, Outlook/Exchange, SharePoint, the app's own API) or without the Graph resource/scope.",
+  "text": "Access token validation failure. Invalid audience.\nInvalidAuthenticationToken"
+ },
+ {
+  "file": "signin-and-services#35 (documented: Microsoft Graph PowerShell SDK)",
+  "source": "https://learn.microsoft.com/powershell/microsoftgraph/authentication-commands",
+  "category": "other",
+  "cause": "No Graph connection/context exists in this session: Connect-MgGraph wasn't run, failed, was disconnected (Disconnect-MgGraph) or the context is process-scoped in another runspace/process.",
+  "text": "Authentication needed. Please call Connect-MgGraph."
+ },
+ {
+  "file": "signin-and-services#36 (documented: Microsoft Graph (403 claims challenge))",
+  "source": "https://github.com/microsoftgraph/microsoft-graph-docs-contrib/blob/main/concepts/resolve-auth-errors.md",
+  "category": "conditional_access",
+  "cause": "Conditional Access (or CAE) requires more than the current token has (e.g. MFA, compliant device); Graph returns a claims challenge that the client must present to the authorize endpoint.",
+  "text": "insufficient_claims\ninteraction_required"
+ },
+ {
+  "file": "signin-and-services#37 (documented: MSOnline (Azure AD module for Windows PowerShell) - retired)",
+  "source": "https://github.com/MicrosoftDocs/SupportArticles-docs/blob/main/support/entra/entra-id/mfa/cannot-connect-cloud-services-powershell.md;",
+  "category": "missing_admin_role",
+  "cause": "The account signed in to Connect-MsolService doesn't have an administrator role that allows the cmdlet.",
+  "text": "Connect-MsolService : Access Denied. You do not have permissions to call this cmdlet."
+ },
+ {
+  "file": "signin-and-services#38 (documented: MSOnline (Azure AD module for Windows PowerShell) - retired)",
+  "source": "https://github.com/MicrosoftDocs/SupportArticles-docs/blob/main/support/entra/entra-id/mfa/cannot-connect-cloud-services-powershell.md;",
+  "category": "wrong_password",
+  "cause": "Wrong user name or password supplied to Connect-MsolService (or an account that can't use password sign-in there).",
+  "text": "Connect-MsolService : The user name or password is incorrect. Verify your user name, and then type your password again."
+ },
+ {
+  "file": "signin-and-services#39 (documented: Windows PowerShell (legacy remote PowerShell to Exchange Online))",
+  "source": "https://github.com/MicrosoftDocs/SupportArticles-docs/blob/main/Exchange/ExchangeOnline/administration/access-denied-connect-powershell.md",
+  "category": "wrong_password",
+  "cause": "Follow-on error: New-PSSession to outlook.office365.com failed (documented with 'Access is denied' - wrong user name/password or an account without Exchange Online access), so $Session is null when Import-PSSession runs.",
+  "text": "Import-PSSession : Cannot validate argument on parameter 'Session'. The argument is null. Supply a non-null argument and try the command again.\n+ FullyQualifiedErrorId : ParameterArgumentValidationError,Microsoft.PowerShell.Commands.ImportPSSessionCommand"
+ },
+ {
+  "file": "signin-and-services#40 (documented: Microsoft Entra sign-in page (consent))",
+  "source": "https://github.com/MicrosoftDocs/SupportArticles-docs/blob/main/support/entra/entra-id/app-integration/troubleshoot-consent-issues.md",
+  "category": "app_disabled_or_not_consented",
+  "cause": "The app requests permissions that aren't configured on its registration or haven't been admin-consented in the tenant, or the app ID in the request is wrong.",
+  "text": "AADSTS650056: Misconfigured application. This could be due to one of the following: The client has not listed any permissions for 'AAD Graph' in the requested permissions in the client's application registration. Or, The admin has not consented in the tenant. Or, Check the application identifier in the request to ensure it matches the configured client application identifier. Please contact your admin to fix the configuration or consent on behalf of the tenant.\nMisconfigured application"
+ },
+ {
+  "file": "signin-and-services#41 (documented: Microsoft Online Services Sign-in Assistant (used by the legacy MSOnline module))",
+  "source": "https://github.com/MicrosoftDocs/SupportArticles-docs/blob/main/Microsoft365/admin/sign-in/there-was-problem-that-caused-error.md",
+  "category": "module_or_dll_problem",
+  "cause": "The Microsoft Online Services Sign-in Assistant detected a problem in its service and ended the connection.",
+  "text": "There was a problem that caused parts of the Microsoft Online Services Sign-in Assistant to be disabled. The problem may have been caused by a program that was recently installed."
  }
 ];
