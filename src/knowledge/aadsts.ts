@@ -755,6 +755,16 @@ const ENTRIES: readonly RawEntry[] = [
 
   // ----- The Exchange PowerShell app itself, consent, assignment -----------------------------------------
   {
+    code: 7000229,
+    name: 'MissingServicePrincipal',
+    meaning: 'The client application has no service principal in the tenant asked (not in the reference table).',
+    cause: 'App-only sign-in with an app that was never consented to (provisioned) in this tenant, or whose enterprise application was deleted: a retry does not help.',
+    category: 'app_disabled_or_not_consented',
+    fix: { summary: 'An admin of the tenant consents to the app, which creates its service principal, then the app signs in again.', runBy: 'another-admin', commands: [ADMIN_CONSENT_URL] },
+    // Read so by CIPP-API's New-CippAuditLogSearchV2 (commit adf32422); Entra's own page gives the text.
+    link: 'https://login.microsoftonline.com/error?code=7000229',
+  },
+  {
     code: 7000112,
     name: 'UnauthorizedClientApplicationDisabled',
     meaning: "The application is disabled: its service principal is disabled in the tenant.",
@@ -1121,6 +1131,16 @@ const ENTRIES: readonly RawEntry[] = [
     category: 'wrong_cloud_environment',
     fix: { ...CLOUD_FIX, summary: `${CLOUD_FIX.summary} If the domain itself is wrong, use the tenant's verified or contoso.onmicrosoft.com domain.` },
     link: LINK.nationalClouds,
+  },
+  {
+    code: 900023,
+    name: 'InvalidTenantIdentifier',
+    meaning: 'The tenant identifier sent is neither a tenant id nor a domain Entra knows (not in the reference table).',
+    cause: 'A mistyped -Organization, -DelegatedOrganization or tenant id, or a domain that is not a verified domain of any tenant (tools such as CIPP read it as "check the selected tenant").',
+    category: 'guest_or_wrong_tenant',
+    fix: { summary: "Pass the tenant's id or its verified domain (<tenant>.onmicrosoft.com) exactly.", runBy: 'admin', commands: ['Connect-ExchangeOnline -UserPrincipalName <upn> -DelegatedOrganization <tenant>.onmicrosoft.com'] },
+    // Read so by CIPP-API's Get-NormalizedError (commit adf32422); Entra's own page gives the text.
+    link: 'https://login.microsoftonline.com/error?code=900023',
   },
   {
     code: 90038,
