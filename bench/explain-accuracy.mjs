@@ -3,7 +3,9 @@
 // read only here and by its guarding test), and a confusion table of the categories it gets wrong.
 // The split is fixtures/transcripts/split.json (made before the decoder saw a held-out item).
 // Train items are measured leaving their own thread out of the similarity signal's known cases.
-// Usage: node bench/explain-accuracy.mjs [--misses train]   (never print test misses while writing rules)
+// Usage: node bench/explain-accuracy.mjs [--misses train] [--split train]
+//   --misses train  lists train's misses (never test's: rules are written from train only)
+//   --split train   measures train alone: for trying changes without looking at test each time
 import { readFileSync, readdirSync } from 'node:fs';
 import Table from 'cli-table3';
 import { buildHarness } from './build-harness.mjs';
@@ -51,13 +53,13 @@ export function score(explain, items, options = {}) {
   return { n: items.length, top1: top1 / items.length, top3: top3 / items.length, confusions, misses, byConfidence };
 }
 
-export async function explainAccuracy({ showMisses } = {}) {
+export async function explainAccuracy({ showMisses, splits = ['train', 'test'] } = {}) {
   const { outfile } = await buildHarness('explain');
   const { explain } = await import(outfile);
   const items = corpus();
   const figures = [];
   const tables = [];
-  for (const split of ['train', 'test']) {
+  for (const split of splits) {
     const result = score(explain, items.filter((i) => i.split === split));
     figures.push(figure(`explain accuracy, ${split} (${result.n} transcripts): top-1`, result.top1, split === 'test' ? '>= 0.85' : '>= 0'), figure(`explain accuracy, ${split} (${result.n} transcripts): top-3`, result.top3, split === 'test' ? '>= 0.95' : '>= 0'));
     const table = new Table({ head: [`${split}: expected → named first`, 'items'], style: { head: [], border: [] } });
@@ -78,7 +80,10 @@ if (isMain(import.meta.url)) {
   const at = process.argv.indexOf('--misses');
   const showMisses = at > 0 ? process.argv[at + 1] : undefined;
   if (showMisses === 'test') throw new Error('The test split is never looked at item by item: rules are written from train only.');
-  const { figures, tables } = await explainAccuracy({ showMisses });
+  const only = process.argv.indexOf('--split');
+  const splits = only > 0 ? [process.argv[only + 1]] : undefined;
+  if (splits && !['train', 'test'].includes(splits[0])) throw new Error('--split takes train or test.');
+  const { figures, tables } = await explainAccuracy({ showMisses, ...(splits ? { splits } : {}) });
   for (const table of tables) console.log(table);
   printFigures(figures);
 }
