@@ -1326,6 +1326,132 @@ export const TRAIN_CORPUS: readonly CorpusItem[] = [
   "text": "Sorry, but we’re having trouble signing you in.\n\nAADSTS65002: Consent between first party application '1950a258-227b-4e31-a9cf-717495945fc2' and first party resource '00000003-0000-0000-c000-000000000000' must be configured via preauthorization - applications owned and operated by Microsoft must get approval from the API owner before requesting tokens for that API."
  },
  {
+  "file": "660-msol-blockmsolpowershell-access-denied.txt",
+  "source": "https://github.com/AzureAD/azure-activedirectory-powershell/issues/33",
+  "category": "powershell_access_disabled",
+  "cause": "Someone had set the tenant's BlockMsolPowerShell setting, which blocks the MSOnline PowerShell module for the whole tenant; once it was set back to false, the cmdlets worked.",
+  "text": "Set-MsolPasswordPolicy : Access Denied. You do not have permissions to call this cmdlet."
+ },
+ {
+  "file": "661-intune-powershell-app-retired-aadsts700016.txt",
+  "source": "https://github.com/Micke-K/IntuneManagement/issues/248",
+  "category": "app_disabled_or_not_consented",
+  "cause": "The tool's default client app was the Microsoft Intune PowerShell app (d1ddf0e4-...), which Microsoft retired. The maintainer said to switch to the Graph module app, the default from version 3.9.6, and the reporter confirmed that this fixed it.",
+  "text": "AADSTS700016: Application with identifier 'd1ddf0e4-d672-4dae-b554-9d5bdfd93547' was not found in the directory"
+ },
+ {
+  "file": "662-connect-msgraph-intune-app-not-found-aadsts700016.txt",
+  "source": "https://github.com/jseerden/IntuneBackupAndRestore/issues/83",
+  "category": "app_disabled_or_not_consented",
+  "cause": "Connect-MSGraph (Microsoft.Graph.Intune) signs in with the retired Microsoft Intune PowerShell app (d1ddf0e4-...), which is no longer available. The answer given was to create your own app registration with the DeviceManagement permissions and use it.",
+  "text": "AADSTS700016: Application with identifier 'd1ddf0e4-d672-4dae-b554-9d5bdfd93547' was not found in the directory 'mydirectory'. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You may have sent your authentication request to the wrong tenant."
+ },
+ {
+  "file": "663-intune-samples-adal-v2-loaded-by-profile.txt",
+  "source": "https://github.com/microsoftgraph/powershell-intune-samples/issues/55",
+  "category": "module_or_dll_problem",
+  "cause": "The user's PowerShell profile had already loaded an older ADAL (v2) before the sample script, through a line that imported an Exchange Online remote session, so the ADAL v3 AcquireTokenAsync overload could not be found. The reporter emptied the profile and the script worked. The maintainer had pointed to the known problem of ADAL v2 being loaded where v3 is expected.",
+  "text": "Checking for AzureAD module...\nCannot find an overload for \"AcquireTokenAsync\" and the argument count: \"5\"."
+ },
+ {
+  "file": "664-spo-credential-mfa-sign-in-name-or-password.txt",
+  "source": "https://github.com/MicrosoftDocs/office-docs-powershell/issues/1168",
+  "category": "mfa_required",
+  "cause": "The Global Administrator has MFA enabled, and Connect-SPOService was given a user name or credential, so it used a non-interactive sign-in that cannot do MFA. Run without credentials to get the interactive window, which supports MFA. The reporter confirmed this.",
+  "text": "Connect-SPOService : The sign-in name or password does not match one in the Microsoft account system."
+ },
+ {
+  "file": "665-teams-cs-cmdlets-winrm-basic-disabled-client.txt",
+  "source": "https://github.com/MicrosoftDocs/office-docs-powershell/issues/8691",
+  "category": "basic_auth_disabled",
+  "cause": "At the time, the Skype for Business (Cs) cmdlets in the MicrosoftTeams module still used a WinRM remote PowerShell session, which needs WinRM Basic authentication enabled on the client. The client had it disabled. Microsoft said removing the need for Basic auth was on the roadmap.",
+  "text": "Get-CsOnlineUser : Connecting to remote server api.interfaces.records.teams.microsoft.com failed with the following\nerror message : The WinRM client cannot process the request. Basic authentication is currently disabled in the client\nconfiguration. Change the client configuration and try the request again"
+ },
+ {
+  "file": "666-teams-cs-session-ssl-trust-network-issue.txt",
+  "source": "https://github.com/MicrosoftDocs/office-docs-powershell/issues/7470",
+  "category": "tls_interception",
+  "cause": "The SSL/TLS trust failure when opening the Teams (Cs) remote session came from a problem in the reporter's own network. The reporter gave no more detail.",
+  "text": "Exception calling \"GetRemoteNewCsOnlineSession\" with \"1\" argument(s): \"The underlying connection was closed: Could not establish trust\nrelationship for the SSL/TLS secure channel."
+ },
+ {
+  "file": "667-psgallery-unable-to-resolve-source-tls12.txt",
+  "source": "https://github.com/MicrosoftDocs/PowerShell-Docs/issues/5978",
+  "category": "network_blocked",
+  "cause": "Windows PowerShell 5.1 / .NET was not using TLS 1.2, which the PowerShell Gallery requires, so the package source could not be reached. Forcing TLS 1.2 with ServicePointManager fixed it.",
+  "text": "WARNING: Unable to resolve package source 'https://www.powershellgallery.com/api/v2/'.\nPackageManagement\\Install-Package : No match was found for the specified search criteria and module name\n'PowerShellGet'. Try Get-PSRepository to see all available registered module repositories.\nAt C:\\Program Files\\WindowsPowerShell\\Modules\\PowerShellGet\\1.0.0.1\\PSModule.psm1:1772 char:21\n+ ...          $null = PackageManagement\\Install-Package @PSBoundParameters\n+                      ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~\n    + CategoryInfo          : ObjectNotFound: (Microsoft.Power....InstallPackage:InstallPackage) [Install-Package], Ex\n   ception\n    + FullyQualifiedErrorId : NoMatchFoundForCriteria,Microsoft.PowerShell.PackageManagement.Cmdlets.InstallPackage"
+ },
+ {
+  "file": "668-psgallery-source-not-valid-gallery-down.txt",
+  "source": "https://github.com/PowerShell/PowerShellGallery/issues/185",
+  "category": "service_outage",
+  "cause": "The PowerShell Gallery was down, with requests timing out; forcing TLS 1.2 did not help. A Gallery maintainer then said the problem was resolved.",
+  "text": "Register-PackageSource : Source Location 'https://www.powershellgallery.com/api/v2' is not valid."
+ },
+ {
+  "file": "669-aipservice-cloudshell-no-netframework.txt",
+  "source": "https://github.com/Azure/CloudShell/issues/120",
+  "category": "module_or_dll_problem",
+  "cause": "The AIPService module runs on .NET Framework and needs Windows with administrator rights. Azure Cloud Shell runs PowerShell on Linux, so the module's .NET Framework assembly (System.Web.Services) cannot load there.",
+  "text": "Install-Module AIPService\nImport-Module AIPService\n\nImport-Module: Could not load file or assembly 'System.Web.Services, Version=4.0.0.0, Culture=neutral, PublicKeyToken=b03f5f7f11d50a3a'. The system cannot find the file specified."
+ },
+ {
+  "file": "670-connect-aipservice-fails-powershell7.txt",
+  "source": "https://github.com/vilega/O365Troubleshooters/issues/24",
+  "category": "module_or_dll_problem",
+  "cause": "Connect-AipService failed when run from PowerShell 7; the AIPService module needs Windows PowerShell 5.1. The maintainer stated the required PowerShell version in the tool's manifest and told users to use PS5.",
+  "text": "Connect-AipService: The attempt to connect to the Azure Information Protection service failed. Verify that the user name and password you are using are correct and try again. If you have continued problems, see http://go.microsoft.com/fwlink/?LinkId=251909.\nThe correlation ID is 1871deb2-b1e1-4a9f-b8d7-9550a39cf9b1. Please note and provide this value if asked by support for it."
+ },
+ {
+  "file": "671-pnp-after-teams-msal-version-conflict.txt",
+  "source": "https://github.com/pnp/powershell/issues/3402",
+  "category": "module_or_dll_problem",
+  "cause": "Connect-MicrosoftTeams had already loaded its own Microsoft.Identity.Client (MSAL) 4.29 into the session, so PnP.PowerShell could not load the 4.50 it needs. When PnP was connected first in a new session, both worked.",
+  "text": "Connect-PnPOnline: Could not load file or assembly 'Microsoft.Identity.Client, Version=4.50.0.0, Culture=neutral, PublicKeyToken=0a613f4dd989e8ae'. Could not find or load a specific file. (0x80131621)"
+ },
+ {
+  "file": "672-cloud-sec-tooling-password-flow-aadsts50076.txt",
+  "source": "https://github.com/OfficeDev/O365-Cloud-Sec-Tooling/issues/6",
+  "category": "mfa_required",
+  "cause": "The sample script gets its token non-interactively with a user name and password, which cannot do MFA, so an MFA-enabled admin account gets AADSTS50076.",
+  "text": "Exception calling \"AcquireToken\" with \"3\" argument(s): \"AADSTS50076: Due to a configuration change made by your administrator, or because you moved to a new location, you must use multi-factor authentication to access\n'00000003-0000-0000-c000-000000000000'."
+ },
+ {
+  "file": "673-connect-sposervice-http-url-oauth.txt",
+  "source": "https://github.com/MicrosoftDocs/OfficeDocs-Support/issues/162",
+  "category": "other",
+  "cause": "The admin URL was given as http:// instead of https://; connecting to https://contoso-admin.sharepoint.com works. The Microsoft writer confirmed this.",
+  "text": "Connect-SPOService : Could not authenticate to SharePoint Online http://contoso-admin.sharepoint.com/ using OAuth 2.0"
+ },
+ {
+  "file": "674-m365dsc-gcch-commercial-spo-admin-url-no-such-host.txt",
+  "source": "https://github.com/Microsoft365DSC/Microsoft365DSC/issues/7164",
+  "category": "wrong_cloud_environment",
+  "cause": "For a GCC High tenant the connection was built with the commercial SharePoint admin URL (-admin.sharepoint.com instead of .sharepoint.us) and without -AzureEnvironment USGovernmentHigh, so the host did not resolve.",
+  "text": "{InvalidOperation}\nSystem.Management.Automation.PSInvalidOperationException: Unable to connect to the SharePoint Online Admin Center at 'https://xxxxxx-admin.sharepoint.com' to run this cmdlet. If this URL is incorrect for your tenant, you can pass in the correct Admin Center URL using Connect-PnPOnline -TenantAdminUrl. If you are using Privileged Identity Management (PIM) on your tenant, please ensure you have activated at least the SharePoint Administrator role and allowed some time for it to activate. Error message: No such host is known. (thecloudi-admin.sharepoint.com:443)"
+ },
+ {
+  "file": "675-teams-gcch-environment-with-app-auth-parameter-set.txt",
+  "source": "https://github.com/MicrosoftDocs/office-docs-powershell/issues/4855",
+  "category": "module_or_dll_problem",
+  "cause": "In that MicrosoftTeams module version, -TeamsEnvironmentName and the app-based parameters (-ApplicationId/-CertificateThumbprint) were in different parameter sets, so certificate-based sign-in to GCC High could not be used in one call.",
+  "text": "Connect-MicrosoftTeams -TeamsEnvironmentName TeamsGCCH -TenantID $tenantId -ApplicationID $applicationId -CertificateThumbprint $thumbPrint\n\nConnect-MicrosoftTeams : Parameter set cannot be resolved using the specified named parameters.\nAt line:1 char:1\n+ connect-microsoftteams -ApplicationId  ...\n+ ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~\n    + CategoryInfo          : InvalidArgument: (:) [Connect-MicrosoftTeams], ParameterBindingException\n    + FullyQualifiedErrorId : AmbiguousParameterSet,Microsoft.Open.Teams.CommonLibrary.ConnectMicrosoftTeams"
+ },
+ {
+  "file": "676-connect-sposervice-ca-blocks-legacy-adal.txt",
+  "source": "https://github.com/microsoft/zerotrustassessment/pull/1294",
+  "category": "conditional_access",
+  "cause": "By default Connect-SPOService uses legacy ADAL-based authentication, which Conditional Access policies block when they block legacy authentication (for example, to require phishing-resistant MFA). The merged fix adds -UseSystemBrowser $true.",
+  "text": "Connect-SPOService: Could not connect to SharePoint Online."
+ },
+ {
+  "file": "677-msonline-not-loaded-execution-policy.txt",
+  "source": "https://github.com/MicrosoftDocs/OfficeDocs-Enterprise/issues/104",
+  "category": "module_or_dll_problem",
+  "cause": "The MSOnline module was installed but would not load (its format data file failed to load) because the PowerShell execution policy had not been set; after changing the execution policy, Connect-MsolService worked.",
+  "text": "The 'Connect-MsolService' command was found in the module 'MSOnline', but the module could not be loaded. For more information, run\n'Import-Module MSOnline'."
+ },
+ {
   "file": "700-cba-manageasappv2-module-not-correctly-formed.txt",
   "source": "https://learn.microsoft.com/en-us/answers/questions/5848699/connect-exchangeonline-certificate-based-authentic",
   "category": "app_only_misconfigured",
