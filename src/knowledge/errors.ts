@@ -619,6 +619,8 @@ const ENTRIES: readonly (Omit<KnownError, 'fix'> & { readonly fix: FixSpec })[] 
       /Assembly with (the )?same name is already loaded/i,
       'Microsoft.Identity.Client.Broker',
       /Microsoft\.Identity\.Client, Version=/i,
+      // A script written for one ADAL/MSAL version calling the one another module loaded.
+      /Cannot find an overload for "AcquireToken\w*"/i,
     ],
     boost: ['Microsoft.Graph', 'Az.Accounts', 'MSAL.PS', 'Method not found'],
     likelihood: 0.85,
@@ -730,6 +732,18 @@ const ENTRIES: readonly (Omit<KnownError, 'fix'> & { readonly fix: FixSpec })[] 
   },
 
   // --- Module installation and PowerShell itself ----------------------------------------------------
+  {
+    id: 'parameter-set',
+    title: 'This version of the cmdlet does not take these parameters together',
+    category: 'module_or_dll_problem',
+    signals: ['Parameter set cannot be resolved using the specified named parameters'],
+    likelihood: 0.45,
+    why: 'The parameters given are not a combination the installed version of the cmdlet accepts: one of them came with a later version (app-only sign-in with a named cloud, say), or two of them exclude each other.',
+    fix: { summary: 'Check the cmdlet\'s parameter sets in the installed version, and update the module when the combination is documented for a later one.', runBy: 'admin', commands: ['Get-Command <cmdlet> -Syntax', UPDATE_MODULE] },
+    checks: ['module-versions'],
+    link: 'https://learn.microsoft.com/powershell/module/microsoft.powershell.core/about/about_parameter_sets',
+    legacy: false,
+  },
   {
     id: 'parameter-not-found',
     title: 'The installed module (or this PowerShell edition) does not have that parameter',
@@ -1346,6 +1360,19 @@ const ENTRIES: readonly (Omit<KnownError, 'fix'> & { readonly fix: FixSpec })[] 
     checks: ['mfa-state', 'exo-token'],
     link: 'https://aka.ms/azsdk/net/identity/usernamepasswordcredential/troubleshoot',
     legacy: false,
+  },
+  {
+    id: 'idcrl-credential',
+    title: 'The old SharePoint sign-in (IDCRL) refused the user name and password: MFA, or a wrong password',
+    category: 'mfa_required',
+    // SharePoint Online Management Shell's and CSOM's credential sign-in, which cannot do MFA.
+    signals: ['The sign-in name or password does not match one in the Microsoft account system'],
+    likelihood: 0.55,
+    why: 'Connecting with -Credential goes through the old sign-in service, which takes only a user name and password: an account that must do MFA (or is blocked from legacy sign-in) is refused with the same words as a wrong password.',
+    fix: { summary: 'Connect without -Credential so that the modern sign-in window can do MFA; check the password only if that also fails.', runBy: 'admin', commands: ['Connect-SPOService -Url https://<tenant>-admin.sharepoint.com', CONNECT] },
+    checks: ['mfa-state', 'exo-token'],
+    link: 'https://learn.microsoft.com/powershell/sharepoint/sharepoint-online/connect-sharepoint-online',
+    legacy: true,
   },
   {
     id: 'entra-text-enrollment-required',
