@@ -1494,6 +1494,111 @@ export const TRAIN_CORPUS: readonly CorpusItem[] = [
   "text": "You don't have access to create, change or remove the \"<>\" management role assignment"
  },
  {
+  "file": "720-azcli-proxy-intercept-missing-intermediate-ca.txt",
+  "source": "https://github.com/Azure/azure-cli/issues/19571",
+  "category": "tls_interception",
+  "cause": "Azure CLI sends its traffic through an HTTPS_PROXY that intercepts and re-signs the TLS traffic with its own certificate without returning the whole chain, so Python cannot verify login.microsoftonline.com; all intermediate and root CA certificates of the proxy must be added to the CLI's cacert.pem.",
+  "text": "HTTPSConnectionPool(host='login.microsoftonline.com', port=443):\nMax retries exceeded with url: /common/oauth2/token (Caused by SSLError(SSLCertVerificationError(1, '[SSL: CERTIFICATE_VERIFY_FAILED]\ncertificate verify failed: unable to get local issuer certificate (_ssl.c:1045)')))"
+ },
+ {
+  "file": "721-azcli-stale-proxy-getaddrinfo-failed.txt",
+  "source": "https://github.com/Azure/azure-cli/issues/20758",
+  "category": "proxy",
+  "cause": "A proxy was configured on the machine that the reporter had not noticed; az login tried to go through it and could not reach/resolve the proxy. Disabling the proxy resolved the sign-in failure.",
+  "text": "Please ensure you have network connection. Error detail: HTTPSConnectionPool(host='login.microsoftonline.com', port=443): Max retries exceeded with url: /common/oauth2/token (Caused by ProxyError('Cannot connect to proxy.', NewConnectionError('<urllib3.connection.HTTPSConnection object at 0x04A4B2E0>: Failed to establish a new connection: [Errno 11001] getaddrinfo failed')))"
+ },
+ {
+  "file": "722-azcli-all-proxy-zscaler-tunnel-403.txt",
+  "source": "https://github.com/Azure/azure-cli/issues/14812",
+  "category": "proxy",
+  "cause": "An all_proxy environment variable (set by the company's Zscaler tooling) made az login/requests tunnel through a proxy that refused the CONNECT to login.microsoftonline.com with 403; clearing all_proxy before az login made it succeed.",
+  "text": "requests.exceptions.ProxyError: HTTPSConnectionPool(host='login.microsoftonline.com', port=443): Max retries exceeded with url: / (Caused by ProxyError('Cannot connect to proxy.', OSError('Tunnel connection failed: 403 Forbidden',)))"
+ },
+ {
+  "file": "723-azcli-intercepting-proxy-local-issuer.txt",
+  "source": "https://github.com/Azure/azure-cli/issues/22348",
+  "category": "tls_interception",
+  "cause": "The maintainer attributed the failure to a proxy intercepting the HTTPS traffic with its own (self-signed/corporate) certificate that is not in Azure CLI's CA bundle; the certificate has to be added to the trusted CA bundle.",
+  "text": "[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: unable to get local issuer certificate (_ssl.c:1125)\n\n[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: unable to get local issuer certificate (_ssl.c:1125)"
+ },
+ {
+  "file": "724-azcli-id-token-not-yet-valid-clock-behind.txt",
+  "source": "https://github.com/Azure/azure-cli/issues/20434",
+  "category": "clock_skew",
+  "cause": "The local computer clock was behind Entra ID's time, so MSAL rejected the ID token whose nbf/iat lay in the (local) future; after the reporter adjusted the computer's time to the real time (time.is) az login worked.",
+  "text": "$ az login\nWARNING: The default web browser has been opened at https://login.microsoftonline.com/organizations/oauth2/v2.0/authorize. Please continue the login in the web browser. If no web browser is available or if the web browser fails to open, use device code flow with `az login --use-device-code`.\nERROR: The command failed with an unexpected error. Here is the traceback:\nERROR: 0. The ID token is not yet valid. Current epoch = 1637592999.  The id_token was: {\n  \"aud\": \"04b07795-8ddb-461a-bbee-02f9e1bf7b46\",\n  \"iss\": \"https://login.microsoftonline.com/f8cdef31-a31e-4b4a-93e4-5f571e91255a/v2.0\",\n  \"iat\": 1637593141,\n  \"nbf\": 1637593141,\n  \"exp\": 1637597041,"
+ },
+ {
+  "file": "725-msal-python-id-token-not-yet-valid-wsl-clock.txt",
+  "source": "https://github.com/Azure-Samples/ms-identity-python-webapp/issues/66",
+  "category": "clock_skew",
+  "cause": "The MSAL Python sample ran in WSL whose clock was out of sync, so the ID token's nbf was later than the local time; forcing a time sync fixed the sign-in.",
+  "text": "RuntimeError: 0. The ID token is not yet valid."
+ },
+ {
+  "file": "726-spo-tool-tls12-connection-forcibly-closed.txt",
+  "source": "https://github.com/bandrben/SPTaxonomyToolsOnline/issues/6",
+  "category": "network_blocked",
+  "cause": "The tool, built on an older .NET Framework, offered only old TLS protocols; SharePoint Online accepts only TLS 1.2, so the connection was closed. Enabling strong crypto (DontEnableSchUseStrongCrypto=false) in the app config fixed it.",
+  "text": "ERROR: System.Net.WebException: The underlying connection was closed: An unexpected error occurred on a send. ---> System.IO.IOException: Unable to read data from the transport connection: An existing connection was forcibly closed by the remote host. ---> System.Net.Sockets.SocketException: An existing connection was forcibly closed by the remote host\n   at System.Net.Sockets.NetworkStream.Read(Byte[] buffer, Int32 offset, Int32 size)"
+ },
+ {
+  "file": "727-dotnet-daemon-graph-token-tls12-send-error.txt",
+  "source": "https://github.com/Azure-Samples/active-directory-dotnet-daemon/issues/41",
+  "category": "network_blocked",
+  "cause": "The .NET daemon sample's HTTP calls (token/Graph) failed because the process was not negotiating TLS 1.2; the reporter fixed it by forcing ServicePointManager.SecurityProtocol to Tls12 (maintainers pointed to targeting .NET 4.7+ so the OS default TLS is used).",
+  "text": "The underlying connection was closed: An unexpected error occurred on a send."
+ },
+ {
+  "file": "728-msol-azure-functions-aadsts1002016-tls10.txt",
+  "source": "https://github.com/Azure/azure-functions-powershell-worker/issues/856",
+  "category": "network_blocked",
+  "cause": "Connect-MsolService running in an Azure Functions PowerShell worker negotiated TLS 1.0/1.1 with Entra ID, which Entra ID rejects (AADSTS1002016); the client must use TLS 1.2. Cause as stated by the Entra ID error itself; the thread's outcome was not visible.",
+  "text": "2022-08-29T16:41:11Z   [Error]   ERROR: Authentication Error: Unexpected authentication failure.\n\nOriginInfo            : localhost\nException             : \n    Type                           : System.Management.Automation.RemoteException\n    SerializedRemoteException      : System.Exception: Authentication Error: Unexpected authentication failure. ---> \nMicrosoft.IdentityModel.Clients.ActiveDirectory.AdalServiceException: AADSTS1002016: \nYou are using TLS version 1.0, 1.1 and/or 3DES cipher which are deprecated to improve the \nsecurity posture of Azure AD. Your TenantID is: <tenant id>. \nPlease refer to https://go.microsoft.com/fwlink/?linkid=2161187 and \nconduct needed actions to remediate the issue. For further questions, please contact your administrator.\n                                     Trace ID: bf2368b2-42c3-4caf-90f7-850e36234300\n                                     Correlation ID: 2bb7e95e-a55d-4a00-bce3-93f293bdddda\n                                     Timestamp: 2022-08-29 16:41:10Z ---> Microsoft.IdentityModel.Clients.ActiveDirectory.AdalServiceException: Response status code does not indicate success: 400 (BadRequest)."
+ },
+ {
+  "file": "729-vscode-azure-acquiring-user-code-proxy-certs.txt",
+  "source": "https://github.com/microsoft/vscode-azure-account/issues/540",
+  "category": "tls_interception",
+  "cause": "Azure: Sign In in VS Code failed behind a corporate (Bosch) proxy whose certificates were not trusted by the extension; the reporter fixed it by manually adding the proxy certificates.",
+  "text": "Action: azure-account.loginToCloud\nError type: AzureLoginError\nError Message: Acquiring user code failed"
+ },
+ {
+  "file": "730-vscode-azure-self-signed-cert-in-chain-inspection.txt",
+  "source": "https://github.com/microsoft/vscode-azure-account/issues/799",
+  "category": "tls_interception",
+  "cause": "The company intercepts HTTPS and re-signs it with its own CA; VS Code 1.78 stopped loading the Windows certificate store, so the CA certificate picked up from the network proxy was no longer trusted (workaround: win-ca extension, fixed in VS Code 1.78.2).",
+  "text": "Action: updateSubscriptionsAndTenants\nError type: SELF_SIGNED_CERT_IN_CHAIN\nError Message: request to redacted:url failed, reason: self signed certificate in certificate chain"
+ },
+ {
+  "file": "731-connect-azaccount-pac-proxy-ssl-not-established.txt",
+  "source": "https://github.com/Azure/azure-powershell/issues/13647",
+  "category": "proxy",
+  "cause": "The machine reaches the internet only via a proxy set through an IE-level PAC script; Invoke-WebRequest used it but Connect-AzAccount did not, so the direct connection to login.microsoftonline.com was reset. The reporter traced it to the proxy and worked around it by setting the proxy explicitly (HttpClient.DefaultProxy / http(s)_proxy environment variables).",
+  "text": "Message        : An existing connection was forcibly closed by the remote host.\nStackTrace     :\nException      : System.Net.Sockets.SocketException\nInvocationInfo : {Connect-AzAccount}\nLine           : connect-azaccount\nPosition       : At line:1 char:1\n                 + connect-azaccount\n                 + ~~~~~~~~~~~~~~~~~\nHistoryId      : 7\n\n\n   HistoryId: 2\n\nMessage        : InteractiveBrowserCredential authentication failed: Retry failed after 4 tries. (The SSL connection could not be established, see inner exception.) (The SSL connection could not be established, see inner exception.) (The SSL connection could not be established, see inner exception.) (The SSL connection could not be established, see inner exception.)"
+ },
+ {
+  "file": "732-azcli-proxy-ca-missing-authority-key-identifier.txt",
+  "source": "https://github.com/Azure/azure-cli/issues/32081",
+  "category": "tls_interception",
+  "cause": "Azure CLI 2.77.0 bundles Python 3.13, which verifies certificates strictly; the corporate proxy/VPN inspection certificates lack the Authority Key Identifier extension, so the re-signed chain for login.microsoftonline.com is rejected. (Reporter's analysis in the issue.)",
+  "text": "Error: could not run CLI command: failed to run 'az login': failed to wait for '/opt/homebrew/bin/az login': exit status 1. stdout='', stderr='ERROR: HTTPSConnectionPool(host='login.microsoftonline.com', port=443): Max retries exceeded with url: /organizations/v2.0/.well-known/openid-configuration (Caused by SSLError(SSLCertVerificationError(1, '[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: Missing Authority Key Identifier (_ssl.c:1032)')))\nCertificate verification failed. This typically happens when using Azure CLI behind a proxy that intercepts traffic with a self-signed certificate. Please add this certificate to the trusted CA bundle. More info: https://learn.microsoft.com/cli/azure/use-cli-effectively#work-behind-a-proxy."
+ },
+ {
+  "file": "733-install-exo-module-psgallery-tls12.txt",
+  "source": "https://github.com/MicrosoftDocs/office-docs-powershell/issues/5904",
+  "category": "network_blocked",
+  "cause": "Install-Module ExchangeOnlineManagement failed on a server whose Windows PowerShell did not use TLS 1.2, which the PowerShell Gallery requires; forcing TLS 1.2 in the session fixed it.",
+  "text": "WARNING: Unable to resolve package source 'https://www.powershellgallery.com/api/v2'.\nPackageManagement\\Install-Package : No match was found for the specified search criteria and module name 'ExchangeOnlineManagement'. Try Get-PSRepository to see all available registered module repositories.\nAt C:\\Program Files\\WindowsPowerShell\\Modules\\PowerShellGet\\1.0.0.1\\PSModule.psm1:1772 char:21\n+ ...          $null = PackageManagement\\Install-Package @PSBoundParameters\n+                      ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~\n    + CategoryInfo          : ObjectNotFound: (Microsoft.Power....InstallPackage:InstallPackage) [Install-Package], Exception\n    + FullyQualifiedErrorId : NoMatchFoundForCriteria,Microsoft.PowerShell.PackageManagement.Cmdlets.InstallPackage"
+ },
+ {
+  "file": "734-azcli-docker-wsl-dns-no-address-for-login.txt",
+  "source": "https://github.com/Azure/azure-cli/issues/20152",
+  "category": "dns",
+  "cause": "Inside the Docker container (on WSL2) the DNS server was not resolving login.microsoftonline.com, so az login could not connect; the maintainer identified a DNS failure.",
+  "text": "Please ensure you have network connection. Error detail: HTTPSConnectionPool(host='login.microsoftonline.com', port=443): Max retries exceeded with url: /common/oauth2/token (Caused by NewConnectionError('<urllib3.connection.HTTPSConnection object at 0x7f01d742e0b8>: Failed to establish a new connection: [Errno -5] No address associated with hostname',))"
+ },
+ {
   "file": "800-user-cannot-consent-admin-only-permissions.txt",
   "source": "https://learn.microsoft.com/en-us/entra/identity/enterprise-apps/application-sign-in-unexpected-user-consent-error",
   "category": "app_disabled_or_not_consented",
