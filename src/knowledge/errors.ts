@@ -997,7 +997,17 @@ const ENTRIES: readonly (Omit<KnownError, 'fix'> & { readonly fix: FixSpec })[] 
     id: 'proxy-refused-tunnel',
     title: 'The proxy refused to open the tunnel to Microsoft 365',
     category: 'proxy',
-    signals: ['proxy tunnel request', /proxy.{0,80}failed with status code/i, 'Proxy CONNECT aborted', 'tunneling socket could not be established', 'The proxy server is refusing connections', 'Unable to connect to the proxy'],
+    signals: [
+      'proxy tunnel request',
+      /proxy.{0,80}failed with status code/i,
+      'Proxy CONNECT aborted',
+      'tunneling socket could not be established',
+      'The proxy server is refusing connections',
+      'Unable to connect to the proxy',
+      // Python's requests and urllib3 (Azure CLI, MSAL for Python).
+      "ProxyError('Cannot connect to proxy",
+      /Tunnel connection failed: \d{3}/i,
+    ],
     likelihood: 0.85,
     why: 'The proxy answered the CONNECT for a Microsoft 365 host with an error (403 or similar): the host is not allowed through it, or the proxy needs authentication.',
     fix: { summary: 'Allow the Microsoft 365 endpoints through the proxy (Microsoft recommends bypassing inspection and authentication for them).', runBy: 'network-team', commands: ['netsh winhttp show proxy'] },
@@ -1119,6 +1129,7 @@ const ENTRIES: readonly (Omit<KnownError, 'fix'> & { readonly fix: FixSpec })[] 
     title: 'A Microsoft 365 host name does not resolve',
     category: 'dns',
     signals: [
+      'No address associated with hostname',
       /\bENOTFOUND\b/,
       /\bEAI_AGAIN\b/,
       'No such host is known',
@@ -1198,6 +1209,19 @@ const ENTRIES: readonly (Omit<KnownError, 'fix'> & { readonly fix: FixSpec })[] 
     fix: { summary: 'Give WinHTTP the proxy (and allow the certificate revocation endpoints through it).', runBy: 'admin', commands: ['netsh winhttp import proxy source=ie', 'netsh winhttp show proxy'] },
     checks: ['proxy-config', 'proxy-health', 'endpoints'],
     link: `${DOC.hcw}/ssl-certificate-could-not-be-checked`,
+    legacy: false,
+  },
+  {
+    id: 'token-not-yet-valid',
+    title: 'A token is "not yet valid": this machine\'s clock is behind',
+    category: 'clock_skew',
+    // MSAL for Python checks the id token's nbf; Microsoft.IdentityModel says IDX10222.
+    signals: ['The ID token is not yet valid', 'token is not yet valid', /\bIDX10222\b/],
+    likelihood: 0.8,
+    why: 'The token was issued by Entra\'s clock, and this machine\'s clock is earlier than its not-before time: a clock minutes behind (a paused virtual machine, WSL after sleep, no time sync).',
+    fix: { summary: 'Set the clock right (sync it), then sign in again.', runBy: 'admin', commands: ['w32tm /resync', 'exo-doctor --upn <upn> --only clock-skew'] },
+    checks: ['clock-skew'],
+    link: 'https://learn.microsoft.com/entra/identity-platform/access-token-claims-reference',
     legacy: false,
   },
   {
