@@ -1,17 +1,17 @@
 // The decoder on the held-out `test` split of the corpus (fixtures/transcripts/split.json): read here and
 // by bench/explain-accuracy.mjs only, never to write a rule. Prints the figures; fails when they fall
-// below what the decoder reached when this guard was last set (2026-12-05: top-1 0.60, top-3 0.77). Both
+// below what the decoder reached when this guard was last set (2026-12-05: top-1 0.61, top-3 0.77). Both
 // were lowered once by a train-driven change, recorded rather than undone, since undoing it because of
 // this figure would tune the decoder on test: top-3 was 0.75 until 43 fresh train items joined the
 // similarity signal's known cases; top-1 was 0.61 until AADSTS50079 became mfa_required first (every
-// train item carrying it was labelled so). Top-3 came back to 0.77 with later train rounds. The
+// train item carrying it was labelled so). Both came back with later train rounds. The
 // project's goal is top-1 0.85 and top-3 0.95: not reached yet; raise the floors as the decoder gets
 // there.
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { explain } from '../../../src/explain/explain.js';
 
-const FLOOR = { top1: 0.59, top3: 0.77 };
+const FLOOR = { top1: 0.6, top3: 0.77 };
 const DIR = new URL('../../../fixtures/transcripts/', import.meta.url);
 const split = JSON.parse(readFileSync(new URL('split.json', DIR), 'utf8')) as { made: string; test: string[] };
 const items = readdirSync(DIR)
