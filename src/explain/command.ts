@@ -105,7 +105,7 @@ export function toJson(result: Explanation) {
 
 /** The doctor run that confirms or rules out a cause. */
 function confirmCommand(checks: readonly string[], upn: string | undefined, service: Explanation['service'] = 'exchange'): string | undefined {
-  return checks.length > 0 ? `exo-doctor --upn ${upn ?? '<account>'}${service === 'compliance' ? ' --service compliance' : ''} --only ${checks.join(',')}` : undefined;
+  return checks.length > 0 ? `exo-doctor --upn ${upn ?? '<admin UPN>'}${service === 'compliance' ? ' --service compliance' : ''} --only ${checks.join(',')}` : undefined;
 }
 
 function renderExplanation(result: Explanation, style: Style): string {

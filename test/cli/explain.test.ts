@@ -14,7 +14,7 @@ describe('exo-doctor explain', () => {
     expect(stdout).toMatch(/^Signals {2}AADSTS50076 · Connect-ExchangeOnline\n/);
     expect(stdout).toContain('1. AADSTS50076 UserStrongAuthClientAuthNRequired');
     expect(stdout).toContain('[mfa_required, high confidence]');
-    expect(stdout).toContain('Confirm: exo-doctor --upn <account> --only mfa-state,exo-token');
+    expect(stdout).toContain('Confirm: exo-doctor --upn <admin UPN> --only mfa-state,exo-token');
   });
 
   it('reads a file, or standard input', () => {
