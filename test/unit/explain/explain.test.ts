@@ -201,6 +201,8 @@ describe('classes learned from the fresh train sample', () => {
     ["Python's requests failing to reach the proxy", "HTTPSConnectionPool(host='login.microsoftonline.com', port=443): Max retries exceeded with url: / (Caused by ProxyError('Cannot connect to proxy.', OSError('Tunnel connection failed: 403 Forbidden')))", 'proxy-refused-tunnel', 'proxy'],
     ['a token from the future: the clock is behind', 'RuntimeError: 0. The ID token is not yet valid. Current epoch = 1637592999.', 'token-not-yet-valid', 'clock_skew'],
     ['a name with no address', 'Failed to establish a new connection: [Errno -5] No address associated with hostname', 'dns-failure', 'dns'],
+    ["one of MSAL.NET's own bugs", 'Connect-ExchangeOnline : Sequence contains no elements', 'client-exception', 'module_or_dll_problem'],
+    ["MSAL's own timeout", 'MsalServiceException: ErrorCode: request_timeout', 'task-canceled', 'network_blocked'],
     ["Purview's limit on concurrent jobs", "New-ComplianceSearchAction : Your request can't be started because the maximum number of jobs for your organization are currently running.", 'throttled', 'throttling'],
     ['the legacy endpoint refusing an account without an RBAC role', "New-PSSession : [outlook.office365.com] Processing data from remote server outlook.office365.com failed with the following error message: The user 'ana@fabrikam.com' does not have permission to manage this tenant.", 'not-allowed-to-call', 'missing_admin_role'],
     ['remote PowerShell switched off', 'New-PSSession : Processing data from remote server failed with the following error message: The ability to connect to this tenant by using a remote PowerShell session has been disabled.', 'remote-powershell-disabled-text', 'powershell_access_disabled'],
