@@ -1599,6 +1599,83 @@ export const TRAIN_CORPUS: readonly CorpusItem[] = [
   "text": "Please ensure you have network connection. Error detail: HTTPSConnectionPool(host='login.microsoftonline.com', port=443): Max retries exceeded with url: /common/oauth2/token (Caused by NewConnectionError('<urllib3.connection.HTTPSConnection object at 0x7f01d742e0b8>: Failed to establish a new connection: [Errno -5] No address associated with hostname',))"
  },
  {
+  "file": "740-azd-device-code-ca-unknown-device-platform.txt",
+  "source": "https://github.com/Azure/azure-dev/issues/1286",
+  "category": "conditional_access",
+  "cause": "A Conditional Access policy in the tenant only allows supported device platforms; signing in with the device code flow prevents Entra ID from detecting the device platform, so the request is blocked. Signing in with the browser flow (azd login --use-device-code=false) works.",
+  "text": "AADSTS50005: User tried to log in to a device from a platform (Unknown) that's currently not supported through Conditional Access policy. Supported device platforms are: iOS, Android, Mac, and Windows flavors"
+ },
+ {
+  "file": "741-azure-cli-tenant-ca-forbids-device-code-53003.txt",
+  "source": "https://github.com/Azure/azure-cli/issues/32420",
+  "category": "conditional_access",
+  "cause": "The tenant (Microsoft's own) started forbidding the device code flow through a Conditional Access policy, so az login --use-device-code is blocked even from a compliant device; the maintainer's solution is to sign in with the WAM/browser flow instead.",
+  "text": "You don't have access to this\nYour sign-in was successful but does not meet the criteria to access this resource. For example, you might be signing in from a browser, app, location, or an authentication flow that is restricted by your admin.\n\nTroubleshooting details:\n\nError Code: 53003\nRequest Id: ...\nCorrelation Id: ...\nTimestamp: 2025-11-13T08:20:29.147Z\nApp name: Microsoft Azure CLI\nApp id: 04b07795-8ddb-461a-bbee-02f9e1bf7b46\nIP address: ...\nDevice identifier: ...\nDevice platform: Windows 10\nDevice state: Compliant"
+ },
+ {
+  "file": "742-azure-cli-not-guest-in-target-tenant-50020.txt",
+  "source": "https://github.com/Azure/azure-cli/issues/23255",
+  "category": "guest_or_wrong_tenant",
+  "cause": "Tenanted passthrough was disabled: an account from another organisation (or a Microsoft account) can no longer sign in to a tenant where it is neither a member nor an invited guest. The user must be a member of, or a guest invited to, the tenant being signed in to.",
+  "text": "AADSTS50020: User account 'xxx@xxx.onmicrosoft.com' from identity provider 'https://sts.windows.net/xxx' does not exist in tenant 'Microsoft' and cannot access the application '04b07795-8ddb-461a-bbee-02f9e1bf7b46'(Microsoft Azure CLI) in that tenant. The account needs to be added as an external user in the tenant first. Sign out and sign in again with a different Azure Active Directory user account."
+ },
+ {
+  "file": "743-aadinternals-token-no-deviceid-ca-compliant.txt",
+  "source": "https://github.com/Gerenios/AADInternals/issues/3",
+  "category": "conditional_access",
+  "cause": "The organisation's Conditional Access policies block non-compliant devices; the token was obtained with the device code flow, which carries no deviceid claim, so the device always counts as non-compliant.",
+  "text": "Device is not in required device state: compliant."
+ },
+ {
+  "file": "744-teams-accountid-wam-mfa-required-50076.txt",
+  "source": "https://github.com/MicrosoftDocs/office-docs-powershell/issues/8307",
+  "category": "mfa_required",
+  "cause": "The account must perform MFA on the work device, and Connect-MicrosoftTeams -AccountId took a silent broker (WAM) path that could not satisfy the MFA requirement; an expert advised running Connect-MicrosoftTeams without -AccountId so the interactive MSAL sign-in can prompt for MFA.",
+  "text": "Connect-microsoftTeams : Broker response returned error: WAM Error Wam plugin Microsoft.Identity.Client.Platforms.Features.WamBroker.AadPlugin Error code: 3399614476 Error Message: SubError: basic_action\nV2Error: invalid_grant AADSTS50076: Due to a configuration change made by your administrator, or because you moved to a new location, you must use multi-factor authentication to access\n'00000003-0000-0000-c000-000000000000'."
+ },
+ {
+  "file": "745-teams-credential-ca-requires-domain-joined-53001.txt",
+  "source": "https://github.com/Azure/azure-docs-powershell-azuread/issues/465",
+  "category": "conditional_access",
+  "cause": "A Conditional Access policy newly applied to the service accounts requires a (hybrid) domain-joined device; sign-in with -Credential (username/password) cannot present the device's join/compliance state, so it is blocked, while interactive sign-in works.",
+  "text": "Connect-MicrosoftTeams : One or more errors occurred.: AADSTS53001: Device is not in required device state: domain_joined. Conditional Access policy requires a domain joined device, \nand the device is not domain joined.\nTrace ID: 0ea6e100-ae37-4c6d-9cce-c8c343c73b00\nCorrelation ID: ff183e63-8085-4012-9f55-cad916dd0ad9\nTimestamp: 2020-08-03 14:51:07Z\nAt line:1 char:1\n+ Connect-MicrosoftTeams -Credential $Credential\n+ ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~"
+ },
+ {
+  "file": "746-msal-iwa-ca-requires-domain-joined-53001.txt",
+  "source": "https://github.com/AzureAD/microsoft-authentication-library-for-dotnet/issues/3050",
+  "category": "conditional_access",
+  "cause": "A Conditional Access policy requiring a domain-joined device was enabled for the user; token acquisition with Integrated Windows Authentication is blocked by it (users without the policy still succeed from the same PC).",
+  "text": "Exception: AADSTS53001: Device is not in required device state: domain_joined. Conditional Access policy requires a domain joined device, and the device is not domain joined."
+ },
+ {
+  "file": "747-azure-cli-graph-device-code-ca-unknown-platform.txt",
+  "source": "https://github.com/Azure/azure-cli/issues/22629",
+  "category": "conditional_access",
+  "cause": "After az ad moved to Microsoft Graph (2.37.0), the tenant's Conditional Access policy on device platforms blocked the token request for Graph from a sign-in whose platform could not be determined (device code); the maintainers later documented this tenant limitation on device code and Microsoft Graph.",
+  "text": "AADSTS50005: User tried to log in to a device from a platform (Unknown) that's currently not supported through Conditional Access policy. Supported device platforms are: iOS, Android, Mac, and Windows flavors.\nTrace ID: 0c31027b-05eb-4d4d-b600-1fec50530400\nCorrelation ID: 08abee16-3df6-480b-b128-2678be62ade3\nTimestamp: 2022-05-26 03:04:09Z"
+ },
+ {
+  "file": "748-azure-cli-user-account-disabled-50057.txt",
+  "source": "https://github.com/Azure/azure-cli/issues/18945",
+  "category": "account_disabled_or_locked",
+  "cause": "The user account is disabled in the directory; the maintainer pointed to the error itself: the tenant administrator has to re-enable the account.",
+  "text": "Get Token request returned http error: 400 and server response: {\"error\":\"invalid_grant\",\"error_description\":\"AADSTS50057: The user account is disabled.\\r\\nTrace ID: b10c3263-8613-4979-ad46-63b2d4ac1501\\r\\nCorrelation ID: 262255b4-6d20-45e1-b3d6-a5a12a21b980\\r\\nTimestamp: 2021-07-21 07:56:39Z\",\"error_codes\":[50057],\"timestamp\":\"2021-07-21 07:56:39Z\",\"trace_id\":\"b10c3263-8613-4979-ad46-63b2d4ac1501\",\"correlation_id\":\"262255b4-6d20-45e1-b3d6-a5a12a21b980\",\"error_uri\":\"https://login.chinacloudapi.cn/error?code=50057\"}"
+ },
+ {
+  "file": "749-azure-cli-account-disabled-in-guest-tenant-50057.txt",
+  "source": "https://github.com/Azure/azure-cli/issues/2591",
+  "category": "account_disabled_or_locked",
+  "cause": "The user's account is disabled in one of the (guest) tenants that az login goes through; users cannot remove themselves from that guest tenant, so login failed there (the maintainer's issue asks login to ignore the erroneous tenant and continue with the next one).",
+  "text": "{\"error\":\"invalid_grant\",\"error_description\":\"AADSTS50057: User account is disabled.\\r\\nTrace ID: 9bdf8b2c-5649-499a-a85a-db48deaa1900\\r\\nCorrelation ID: 1da0ba1d-a424-471b-9db4-74ab74ed7fab\\r\\nTimestamp: 2017-03-21 21:36:36Z\",\"error_codes\":[50057],\"timestamp\":\"2017-03-21 21:36:36Z\",\"trace_id\":\"9bdf8b2c-5649-499a-a85a-db48deaa1900\",\"correlation_id\":\"1da0ba1d-a424-471b-9db4-74ab74ed7fab\"}"
+ },
+ {
+  "file": "750-vscode-azure-grant-revoked-after-password-change-50173.txt",
+  "source": "https://github.com/microsoft/vscode/issues/135299",
+  "category": "wrong_password",
+  "cause": "The user changed their password, which revoked the cached refresh token (TokensValidFrom after the grant's issue date); the client has to sign in again to get a fresh token.",
+  "text": "Fetching remote diagnostics for 'Azure ML' failed: invalid_grant: 50173 - [2021-10-18 15:18:52Z]: AADSTS50173: The provided grant has expired due to it being revoked, a fresh auth token is needed. The user might have changed or reset their password. The grant was issued on '2021-07-19T14:01:41.1468970Z' and the TokensValidFrom date (before which tokens are not valid) for this user is '2021-10-13T19:49:51.0000000Z'.\nTrace ID: 95ef993f-b3dd-4b7c-a102-7e169585da00\nCorrelation ID: 84f7ed71-97dc-44bb-a496-015cf0b6ccc6\nTimestamp: 2021-10-18 15:18:52Z - Correlation ID: 84f7ed71-97dc-44bb-a496-015cf0b6ccc6 - Trace ID: 95ef993f-b3dd-4b7c-a102-7e169585da00"
+ },
+ {
   "file": "800-user-cannot-consent-admin-only-permissions.txt",
   "source": "https://learn.microsoft.com/en-us/entra/identity/enterprise-apps/application-sign-in-unexpected-user-consent-error",
   "category": "app_disabled_or_not_consented",
