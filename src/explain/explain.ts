@@ -215,33 +215,20 @@ const NETWORK_RUNNER_UPS: Partial<Record<Category, readonly Exclude<Category, 'o
 const NETWORK_RUNNER_UP = 0.06;
 
 function networkReading(category: Exclude<Category, 'other'>): ExplainedCause {
-  const advice = CATEGORY_ADVICE[category];
-  return {
-    id: `network-${category}`,
-    category,
-    title: advice.title,
-    confidence: confidenceOf(NETWORK_RUNNER_UP),
-    score: NETWORK_RUNNER_UP,
+  return fromAdvice(category, `network-${category}`, NETWORK_RUNNER_UP, {
     matched: [],
     why: 'Network failures seldom say which part of the path caused them; this is the other part that most often turns out to be the cause of one like it.',
-    fix: remediationOf(advice.fix),
-    checks: CATEGORY_CHECKS[category],
-    legacy: false,
-  };
+  });
 }
 
 /** The runner-up reading of a code that is often of another category: that category's general advice. */
 function otherReading(entry: AadstsEntry, category: Exclude<Category, 'other'>, matched: string | undefined): ExplainedCause {
-  const advice = CATEGORY_ADVICE[category];
-  return {
-    ...fromAadsts(entry, RUNNER_UP, matched),
-    id: `aadsts-${entry.code}-as-${category}`,
-    category,
-    title: `AADSTS${entry.code}, read as: ${advice.title}`,
-    why: `The same code often has another cause: ${advice.title}.`,
-    fix: remediationOf(advice.fix),
-    checks: CATEGORY_CHECKS[category],
-  };
+  return fromAdvice(category, `aadsts-${entry.code}-as-${category}`, RUNNER_UP, {
+    title: `AADSTS${entry.code}, read as: ${CATEGORY_ADVICE[category].title}`,
+    matched: matched ? [matched] : [`AADSTS${entry.code}`],
+    why: `The same code often has another cause: ${CATEGORY_ADVICE[category].title}.`,
+    link: entry.link,
+  });
 }
 
 function rescore(cause: ExplainedCause, score: number): ExplainedCause {
@@ -251,18 +238,32 @@ function rescore(cause: ExplainedCause, score: number): ExplainedCause {
 /** A cause only the similarity names: the category's general advice, with the case it resembles. */
 function fromNeighbour(n: Neighbour, score: number): ExplainedCause {
   const category = n.category as Exclude<Category, 'other'>;
-  const advice = CATEGORY_ADVICE[category];
-  return {
-    id: `similar-${category}`,
-    category,
-    title: advice.title,
-    confidence: confidenceOf(score),
-    score,
+  return fromAdvice(category, `similar-${category}`, score, {
     matched: [`resembles a known case (${n.item.file}, ${Math.round(n.similarity * 100)} % similar)`],
     why: `No rule names this error, but it resembles a case whose cause was established: ${n.item.cause}`,
+    link: n.item.source,
+  });
+}
+
+/** A cause that is a category's general advice (../knowledge/category-advice.ts), for what no entry of its own names. */
+function fromAdvice(
+  category: Exclude<Category, 'other'>,
+  id: string,
+  score: number,
+  said: { readonly matched: readonly string[]; readonly why: string; readonly title?: string; readonly link?: string },
+): ExplainedCause {
+  const advice = CATEGORY_ADVICE[category];
+  return {
+    id,
+    category,
+    title: said.title ?? advice.title,
+    confidence: confidenceOf(score),
+    score,
+    matched: said.matched,
+    why: said.why,
     fix: remediationOf(advice.fix),
     checks: CATEGORY_CHECKS[category],
-    link: n.item.source,
+    ...(said.link ? { link: said.link } : {}),
     legacy: false,
   };
 }
