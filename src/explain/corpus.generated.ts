@@ -1552,7 +1552,7 @@ export const TRAIN_CORPUS: readonly CorpusItem[] = [
  {
   "file": "728-msol-azure-functions-aadsts1002016-tls10.txt",
   "source": "https://github.com/Azure/azure-functions-powershell-worker/issues/856",
-  "category": "network_blocked",
+  "category": "other",
   "cause": "Connect-MsolService running in an Azure Functions PowerShell worker negotiated TLS 1.0/1.1 with Entra ID, which Entra ID rejects (AADSTS1002016); the client must use TLS 1.2. Cause as stated by the Entra ID error itself; the thread's outcome was not visible.",
   "text": "2022-08-29T16:41:11Z   [Error]   ERROR: Authentication Error: Unexpected authentication failure.\n\nOriginInfo            : localhost\nException             : \n    Type                           : System.Management.Automation.RemoteException\n    SerializedRemoteException      : System.Exception: Authentication Error: Unexpected authentication failure. ---> \nMicrosoft.IdentityModel.Clients.ActiveDirectory.AdalServiceException: AADSTS1002016: \nYou are using TLS version 1.0, 1.1 and/or 3DES cipher which are deprecated to improve the \nsecurity posture of Azure AD. Your TenantID is: <tenant id>. \nPlease refer to https://go.microsoft.com/fwlink/?linkid=2161187 and \nconduct needed actions to remediate the issue. For further questions, please contact your administrator.\n                                     Trace ID: bf2368b2-42c3-4caf-90f7-850e36234300\n                                     Correlation ID: 2bb7e95e-a55d-4a00-bce3-93f293bdddda\n                                     Timestamp: 2022-08-29 16:41:10Z ---> Microsoft.IdentityModel.Clients.ActiveDirectory.AdalServiceException: Response status code does not indicate success: 400 (BadRequest)."
  },
@@ -1587,7 +1587,7 @@ export const TRAIN_CORPUS: readonly CorpusItem[] = [
  {
   "file": "733-install-exo-module-psgallery-tls12.txt",
   "source": "https://github.com/MicrosoftDocs/office-docs-powershell/issues/5904",
-  "category": "network_blocked",
+  "category": "other",
   "cause": "Install-Module ExchangeOnlineManagement failed on a server whose Windows PowerShell did not use TLS 1.2, which the PowerShell Gallery requires; forcing TLS 1.2 in the session fixed it.",
   "text": "WARNING: Unable to resolve package source 'https://www.powershellgallery.com/api/v2'.\nPackageManagement\\Install-Package : No match was found for the specified search criteria and module name 'ExchangeOnlineManagement'. Try Get-PSRepository to see all available registered module repositories.\nAt C:\\Program Files\\WindowsPowerShell\\Modules\\PowerShellGet\\1.0.0.1\\PSModule.psm1:1772 char:21\n+ ...          $null = PackageManagement\\Install-Package @PSBoundParameters\n+                      ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~\n    + CategoryInfo          : ObjectNotFound: (Microsoft.Power....InstallPackage:InstallPackage) [Install-Package], Exception\n    + FullyQualifiedErrorId : NoMatchFoundForCriteria,Microsoft.PowerShell.PackageManagement.Cmdlets.InstallPackage"
  },

@@ -946,7 +946,7 @@ const ENTRIES: readonly (Omit<KnownError, 'fix'> & { readonly fix: FixSpec })[] 
   {
     id: 'gallery-tls',
     title: 'The PowerShell Gallery cannot be reached over TLS 1.2 (Windows PowerShell 5.1)',
-    category: 'tls_interception',
+    category: 'other',
     signals: [
       'Unable to resolve package source',
       'Could not create SSL/TLS secure channel',
@@ -1182,7 +1182,7 @@ const ENTRIES: readonly (Omit<KnownError, 'fix'> & { readonly fix: FixSpec })[] 
   {
     id: 'tls-secure-channel',
     title: 'No common TLS version: .NET Framework does not offer TLS 1.2',
-    category: 'tls_interception',
+    category: 'other',
     signals: ['Could not create SSL/TLS secure channel', 'The client and server cannot communicate, because they do not possess a common algorithm', 'SEC_E_ALGORITHM_MISMATCH'],
     likelihood: 0.5,
     why: 'Windows PowerShell 5.1 on an old .NET Framework without strong cryptography offers only TLS 1.0/1.1, which Microsoft 365 refuses.',

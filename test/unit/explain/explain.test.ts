@@ -261,7 +261,7 @@ describe("the platform's own messages, the sign-in page's and Graph's (docs/erro
     ["Connect-ExchangeOnline : Could not load type 'System.Runtime.InteropServices.OSPlatform' from assembly 'mscorlib'.", 'dotnet-framework-too-old', 'module_or_dll_problem'],
     ["Import-Module : Module 'C:\\Program Files\\WindowsPowerShell\\Modules\\MSOnline\\1.1.183.66\\MSOnline.psd1' does not support current PowerShell edition 'Core'. Its supported editions are 'Desktop'.", 'module-edition', 'module_or_dll_problem'],
     ["Install-Module : The specified module 'ExchangeOnlineManagement' with PowerShellGetFormatVersion '2.0' is not supported by the current version of PowerShellGet.", 'module-not-installed', 'module_or_dll_problem'],
-    ['WARNING: Unable to download the list of available providers. Check your internet connection.', 'gallery-tls', 'tls_interception'],
+    ['WARNING: Unable to download the list of available providers. Check your internet connection.', 'gallery-tls', 'other'],
     // Tools' own translations (fixtures/messages' sources: CIPP, ScubaGear, Graph PowerShell, the module).
     ["AADSTS900023: Specified tenant identifier 'fabrikam.onmicrosof.com' is neither a valid DNS name, nor a valid external domain.", 'aadsts-900023', 'guest_or_wrong_tenant'],
     ['AADSTS7000229: The client application 4c1b2d3e-0000-0000-0000-000000000000 is missing service principal in the tenant 72f988bf-0000-0000-0000-000000000000.', 'aadsts-7000229', 'app_disabled_or_not_consented'],
