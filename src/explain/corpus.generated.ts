@@ -1676,6 +1676,139 @@ export const TRAIN_CORPUS: readonly CorpusItem[] = [
   "text": "Fetching remote diagnostics for 'Azure ML' failed: invalid_grant: 50173 - [2021-10-18 15:18:52Z]: AADSTS50173: The provided grant has expired due to it being revoked, a fresh auth token is needed. The user might have changed or reset their password. The grant was issued on '2021-07-19T14:01:41.1468970Z' and the TokensValidFrom date (before which tokens are not valid) for this user is '2021-10-13T19:49:51.0000000Z'.\nTrace ID: 95ef993f-b3dd-4b7c-a102-7e169585da00\nCorrelation ID: 84f7ed71-97dc-44bb-a496-015cf0b6ccc6\nTimestamp: 2021-10-18 15:18:52Z - Correlation ID: 84f7ed71-97dc-44bb-a496-015cf0b6ccc6 - Trace ID: 95ef993f-b3dd-4b7c-a102-7e169585da00"
  },
  {
+  "file": "760-exo35-azure-core-1380-import-dlconversionv2.txt",
+  "source": "https://github.com/timmcmic/DLConversionV2/issues/181",
+  "category": "module_or_dll_problem",
+  "cause": "ExchangeOnlineManagement 3.5 (installed as a dependency) ships an Azure.Core version that conflicts with the other loaded modules, so importing the module fails to load Azure.Core 1.38; uninstalling EXO 3.5 and installing 3.4 fixed it.",
+  "text": "Import-Module : Could not load file or assembly 'Azure.Core, Version=1.38.0.0, Culture=neutral,\nPublicKeyToken=92742159e12e44c8' or one of its dependencies. The system cannot find the file specified.\nAt line:1 char:1\n+ Import-Module DLConversionV2\n+ ~~~~~~~~~~~~~~~~~~~~~~~~~~~~\n    + CategoryInfo          : NotSpecified: (:) [Import-Module], FileNotFoundException\n    + FullyQualifiedErrorId : System.IO.FileNotFoundException,Microsoft.PowerShell.Commands.ImportModuleCommand"
+ },
+ {
+  "file": "761-mggraph-226-system-runtime-8-automation-ps72.txt",
+  "source": "https://github.com/microsoftgraph/msgraph-sdk-powershell/issues/3151",
+  "category": "module_or_dll_problem",
+  "cause": "Microsoft.Graph.Authentication 2.26.0 was built against .NET 8, which the PowerShell 7.2 (.NET 6) runtime of Azure Automation cannot load; the maintainers rolled the module back to .NET 6, and using a PowerShell 7.4 runtime also resolves it.",
+  "text": "Could not load file or assembly 'System.Runtime, Version=8.0.0.0, Culture=neutral, PublicKeyToken=b03f5f7f11d50a3a'. The system cannot find the file specified."
+ },
+ {
+  "file": "762-mggraph-newtonsoft-13-azure-function-old-ps.txt",
+  "source": "https://github.com/microsoftgraph/msgraph-sdk-powershell/issues/1648",
+  "category": "module_or_dll_problem",
+  "cause": "The Azure Function app ran an older PowerShell version whose bundled Newtonsoft.Json is older than the 13.0 the Graph module needs; switching the function app to PowerShell 7.2 fixed it.",
+  "text": "Connect-MgGraph: Could not load file or assembly 'Newtonsoft.Json, Version=13.0.0.0, Culture=neutral, PublicKeyToken=30ad4fe6b2a6aeed'. The system cannot find the file specified"
+ },
+ {
+  "file": "763-get-mguser-graph-auth-020-ps51-hard-dependency.txt",
+  "source": "https://github.com/microsoftgraph/msgraph-sdk-powershell/issues/189",
+  "category": "module_or_dll_problem",
+  "cause": "Bug in Microsoft.Graph 0.5.0: its cmdlet modules had a hard dependency on Microsoft.Graph.Authentication 0.2.0.0 that broke under Windows PowerShell 5.1; fixed in 0.5.1 (Update-Module), confirmed by the reporter.",
+  "text": "Get-MgUser : Could not load file or assembly 'Microsoft.Graph.Authentication, Version=0.2.0.0, Culture=neutral, PublicKeyToken=31bf3856ad364e35' or one of its dependencies. The system cannot find the file specified."
+ },
+ {
+  "file": "764-find-module-allowprerelease-inbox-powershellget.txt",
+  "source": "https://github.com/michelderooij/Connect-Office365Services/issues/11",
+  "category": "module_or_dll_problem",
+  "cause": "The machine still had the inbox PowerShellGet 1.0.0.1, whose Find-Module has no -AllowPrerelease parameter, so the module-update check for ExchangeOnlineManagement failed; updating PowerShellGet fixed it.",
+  "text": "Checking Exchange Online ManagementFind-Module : A parameter cannot be found that matches parameter name 'AllowPrerelease'.\nAt C:\\Users\\<snip>\\Documents\\WindowsPowerShell\\Connect-Office365Services.ps1:807 char:98\n+ ... Name $local:Item[3] -Repository $local:Repo -AllowPrerelease:$global: ...\n+                                                 ~~~~~~~~~~~~~~~~~\n    + CategoryInfo          : InvalidArgument: (:) [Find-Module], ParameterBindingException\n    + FullyQualifiedErrorId : NamedParameterNotFound,Find-Module\n\nLocal:2.0.5 Online:N/A"
+ },
+ {
+  "file": "765-import-graph-ps51-function-capacity-4096.txt",
+  "source": "https://github.com/microsoftgraph/msgraph-sdk-powershell/issues/1488",
+  "category": "module_or_dll_problem",
+  "cause": "Windows PowerShell 5.1 limits a session to 4096 functions ($MaximumFunctionCount) and the full Microsoft.Graph module exports more commands than that; the maintainer recommends PowerShell 7, where the limit was removed.",
+  "text": "Import-Module : Function New-MgGroupDriveRootListItemVersion cannot be created because function capacity 4096 has been exceeded for this scope."
+ },
+ {
+  "file": "766-rps-import-pssession-get-formatdata-service-bug.txt",
+  "source": "https://github.com/tostka/verb-EXO/blob/master/Public/Connect-EXO.ps1",
+  "category": "service_outage",
+  "cause": "A known, intermittent Exchange Online service-side bug (July 2020) in Remote PowerShell sessions made Import-PSSession reject the Get-FormatData response; nothing was wrong on the client. Microsoft's workaround was to add ?SerializationLevel=Full to the connection URI (or use the EXO V2 module).",
+  "text": "WARNING: Tried but failed to import the EXO PS module.\nError message:\nImport-PSSession : Data returned by the remote Get-FormatData command is not in the expected format.\nAt C:\\Program Files\\WindowsPowerShell\\Modules\\verb-exo\\1.0.14\\verb-EXO.psm1:370 char:52\n+ ...   $Global:EOLModule = Import-Module (Import-PSSession @pltPSS) -Globa ...\n+                                          ~~~~~~~~~~~~~~~~~~~~~~~~\n    + CategoryInfo          : InvalidResult: (:) [Import-PSSession], ArgumentException\n    + FullyQualifiedErrorId : ErrorMalformedDataFromRemoteCommand,Microsoft.PowerShell.Commands.ImportPSSessionCommand"
+ },
+ {
+  "file": "767-cloudshell-graph-auth-2261-assembly-already-loaded.txt",
+  "source": "https://github.com/Azure/CloudShell/issues/548",
+  "category": "module_or_dll_problem",
+  "cause": "The Cloud Shell image shipped mismatched Microsoft.Graph module versions (Applications 2.27.0, the rest 2.26.1); once a 2.27.0 module loads Graph.Authentication 2.27, the 2.26.1 modules cannot load their version. The Cloud Shell team acknowledged and planned an image update.",
+  "text": "Import-Module: Could not load file or assembly 'Microsoft.Graph.Authentication, Version=2.26.1.0, Culture=neutral, PublicKeyToken=31bf3856ad364e35'. Assembly with same name is already loaded"
+ },
+ {
+  "file": "768-connect-msolservice-not-recognized-pwsh7.txt",
+  "source": "https://github.com/MicrosoftDocs/OfficeDocs-Enterprise/issues/610",
+  "category": "module_or_dll_problem",
+  "cause": "The MSOnline module and its Msol cmdlets are not supported in PowerShell 7 (Core); they must be run from Windows PowerShell 5.1.",
+  "text": "Connect-MsolService: The term 'Connect-MsolService' is not recognized as the name of a cmdlet,"
+ },
+ {
+  "file": "769-connect-mggraph-130-msal-4230-load-failure.txt",
+  "source": "https://github.com/microsoftgraph/msgraph-sdk-powershell/issues/532",
+  "category": "module_or_dll_problem",
+  "cause": "Regression in Microsoft.Graph 1.3.0: Connect-MgGraph could not load its Microsoft.Identity.Client 4.23 when another module (e.g. MSAL.PS) had loaded a different MSAL; Microsoft shipped a fixed version (Update-Module Microsoft.Graph).",
+  "text": "2021-01-29T19:12:10.131 [Error] ERROR: Could not load file or assembly 'Microsoft.Identity.Client, Version=4.23.0.0, Culture=neutral, PublicKeyToken=0a613f4dd989e8ae'. Could not find or load a specific file. (0x80131621)Exception             :Type           : System.IO.FileLoadExceptionMessage        : Could not load file or assembly 'Microsoft.Identity.Client, Version=4.23.0.0, Culture=neutral, PublicKeyToken=0a613f4dd989e8ae'. Could not find or load a specific file. (0x80131621)FileName       : Microsoft.Identity.Client, Version=4.23.0.0, Culture=neutral, PublicKeyToken=0a613f4dd989e8aeTargetSite     :Name          : MoveNextDeclaringType : Microsoft.Graph.PowerShell.Authentication.Cmdlets.ConnectMgGraph+<ProcessRecordAsync>d__45, Microsoft.Graph.Authentication, Version=1.3.0.0, Culture=neutral, PublicKeyToken=31bf3856ad364e35MemberType    : MethodModule        : Microsoft.Graph.Authentication.dllStackTrace     :at Microsoft.Graph.PowerShell.Authentication.Cmdlets.ConnectMgGraph.ProcessRecordAsync()"
+ },
+ {
+  "file": "770-connect-pnponline-msal-4301-az-modules-conflict.txt",
+  "source": "https://github.com/pnp/powershell/issues/825",
+  "category": "module_or_dll_problem",
+  "cause": "The installed Az modules loaded a different Microsoft.Identity.Client than PnP.PowerShell 1.6 needs; removing all Az modules resolved the error.",
+  "text": "Connect-PnPOnline: Could not load file or assembly 'Microsoft.Identity.Client, Version=4.30.1.0, Culture=neutral, PublicKeyToken=0a613f4dd989e8ae'. Could not find or load a specific file. (0x80131621)"
+ },
+ {
+  "file": "771-connect-azuread-sha256cng-pwsh71-not-az-conflict.txt",
+  "source": "https://github.com/Azure/azure-powershell/issues/11446",
+  "category": "module_or_dll_problem",
+  "cause": "Reported as a conflict with Az.Accounts, but the Az maintainer reproduced it in PowerShell 7.1 with no other module loaded: the AzureAD module itself cannot run on PowerShell 7 (.NET Core lacks SHA256Cng). It needs Windows PowerShell or Import-Module AzureAD -UseWindowsPowerShell.",
+  "text": "PS C:\\Dev\\PowerShell-7.1.0-win-x64> Connect-AzureAd\nConnect-AzureAD: One or more errors occurred. (Could not load type 'System.Security.Cryptography.SHA256Cng' from assembly 'System.Core, Version=4.0.0.0, Culture=neutral, PublicKeyToken=b77a5c561934e089'.): Could not load type 'System.Security.Cryptography.SHA256Cng' from assembly 'System.Core, Version=4.0.0.0, Culture=neutral, PublicKeyToken=b77a5c561934e089'.\nConnect-AzureAD: One or more errors occurred. (Could not load type 'System.Security.Cryptography.SHA256Cng' from assembly 'System.Core, Version=4.0.0.0, Culture=neutral, PublicKeyToken=b77a5c561934e089'.)"
+ },
+ {
+  "file": "772-connect-msolservice-sha256cng-pwsh7.txt",
+  "source": "https://github.com/MicrosoftDocs/OfficeDocs-Enterprise/issues/765",
+  "category": "module_or_dll_problem",
+  "cause": "Connect-MsolService was run in PowerShell 7; the MSOnline module is not supported on PowerShell Core, as the Microsoft article quoted in the thread states.",
+  "text": "Connect-MsolService: Could not load type 'System.Security.Cryptography.SHA256Cng' from assembly 'System.Core, Version=4.0.0.0, Culture=neutral, PublicKeyToken=b77a5c561934e089'."
+ },
+ {
+  "file": "773-connect-maester-withbroker-method-not-found-exo372.txt",
+  "source": "https://github.com/maester365/maester/issues/876",
+  "category": "module_or_dll_problem",
+  "cause": "Assembly conflict between ExchangeOnlineManagement 3.7.2 (WAM broker MSAL) and the MSAL already loaded by other modules in the session (Az.Accounts 4.1.0 was loaded); EXO 3.7.1 works and the failure began with 3.7.2.",
+  "text": "OperationStopped: Method not found: 'Microsoft.Identity.Client.PublicClientApplicationBuilder\nMicrosoft.Identity.Client.Broker.BrokerExtension.WithBroker(Microsoft.Identity.Client.PublicClientApplicationBuilder,\nMicrosoft.Identity.Client.BrokerOptions)'."
+ },
+ {
+  "file": "774-m365dsc-netstandard-20-server2016-old-dotnet.txt",
+  "source": "https://github.com/Microsoft365DSC/Microsoft365DSC/issues/588",
+  "category": "module_or_dll_problem",
+  "cause": "Windows Server 2016 still had its original .NET Framework, which cannot load netstandard 2.0 assemblies used by the module's dependencies; upgrading to the latest .NET Framework fixed it.",
+  "text": "PS C:\\Users\\Administrator> Install-Module -Name Microsoft365DSC -Force \n\nVERBOSE: Loading module from path 'C:\\Program Files\\WindowsPowerShell\\Modules\\Microsoft365DSC\\1.0.4.39\\Microsoft365DSC.psd1'. \n\nWARNING: The names of some imported commands from the module 'Microsoft.Online.SharePoint.PowerShell' include unapproved verbs that might make them less discoierable. Ti find the oruands with unapproved verbs , run the Import-Module command again with the Verbose parameter. For a list of approved verbs, type Get-Verb.\n\nCould not load file or assembly 'netstandard, Version=2.0.0.0, Culture=neutral.. or one of its dependencies\".\n\n+ Categorylnfo : NotSpecified: (:) [Import-Module], FileNotFoundException"
+ },
+ {
+  "file": "775-m365dsc-get-emailtenantsettings-not-recognized-rbac.txt",
+  "source": "https://github.com/Microsoft365DSC/Microsoft365DSC/issues/5832",
+  "category": "missing_admin_role",
+  "cause": "The cmdlet is not missing from the module: Exchange Online only exposes cmdlets the signed-in account has an RBAC role for, and reading Email Tenant Settings needs at least the View-Only Configuration (or View-Only Organization Management) role.",
+  "text": "The term 'Get-EmailTenantSettings' is not recognized as the name of a cmdlet, function, script file, or operable program. Check the spelling of the name, or if a path was included, verify that the path is correct and try again."
+ },
+ {
+  "file": "776-msonline-import-x86-powershell-incorrect-format.txt",
+  "source": "https://github.com/Azure/azure-docs-powershell-azuread/issues/262",
+  "category": "module_or_dll_problem",
+  "cause": "The MSOnline module was imported in 32-bit Windows PowerShell (x86) (the C# host started the 32-bit powershell.exe); the module's 64-bit DLL cannot load there, and the same import works in 64-bit PowerShell.",
+  "text": "Import-Module : Could not load file or assembly 'file:///C:\\Program Files(x86)\\WindowsPowerShell\\Modules\\MSOnline\\1.1.183.17\\Microsoft.Online.Administration.Automation.PSModule.dll' or one of its dependencies. An attempt was made to load a program with an incorrect format."
+ },
+ {
+  "file": "777-azuread-20182-adal-dll-missing-intune-script.txt",
+  "source": "https://github.com/microsoftgraph/powershell-intune-samples/issues/281",
+  "category": "module_or_dll_problem",
+  "cause": "The script loads the ADAL DLLs from the AzureAD module folder, but AzureAD 2.0.2.182 no longer ships them; the script only works with the older AzureAD 2.0.2.140 (installed module version too new for the script).",
+  "text": "Line |\n  87 |  [System.Reflection.Assembly]::LoadFrom($adal) | Out-Null\n     |  ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~\n     | Exception calling \"LoadFrom\" with \"1\" argument(s): \"Could not load file or assembly\n     | 'C:\\Users\\username\\OneDrive\n     | \\Documents\\PowerShell\\Modules\\AzureAD\\2.0.2.182\\Microsoft.IdentityModel.Clients.ActiveDirectory.dll'. The\n     | system cannot find the file specified.\"\nMethodInvocationException: C:\\Users\\username\\OneDrive\\Documents\\scripts\\Intune\\EndpointSecurityPolicy_Get.ps1:89\nLine |\n  89 |  [System.Reflection.Assembly]::LoadFrom($adalforms) | Out-Null\n     |  ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~\n     | Exception calling \"LoadFrom\" with \"1\" argument(s): \"Could not load file or assembly\n     | 'C:\\Users\\username\\OneDrive\n     | \\Documents\\PowerShell\\Modules\\AzureAD\\2.0.2.182\\Microsoft.IdentityModel.Clients.ActiveDirectory.Platform.dll'.\n     | The system cannot find the file specified.\"\nCannot find type [Microsoft.IdentityModel.Clients.ActiveDirectory.AuthenticationContext]: verify that the assembly"
+ },
+ {
+  "file": "778-mggraph-235-disablewam-custom-clientid-timeout.txt",
+  "source": "https://github.com/microsoftgraph/msgraph-sdk-powershell/issues/3518",
+  "category": "module_or_dll_problem",
+  "cause": "Regression in Microsoft.Graph 2.35: with WAM disabled (Set-MgGraphOption -DisableLoginByWAM) and a custom ClientId, the browser sign-in hangs and times out; 2.33 works on the same machine, so the client and network are not at fault.",
+  "text": "Connect-MgGraph: Authentication timed out after 120 seconds due to inactivity. Please try again.\nconnect-mgGraph : InteractiveBrowserCredential authentication failed: An error occurred when writing to a listener."
+ },
+ {
   "file": "800-user-cannot-consent-admin-only-permissions.txt",
   "source": "https://learn.microsoft.com/en-us/entra/identity/enterprise-apps/application-sign-in-unexpected-user-consent-error",
   "category": "app_disabled_or_not_consented",
