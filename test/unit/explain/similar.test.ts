@@ -59,6 +59,26 @@ describe('explain with both signals', () => {
     expect(result.causes.length).toBeLessThanOrEqual(3);
   });
 
+  it('gives three causes whenever three categories other than `other` resemble the text, the extra places going to the closest', () => {
+    const index = new SimilarityIndex(TRAIN_CORPUS);
+    let checked = 0;
+    for (const item of TRAIN_CORPUS.filter((i) => !i.file.includes('(documented: '))) {
+      const exclude = (known: (typeof TRAIN_CORPUS)[number]) => known.source === item.source;
+      const resembled = index.nearest(item.text, exclude).filter((n) => n.category !== 'other');
+      if (resembled.length < 3) continue;
+      const result = explain(item.text, { exclude });
+      const shown = result.recognised ? result.causes : result.causes.slice(1);
+      expect(shown.length, item.file).toBe(result.recognised ? 3 : 2);
+      // A place no rule took holds a resembled category, and no closer one was passed over for it.
+      for (const cause of shown.filter((c) => c.id.startsWith('similar-'))) {
+        const rank = resembled.findIndex((n) => n.category === cause.category);
+        expect(resembled.slice(0, rank).every((n) => shown.some((c) => c.category === n.category)), item.file).toBe(true);
+      }
+      checked += 1;
+    }
+    expect(checked).toBeGreaterThan(150);
+  });
+
   it('fills the account, tenant and application the text names into the fixes', () => {
     const result = explain(
       "Connect-ExchangeOnline -AppId 3f8a1c2e-5b6d-4e7f-9a0b-1c2d3e4f5a6b -Organization fabrikam.onmicrosoft.com\nAADSTS700027: Client assertion failed signature validation. Trace ID: x",
