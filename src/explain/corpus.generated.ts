@@ -1809,6 +1809,125 @@ export const TRAIN_CORPUS: readonly CorpusItem[] = [
   "text": "Connect-MgGraph: Authentication timed out after 120 seconds due to inactivity. Please try again.\nconnect-mgGraph : InteractiveBrowserCredential authentication failed: An error occurred when writing to a listener."
  },
  {
+  "file": "780-new-journalrule-not-recognized-app-global-reader-role.txt",
+  "source": "https://github.com/MicrosoftDocs/office-docs-powershell/issues/7022",
+  "category": "missing_admin_role",
+  "cause": "The app used for app-only Connect-ExchangeOnline only held the Global Reader directory role, so the RBAC-scoped New-JournalRule cmdlet was not loaded into the session; assigning the app the Exchange Administrator role made the cmdlet available (confirmed by the reporter).",
+  "text": "The term 'New-JournalRule' is not recognized as the name of a cmdlet, function, script file, or operable program. Check the spelling of the name, or if a path was included, verify that the \npath is correct and try again."
+ },
+ {
+  "file": "781-m365dsc-new-quarantinepolicy-not-recognized-app-role.txt",
+  "source": "https://github.com/Microsoft365DSC/Microsoft365DSC/issues/3510",
+  "category": "missing_admin_role",
+  "cause": "Microsoft365DSC applied EXOQuarantinePolicy with an app registration (certificate) that had no Exchange role allowing New-QuarantinePolicy, so the cmdlet was missing from the session; the maintainer said a missing EXO cmdlet means a permission problem and adding Exchange Administrator to the app registration fixed it.",
+  "text": "The term 'New-QuarantinePolicy' is not recognized as the name of a cmdlet, function, script file, or operable program."
+ },
+ {
+  "file": "782-new-serviceprincipal-not-recognized-missing-permission.txt",
+  "source": "https://github.com/MicrosoftDocs/office-developer-exchange-docs/pull/301",
+  "category": "missing_admin_role",
+  "cause": "New-ServicePrincipal was not available after connecting to Exchange Online because the signed-in account lacked the Exchange RBAC permission that exposes the cmdlet; the error looked like a missing module but the author found the missing tenant permission was the cause.",
+  "text": "new-serviceprincipal : The term 'new-serviceprincipal' is not recognized as the name of a cmdlet, function, script\nfile, or operable program. Check the spelling of the name, or if a path was included, verify that the path is correct\nand try again."
+ },
+ {
+  "file": "783-app-only-role-assigned-not-supported-no-exchange-role.txt",
+  "source": "https://github.com/hiaror/aroramsp-audit-scripts/blob/c372cdb89e41e5c869a5bf2019144cab0709c8af/docs/prerequisites.md",
+  "category": "missing_admin_role",
+  "cause": "The app registration had the Exchange.ManageAsApp API permission but its service principal held no supported directory role for Exchange Online (Exchange Administrator, or Global Reader for read-only); the fix is to assign the role to the app.",
+  "text": "The role assigned to application <id> isn't supported in this scenario."
+ },
+ {
+  "file": "784-ippssession-get-retentioncompliancepolicy-not-recognized.txt",
+  "source": "https://learn.microsoft.com/en-us/answers/questions/1287748/unable-to-connect-to-exchange-online-powershell-mo",
+  "category": "missing_admin_role",
+  "cause": "After Connect-IPPSSession the Security & Compliance cmdlet Get-RetentionCompliancePolicy was missing from the session because the signed-in account lacked the compliance (RBAC) role that exposes it; the MVP answer attributes it to permissions, not to the module or connection.",
+  "text": "PS C:\\Windows\\system32> Get-RetentionCompliancePolicy\nGet-RetentionCompliancePolicy : The term 'Get-RetentionCompliancePolicy' is not recognized as the name of a cmdlet,\nfunction, script file, or operable program. Check the spelling of the name, or if a path was included, verify that the\npath is correct and try again.\nAt line:1 char:1\n+ Get-RetentionCompliancePolicy\n+ ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~\n    + CategoryInfo          : ObjectNotFound: (Get-RetentionCompliancePolicy:String) [], CommandNotFoundException\n    + FullyQualifiedErrorId : CommandNotFoundException"
+ },
+ {
+  "file": "785-syskit-trace-winrm-basic-auth-disabled.txt",
+  "source": "https://github.com/SysKitTeam/docs-trace/blob/7d596971df35de993330c3bc2a1c43dbfe1e4d0f/installation-and-configuration/configure-winrm-authentication.md",
+  "category": "basic_auth_disabled",
+  "cause": "SysKit Trace collects Exchange Online / Security & Compliance data over a remote PowerShell session, which needs Basic authentication enabled in the local WinRM client even with MFA; when WinRM client Basic auth is disabled the snapshot fails with this error.",
+  "text": "The WinRM client cannot process the request. Basic authentication is currently disabled in the client configuration. Change the client configuration and try the request again."
+ },
+ {
+  "file": "786-scubagear-defender-oauth-failed-basic-auth-disabled.txt",
+  "source": "https://github.com/cisagov/ScubaGear/blob/9f7b2f8871c2cb7dca14f9e8bc0979b45e36132e/docs/troubleshooting/defender.md",
+  "category": "basic_auth_disabled",
+  "cause": "With an ExchangeOnlineManagement module older than 3.2 the Security & Compliance connection still uses Remote PowerShell, which needs WinRM Basic authentication on the client; with it disabled the session can't be created. Fix: update the module (Initialize-SCuBA) so REST mode is used.",
+  "text": "WARNING: Please note that you can only use above 9 new EXO cmdlets (the one with *-EXO* naming pattern). You can't use other cmdlets as we couldn't establish a Remote PowerShell session as basic auth is disabled in your client machine. To enable Basic Auth, please check instruction here https://docs.microsoft.com/en-us/powershell/exchange/exchange-online-powershell-v2?view=exchange-ps#prerequisites-for-the-exo-v2-module Create Powershell Session is failed using OAuth."
+ },
+ {
+  "file": "787-scubagear-exo-runspace-max-3-connections.txt",
+  "source": "https://github.com/cisagov/ScubaGear/blob/4bebe83c5f5ecdc052489108112b9cf6b02423ca/docs/troubleshooting/exchange.md",
+  "category": "throttling",
+  "cause": "Too many Exchange Online remote PowerShell sessions were left open for the account (limit of 3 runspaces); disconnecting the existing sessions (Disconnect-ExchangeOnline / Disconnect-SCuBATenant) clears them.",
+  "text": "New-ExoPSSession : Processing data from remote server outlook.office365.com failed with the following error message: [AuthZRequestId=8feccdea-493c-4c12-85dd-d185232cc0be][FailureCategory=A uthZ-AuthorizationException] Fail to create a runspace because you have exceeded the maximum number of connections allowed : 3"
+ },
+ {
+  "file": "788-mggraph-cert-thumbprint-localmachine-authentication-needed.txt",
+  "source": "https://github.com/microsoftgraph/msgraph-sdk-powershell/issues/496",
+  "category": "app_only_misconfigured",
+  "cause": "Connect-MgGraph -CertificateThumbprint silently failed to authenticate because the certificate was in the LocalMachine store; Connect-MgGraph only looks the thumbprint up in the current user's personal store (Cert:\\CurrentUser\\My).",
+  "text": "C:\\Temp> Connect-MgGraph -ClientId <REDACTED> -TenantId <REDACTED> -CertificateThumbprint <REDACTED>\nC:\\Temp> Get-MgContext\nC:\\Temp> Get-MgUser\nGet-MgUser_List1: Authentication needed, call Connect-Graph."
+ },
+ {
+  "file": "789-app-only-cert-expired-aadsts700027.txt",
+  "source": "https://github.com/hiaror/aroramsp-audit-scripts/blob/c372cdb89e41e5c869a5bf2019144cab0709c8af/docs/prerequisites.md",
+  "category": "app_only_misconfigured",
+  "cause": "The self-signed certificate used for app-only (certificate) sign-in to Graph/Exchange Online had expired and was not renewed on the app registration, so the client assertion is rejected; renew the certificate and upload it to the app registration.",
+  "text": "AADSTS700027: Client assertion contains an invalid signature."
+ },
+ {
+  "file": "790-exo-cba-could-not-use-certificate-for-signing-non-admin.txt",
+  "source": "https://learn.microsoft.com/en-us/answers/questions/1397944/connect-exchangeonline-with-certificate-thumbprint",
+  "category": "app_only_misconfigured",
+  "cause": "Certificate-based Connect-ExchangeOnline works only in an elevated session because the non-elevated process cannot use the certificate's private key for signing (key storage provider / private key access problem); the MVP answer points to the 'Invalid provider type specified' private-key fixes.",
+  "text": "Could not use the certificate for signing. See inner exception for details. Possible cause: this may be a known issue with apps build against .NET Desktop 4.6 or lower. Either target a higher version of .NET desktop - 4\n.6.1 and above, or use a different certificate type (non-CNG) or sign your own assertion as described at https://aka.ms/msal-net-signed-assertion. \nAt C:\\Program Files\\WindowsPowerShell\\Modules\\ExchangeOnlineManagement\\3.2.0\\netFramework\\ExchangeOnlineManagement.psm1:739 char:21\n+                     throw $_.Exception.InnerException;\n+                     ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~\n    + CategoryInfo          : OperationStopped: (:) [], MsalClientException\n    + FullyQualifiedErrorId : Could not use the certificate for signing. See inner exception for details. Possible cause: this may be a known issue with apps build against .NET Desktop 4.6 or lower. Either target a hig \n   her version of .NET desktop - 4.6.1 and above, or use a different certificate type (non-CNG) or sign your own assertion as described at https://aka.ms/msal-net-signed-assertion."
+ },
+ {
+  "file": "791-exo-accesstoken-refresh-token-unauthorized.txt",
+  "source": "https://learn.microsoft.com/en-us/answers/questions/1187882/connect-exchangeonline-unauthorized",
+  "category": "app_only_misconfigured",
+  "cause": "Connect-ExchangeOnline -AccessToken was given a token obtained with a refresh_token (delegated) request against /common instead of an app-only client-credentials token for the app that holds Exchange.ManageAsApp and the Exchange role; the answers say to check the app's permissions/role and to request the token with client credentials and pass -AppId.",
+  "text": "VERBOSE: Returning precomputed version info: 3.1.0\n\nVERBOSE: ModuleVersion: 3.1.0\n\nVERBOSE: [ThreadID: #] Returning the provided AccessToken\n\nVERBOSE: Failed to fetch banner content from server. Reason: Object reference not set to an instance of an object.\n\nVERBOSE: ConnectionContext Removed\n\nOperationStopped: UnAuthorized"
+ },
+ {
+  "file": "792-pnpframework-app-only-407-proxy-auth-required.txt",
+  "source": "https://github.com/pnp/pnpframework/issues/383",
+  "category": "proxy",
+  "cause": "App-only sign-in (GetAppOnlyAuthenticatedContext) from a network whose proxy requires username/password authentication fails with 407; the default proxy settings don't pass proxy credentials and the PnP components have no proxy support.",
+  "text": "(407) Proxy Authentication Required"
+ },
+ {
+  "file": "793-m365dsc-lcm-behind-proxy-unable-to-connect.txt",
+  "source": "https://github.com/Microsoft365DSC/Microsoft365DSC/issues/3501",
+  "category": "proxy",
+  "cause": "On a machine behind a corporate proxy, Connect-ExchangeOnline worked in the user's session (WinHTTP/DefaultWebProxy set) but Start-DscConfiguration failed, because the DSC resources run under the LCM, which did not use that proxy configuration; the same configuration works on a directly connected machine.",
+  "text": "Unable to connect to the remote server"
+ },
+ {
+  "file": "794-m365dsc-lcm-system-authenticated-proxy-cert-credential-retry.txt",
+  "source": "https://github.com/Microsoft365DSC/Microsoft365DSC/issues/6245",
+  "category": "proxy",
+  "cause": "Start-DscConfiguration runs the Microsoft365DSC resources as SYSTEM, and the customer's network only allows internet access authenticated by the proxy, so the certificate (app-only) sign-in from the SYSTEM context keeps failing; snapshots run as the user work.",
+  "text": "\"ClientCertificateCredential\" authentication failed: Retry failed after 4 tries"
+ },
+ {
+  "file": "795-exo-cba-aadsts1002016-tls10-invalid-scope.txt",
+  "source": "https://learn.microsoft.com/en-us/answers/questions/1071405/connect-exchangeonline-certificatethumbprint-x-app",
+  "category": "other",
+  "cause": "The client that ran certificate-based Connect-ExchangeOnline negotiated TLS 1.0/1.1 with Entra ID, which is no longer accepted; TLS 1.2 must be enabled on the client (registry/.NET settings) and the machine rebooted. (Client too old/misconfigured for TLS 1.2 → other.)",
+  "text": "Error Acquiring Token:    \n\nSystem.Exception: Case when Message contains:AADSTS70011 Invalid scope. The scope has to be of the form \"https://resourceUrl/.default\"Mitigatio    \n\nn: change the scope to be as expectedAADSTS1002016: You are using TLS version 1.0, 1.1 and/or 3DES cipher which are deprecated to improve the s    \n\necurity posture of Azure AD. Your TenantID is: tttjrs5558a3. Please refer to https://go.microsoft.com/fwlink/?linkid=21    \n\n61187 and conduct needed actions to remediate the issue. For further questions, please contact your administrator.    \n\nTrace ID: 6776    \n\nCorrelation ID: 564g457    \n\nTimestamp: 2022-11-01 17:20:17Z ---> Microsoft.Identity.Client.MsalServiceException: AADSTS1002016: You are using TLS version 1.0, 1.1 and/or 3    \n\nDES cipher which are deprecated to improve the security posture of Azure AD. Your TenantID is: 655ghb5 Please ref    \n\ner to https://go.microsoft.com/fwlink/?linkid=2161187 and conduct needed actions to remediate the issue. For further questions, please contact    \n\nyour administrator.    \n\nTrace ID: oiyuyo77    \n\nCorrelation ID: a545ff    \n\nTimestamp: 2022-11-01 17:20:17Z    \n\n   at Microsoft.Identity.Client.Internal.Requests.RequestBase.<HandleTokenRefreshErrorAsync>d__26.MoveNext()    \n\n--- End of stack trace from previous location where exception was thrown ---    \n\n   at System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw()    \n\n   at System.Runtime.CompilerServices.TaskAwaiter.HandleNonSuccessAndDebuggerNotification(Task task)    \n\n   at Microsoft.Identity.Client.Internal.Requests.ClientCredentialRequest.<ExecuteAsync>d__2.MoveNext()    \n\n--- End of stack trace from previous location where exception was thrown ---    \n\n   at System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw()    \n\n   at System.Runtime.CompilerServices.TaskAwaiter.HandleNonSuccessAndDebuggerNotification(Task task)    \n\n   at Microsoft.Identity.Client.Internal.Requests.RequestBase.<RunAsync>d__12.MoveNext()    \n\n--- End of stack trace from previous location where exception was thrown ---    \n\n   at System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw()    \n\n   at System.Runtime.CompilerServices.TaskAwaiter.HandleNonSuccessAndDebuggerNotification(Task task)    \n\n   at Microsoft.Identity.Client.ApiConfig.Executors.ConfidentialClientExecutor.<ExecuteAsync>d__3.MoveNext()    \n\n--- End of stack trace from previous location where exception was thrown ---    \n\n   at System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw()    \n\n   at System.Runtime.CompilerServices.TaskAwaiter.HandleNonSuccessAndDebuggerNotification(Task task)    \n\n   at Microsoft.Exchange.Management.AdminApiProvider.Authentication.MSALTokenProvider.<GetAccessTokenAsync>d__29.MoveNext()    \n\n   --- End of inner exception stack trace ---    \n\n   at Microsoft.Exchange.Management.AdminApiProvider.Authentication.MSALTokenProvider.<GetAccessTokenAsync>d__29.MoveNext()    \n\nCase when Message contains:AADSTS70011 Invalid scope. The scope has to be of the form \"https://resourceUrl/.default\"Mitigation: change the    \n\nscope to be as expectedAADSTS1002016: You are using TLS version 1.0, 1.1 and/or 3DES cipher which are deprecated to improve the security    \n\nposture of Azure AD. Your TenantID is: 1y. Please refer to https://go.microsoft.com/fwlink/?linkid=2161187    \n\nand conduct needed actions to remediate the issue. For further questions, please contact your administrator.    \n\nTrace ID: 5t55t    \n\nCorrelation ID: t555t    \n\nTimestamp: 2022-11-01 17:20:17Z    \n\nAt C:\\Program Files\\WindowsPowerShell\\Modules\\ExchangeOnlineManagement\\3.0.0\\netFramework\\ExchangeOnlineManagement.psm1:726 char:21    \n\nthrow $_.Exception.InnerException;\n\n~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~\n\n-  CategoryInfo          : OperationStopped: (:) [], Exception  \n\n-  FullyQualifiedErrorId : Case when Message contains:AADSTS70011 Invalid scope. The scope has to be of the form \"https://resourceUrl/.def  \n\n   ault\"Mitigation: change the scope to be as expectedAADSTS1002016: You are using TLS version 1.0, 1.1 and/or 3DES cipher which are deprecated"
+ },
+ {
+  "file": "796-exo-v2-module-after-rps-deprecation-remote-server-failed.txt",
+  "source": "https://learn.microsoft.com/en-us/answers/questions/1381722/cannot-connect-exchange-online-with-powershell-sin",
+  "category": "module_or_dll_problem",
+  "cause": "After Remote PowerShell was deprecated for the tenant, Connect-ExchangeOnline still loaded the old ExchangeOnlineManagement 2.0.5 module (the RPS-based New-ExoPSSession path) even though 3.3.0 was installed; removing/reinstalling the modules (the reporter rebuilt the machine) fixed it.",
+  "text": "New-ExoPSSession : Connecting to remote server outlook.office365.com failed with the following error message :  For more information, see the about_Remote_Troubleshooting Help topic.At C:\\Program Files (x86)\\WindowsPowerShell\\Modules\\ExchangeOnlineManagement\\2.0.5\\netFramework\\ExchangeOnlineManagement.psm1:475 char:30+ ... PSSession = New-ExoPSSession -ExchangeEnvironmentName $ExchangeEnviro ...+                 ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~    + CategoryInfo          : ResourceUnavailable: (:) [New-ExoPSSession], PSRemotingTransportException    + FullyQualifiedErrorId : System.Management.Automation.Remoting.PSRemotingDataStructureException,Microsoft.Exchange.Management.ExoPowershellSnapin.NewExoPSSession"
+ },
+ {
   "file": "800-user-cannot-consent-admin-only-permissions.txt",
   "source": "https://learn.microsoft.com/en-us/entra/identity/enterprise-apps/application-sign-in-unexpected-user-consent-error",
   "category": "app_disabled_or_not_consented",
