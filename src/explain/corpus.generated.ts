@@ -2075,6 +2075,118 @@ export const TRAIN_CORPUS: readonly CorpusItem[] = [
   "text": "ERROR:Updating hybrid configuration failed with error 'Subtask Configure execution failed: Creating Organization Relationships.\n\nExecution of the Set-FederatedOrganizationIdentifier cmdlet had thrown an exception. This may indicate invalid parameters in your Hybrid Configuration settings.\n\nAn error occurred while attempting to provision Exchange to the Partner STS. Detailed Information \"\"An error occurred accessing Windows Live. Detailed information: \"\"The request failed with HTTP status 403: Forbidden.\"\".\"\"\".\nat\nMicrosoft.Exchange.Management.Hybrid.RemotePowershellSession.RunCommand(String cmdlet, Dictionary`2 parameters, Boolean ignoreNotFoundErrors)"
  },
  {
+  "file": "901-pnp-add-teamsteam-502-bad-gateway-service-issue.txt",
+  "source": "https://github.com/pnp/PnP-PowerShell/issues/2639",
+  "category": "service_outage",
+  "cause": "Add-PnPTeamsTeam started failing with 502 Bad Gateway on multiple tenants and machines at once; the reporter tied it to an ongoing Microsoft service incident shown in the Microsoft 365 admin center (service health).",
+  "text": "The remote server returned an error: (502) Bad Gateway."
+ },
+ {
+  "file": "902-pnp-provisioning-500-internal-server-error-global-incident.txt",
+  "source": "https://github.com/pnp/PnP-Sites-Core/issues/2439",
+  "category": "service_outage",
+  "cause": "PnP PowerShell provisioning (Apply-PnPProvisioningTemplate) failed at random points with HTTP 500 during a global SharePoint Online service incident in November 2019; Microsoft's service health posted it as a global issue.",
+  "text": "The remote server returned an error: (500) Internal Server Error."
+ },
+ {
+  "file": "903-teams-set-csonlineschedule-internal-server-error.txt",
+  "source": "https://github.com/MicrosoftDocs/office-docs-powershell/issues/9518",
+  "category": "service_outage",
+  "cause": "Intermittent 'Internal server error occurred' from the Teams PowerShell Set-CsOnlineSchedule cmdlet was a Microsoft-side fault in the Teams service: the first occurrence was a DNS resolution problem on Microsoft's side, the recurrence a single-server issue from a change in a machine pool, both fixed by Microsoft.",
+  "text": "Set-CsOnlineSchedule : Internal server error occurred. Please try again after sometime.\nIn Zeile:52 Zeichen:5\n+     $null = Set-CsOnlineSchedule -Instance $scheduleObject\n+     ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~\n    + CategoryInfo          : InvalidOperation: ({ Identity = a3...dels.Schedule }:<>f__AnonymousType64`2) [Set-CsOnlineSchedule], Exception\n    + FullyQualifiedErrorId : 100005,Microsoft.Teams.ConfigApi.Cmdlets.SetCsOnlineSchedule"
+ },
+ {
+  "file": "904-mggraph-intune-too-many-retries-known-outage.txt",
+  "source": "https://github.com/microsoftgraph/msgraph-sdk-powershell/issues/2534",
+  "category": "service_outage",
+  "cause": "Get-MgDeviceManagementManagedDevice -All started failing with 'Too many retries performed' (and 504s in the older Intune module) for many tenants in January 2024 without any client change; Microsoft support confirmed a known service outage (issue labelled Service issue).",
+  "text": "Get-MgDeviceManagementManagedDevice : Too many retries performed\nAt line:1 char:1\n+ $ManagedDevices = Get-MgDeviceManagementManagedDevice -All\n+ ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~\n    + CategoryInfo          : NotSpecified: (:) [Get-MgDeviceManagementManagedDevice_List], InvalidOperationException\n    + FullyQualifiedErrorId : Microsoft.Graph.PowerShell.Cmdlets.GetMgDeviceManagementManagedDevice_List"
+ },
+ {
+  "file": "905-azcli-invalid-cloud-profile-arm-incident.txt",
+  "source": "https://github.com/Azure/azure-cli/issues/17513",
+  "category": "service_outage",
+  "cause": "az login as a service principal failed with a misleading 'Invalid profile is used for cloud' message because of an ongoing Azure Resource Manager service incident, not a local cloud/profile misconfiguration.",
+  "text": "Invalid profile is used for cloud 'AzureCloud'. To configure the cloud profile, run `az cloud set --name AzureCloud --profile <profile>(e.g. 2019-03-01-hybrid)`. For more information about using Azure CLI with Azure Stack, see https://docs.microsoft.com/azure-stack/user/azure-stack-version-profiles-azurecli2"
+ },
+ {
+  "file": "906-azuread-auditsigninlogs-429-request-throttled.txt",
+  "source": "https://github.com/microsoftgraph/msgraph-sdk-powershell/issues/281",
+  "category": "throttling",
+  "cause": "The AzureAD module's Get-AzureAdAuditSigninLogs call was throttled by the service (HTTP 429 Too Many Requests) and must be retried after the Retry-After interval.",
+  "text": "Get-AzureAdAuditSigninLogs : Error occurred while executing GetAuditSignInLogs \nCode: UnknownError\nMessage: This request is throttled. Please try again after the value specified in the Retry-After header. CorrelationId: 9b27c007-f9fb-4caa-8163-77f47e54ee99\nInnerError:\n  RequestId: 36111868-01f9-41ef-ba4b-386352b47b5a\n  DateTimeStamp: Sun, 28 Mar 2021 12:07:31 GMT\nHttpStatusCode: 429\nHttpStatusDescription: Too Many Requests\nHttpResponseStatus: Completed\nAt xxx.ps1:67 char:31\n+ ... astsignin = Get-AzureAdAuditSigninLogs -top 1 -filter \"userprincipaln ...\n+                 ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~"
+ },
+ {
+  "file": "907-mggraph-more-than-3-retries-service-throttling.txt",
+  "source": "https://github.com/microsoftgraph/msgraph-sdk-powershell/issues/1632",
+  "category": "throttling",
+  "cause": "Get-MgDeviceManagementManagedDevice with -Filter/-Property was throttled by the Intune/Graph service; the SDK's retry handler gave up after its default 3 retries (raise it with Set-MgRequestContext -MaxRetry).",
+  "text": "More than 3 retries encountered while sending the request."
+ },
+ {
+  "file": "908-pnp-get-pnpfooter-429-throttled.txt",
+  "source": "https://github.com/pnp/powershell/issues/949",
+  "category": "throttling",
+  "cause": "SharePoint Online throttled the Get-PnPFooter request (HTTP 429) under load from other workloads; unlike other PnP cmdlets this one surfaced the 429 instead of retrying, which the maintainer acknowledged.",
+  "text": "Get-PnPFooter : The remote server returned an error: (429) .  System.Net.WebException,  HResult=0x80131509"
+ },
+ {
+  "file": "909-pnp-new-pnpsite-too-many-requests.txt",
+  "source": "https://github.com/SharePoint/sp-dev-docs/issues/3230",
+  "category": "throttling",
+  "cause": "Creating many modern sites in a loop with New-PnPSite / Invoke-PnPSiteDesign made SharePoint Online throttle the caller, returning 'Too Many Requests' after several sites had succeeded (issue labelled area:throttling).",
+  "text": "New-PnPSite  : {\"error\":{cide\"code\":\"-1,\nSystem.Data.Services.Client.DataServiceClientException\",\"message\": {\"lang\" : \"en-us\" , \"value\" : Too Many Requests\"}}}"
+ },
+ {
+  "file": "910-intunemgmt-gcch-commercial-authority-aadsts900384.txt",
+  "source": "https://github.com/Micke-K/IntuneManagement/issues/26",
+  "category": "wrong_cloud_environment",
+  "cause": "For a GCC High tenant the tool requested a graph.microsoft.us token but still used the commercial authority login.microsoftonline.com; the reporter could only sign in after changing the MSAL authentication endpoints from .com to .us.",
+  "text": "Use Graph environment: graph.microsoft.us\nInitiate interactive logon\nScopes: https://graph.microsoft.us/.default\nAuthority: https://login.microsoftonline.com/organizations/\nFailed to login. Error: invalid_request. Description: AADSTS900384: JWT token failed signature validation [Reason - The provided signature value did not match the expected signature value., Thumbprint of key used by client: '0EA52EF207FE9C081CCA33F7F92BA994D0170277', Found key 'Start=12/21/2020 00:00:00, End=12/21/2025 00:00:00'].\nTrace ID: 52a4320a-6519-40cc-a97a-930145e3f600\nCorrelation ID: 1c0f9530-67ad-4855-9176-7356319c2d29\nTimestamp: 2022-03-08 03:07:37Z"
+ },
+ {
+  "file": "911-entraexporter-gcch-graph-com-invalidcloudinstance.txt",
+  "source": "https://github.com/microsoft/EntraExporter/issues/117",
+  "category": "wrong_cloud_environment",
+  "cause": "Export-Entra 3.0.1 sent its batch requests to the commercial endpoint graph.microsoft.com while the session was a GCC High (USGov) Connect-MgGraph session, so Graph rejected the token with InvalidCloudInstance.",
+  "text": "_processBatchErrors : POST https://graph.microsoft.com/v1.0/$batch\nHTTP/1.1 401 Unauthorized\nTransfer-Encoding: chunked\nVary: Accept-Encoding\nStrict-Transport-Security: max-age=31536000\nrequest-id: 5c0daee1-f06d-4715-8aa9-XXXXXXXXXXXX\nclient-request-id: 5378b5e0-7559-4673-ae42-XXXXXXXXXXXX\nx-ms-ags-diagnostic: {\"ServerInfo\":{\"DataCenter\":\"West US\n2\",\"Slice\":\"E\",\"Ring\":\"4\",\"ScaleUnit\":\"004\",\"RoleInstance\":\"MW2PEPF0001409B\"}}\nDate: Thu, 04 Jun 2026 19:04:59 GMT\nWWW-Authenticate: Bearer realm=\"\", authorization_uri=\"https://login.microsoftonline.com/common/oauth2/authorize\",\nclient_id=\"00000003-0000-0000-c000-000000000000\"\nContent-Type: application/json\n{\"error\":{\"code\":\"InvalidAuthenticationToken\",\"message\":\"InvalidCloudInstance\",\"innerError\":{\"date\":\"2026-06-04T19:05:0\n0\",\"request-id\":\"5c0daee1-f06d-4715-8aa9-XXXXXXXXXXXX\",\"client-request-id\":\"5378b5e0-7559-4673-ae42-XXXXXXXXXXXX\"}}}\nAt C:\\Program Files\\WindowsPowerShell\\Modules\\EntraExporter\\3.0.1\\Export-Entra.ps1:334 char:13\n+             _processBatchErrors -requestErrors $requestErrors -reques ...\n+             ~~~~~~~~~~~~~~~~~~~~"
+ },
+ {
+  "file": "912-azcli-wsl-temporary-failure-in-name-resolution.txt",
+  "source": "https://github.com/Azure/azure-cli/issues/22734",
+  "category": "dns",
+  "cause": "In WSL the reporter had disabled automatic generation of /etc/resolv.conf, leaving no working nameserver, so login.microsoftonline.com could not be resolved; adding a nameserver to /etc/resolv.conf fixed it.",
+  "text": "The command failed with an unexpected error. Here is the traceback:\nHTTPSConnectionPool(host='login.microsoftonline.com', port=443): Max retries exceeded with url: /organizations/v2.0/.well-known/openid-configuration (Caused by NewConnectionError('<urllib3.connection.HTTPSConnection object at 0x7fb442ca7d60>: Failed to establish a new connection: [Errno -3] Temporary failure in name resolution'))"
+ },
+ {
+  "file": "913-azcli-login-name-or-service-not-known-dns-server.txt",
+  "source": "https://github.com/Azure/azure-cli/issues/16078",
+  "category": "dns",
+  "cause": "az login (WSL1/CentOS) could not resolve login.microsoftonline.com because the machine's DNS server was not working correctly.",
+  "text": "Please ensure you have network connection. Error detail: HTTPSConnectionPool(host='login.microsoftonline.com', port=443): Max retries exceeded with url: /common/oauth2/token (Caused by NewConnectionError('<urllib3.connection.VerifiedHTTPSConnection object at 0x7f1f7fae5d30>: Failed to establish a new connection: [Errno -2] Name or service not known',))"
+ },
+ {
+  "file": "914-sfbo-rps-lyncdiscover-points-on-premises.txt",
+  "source": "https://learn.microsoft.com/en-us/SkypeForBusiness/troubleshoot/hybrid-conferencing/cant-connect-to-sfb-remote-powershell",
+  "category": "dns",
+  "cause": "In a Lync hybrid deployment the lyncdiscover AutoDiscover DNS record points to the on-premises Lync server, so the Skype for Business Online remote PowerShell connector cannot discover the online endpoint; use New-CsOnlineSession -OverrideAdminDomain <tenant>.onmicrosoft.com.",
+  "text": "Get-CsPowerShellEndpoint : Unable to query AutoDiscover URL at: http://lyncdiscover.contoso.com?Domain=contoso.com"
+ },
+ {
+  "file": "915-exo-rps-couldnt-find-database-other-region.txt",
+  "source": "https://learn.microsoft.com/en-us/troubleshoot/exchange/user-and-shared-mailboxes/could-not-find-database-running-cmdlets-for-different-region-mailbox",
+  "category": "other",
+  "cause": "New-MailboxSearch, Search-MailboxAuditLog, New-MailboxImportRequest and New-MailboxRestoreRequest fail for mailboxes in a different Exchange Online region from the admin's own region; the workaround is to force the session to the other region by appending ?email=<mailbox in that region> to the ConnectionUri.",
+  "text": "Couldn't find database \"<database>\". Make sure you have typed it correctly."
+ },
+ {
+  "file": "916-emc2010-exo-object-does-not-match-target-type.txt",
+  "source": "https://learn.microsoft.com/en-us/troubleshoot/exchange/administration/object-not-match-target-type",
+  "category": "other",
+  "cause": "A known issue in the out-of-support Exchange Server 2010 Management Console: it cannot display properties of Exchange Online mailboxes over its remote PowerShell connection; use the Exchange admin center or Exchange Online PowerShell instead.",
+  "text": "Object does not match target type.\nAdditional information:\n\nat System.Reflection.RuntimeMethodInfo.CheckConsistency(Object target)\nat System.Reflection.RuntimeMethodInfo.Invoke(Object obj, BindingFlags invokeAttr, Binder binder, Object[] parameters, CultureInfo culture, Boolean skipVisibilityChecks)\nat System.Reflection.RuntimeMethodInfo.Invoke(Object obj, BindingFlags invokeAttr, Binder binder, Object[] parameters, CultureInfo culture)\nat System.Reflection.RuntimePropertyInfo.GetValue(Object obj, Object[] index)\nat Microsoft.Exchange.Management.SystemManager.WinForms.DataObjectStore.GetValue(String name, String propertyName)\nat Microsoft.Exchange.Management.SystemManager.WinForms.AutomatedDataHandlerBase.UpdateTable(DataRow row, String targetConfigObject, Boolean isOnReading)\nat Microsoft.Exchange.Management.SystemManager.WinForms.AutomatedDataHandler.OnReadData(CommandInteractionHandler interactionHandler, String pageName)\nat Microsoft.Exchange.Management.SystemManager.WinForms.DataHandler.Read(CommandInteractionHandler interactionHandler, String pageName)\nat Microsoft.Exchange.Management.SystemManager.WinForms.DataContext.ReadData(CommandInteractionHandler interactionHandler, String pageName)\nat Microsoft.Exchange.Management.SystemManager.WinForms.ExchangePage.<OnSetActive>b__0(Object sender, DoWorkEventArgs e)\nat System.ComponentModel.BackgroundWorker.WorkerThreadStart(Object argument)"
+ },
+ {
   "file": "960-sfbo-rps-user-not-tenant-admin.txt",
   "source": "https://learn.microsoft.com/en-us/skypeforbusiness/set-up-your-computer-for-windows-powershell/diagnose-problems-with-the-skype-for-business-online-connector",
   "category": "missing_admin_role",
