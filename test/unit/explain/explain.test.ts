@@ -197,6 +197,13 @@ describe('classes learned from the fresh train sample', () => {
     ["WinRM's shell quota, relayed by the legacy endpoint", 'New-PSSession : Connecting to remote server outlook.office365.com failed with the following error message : The WS-Management service cannot process the request. The maximum number of concurrent shells for this user has been exceeded.', 'runspace-limit', 'throttling'],
     ['a session whose commands need a newer Windows PowerShell', "Import-PSSession : Method not found: 'System.String System.Management.Automation.CommandMetadata.EscapeBlockComment(System.String)'.", 'powershell-runtime-too-old', 'module_or_dll_problem'],
     ['an exception inside the client, nothing refused', 'Connect-ExchangeOnline : Object reference not set to an instance of an object.\n    + CategoryInfo : NotSpecified: (:) [Connect-ExchangeOnline], NullReferenceException', 'client-exception', 'module_or_dll_problem'],
+    ['an admin cmdlet no role of the account grants', "New-JournalRule : The term 'New-JournalRule' is not recognized as the name of a cmdlet, function, script file, or operable program.", 'cmdlet-not-in-role', 'missing_admin_role'],
+    ["another module's Connect cmdlet, unknown in this PowerShell", "Connect-MsolService: The term 'Connect-MsolService' is not recognized as the name of a cmdlet, function, script file, or operable program.", 'connect-cmdlet-missing', 'module_or_dll_problem'],
+    ['an assembly built for another bitness', "Import-Module : Could not load file or assembly 'file:///C:\\Program Files (x86)\\WindowsPowerShell\\Modules\\X\\X.dll' or one of its dependencies. An attempt was made to load a program with an incorrect format.", 'assembly-load-failed', 'module_or_dll_problem'],
+    ['a .NET Framework too old for netstandard', "Could not load file or assembly 'netstandard, Version=2.0.0.0, Culture=neutral, PublicKeyToken=cc7b13ffcd2ddd51' or one of its dependencies.", 'assembly-load-failed', 'module_or_dll_problem'],
+    ["the Graph SDK's retries running out", 'Get-MgUser : More than 3 retries encountered while sending the request.', 'sdk-retries-exhausted', 'throttling'],
+    ['a token from another national cloud', '{"error":{"code":"InvalidAuthenticationToken","message":"InvalidCloudInstance"}}', 'invalid-cloud-instance', 'wrong_cloud_environment'],
+    ['a token handed to the module that Exchange refuses', 'VERBOSE: [ThreadID: 1] Returning the provided AccessToken\nOperationStopped: UnAuthorized', 'app-only-refused', 'app_only_misconfigured'],
     ['a script calling another ADAL version than the one loaded', 'Cannot find an overload for "AcquireTokenAsync" and the argument count: "5".', 'msal-assembly-conflict', 'module_or_dll_problem'],
     ['SharePoint\'s old credential sign-in on an MFA account', 'Connect-SPOService : The sign-in name or password does not match one in the Microsoft account system.', 'idcrl-credential', 'mfa_required'],
     ['parameters this version does not take together', 'Connect-MicrosoftTeams : Parameter set cannot be resolved using the specified named parameters.', 'parameter-set', 'module_or_dll_problem'],
@@ -212,6 +219,12 @@ describe('classes learned from the fresh train sample', () => {
     ['a policy that wants a managed device', 'Your sign-in was successful but your admin requires the device requesting access to be managed by Fabrikam to access this resource.', 'entra-text-ca-blocked', 'conditional_access'],
   ])('%s', (_name, text, id, category) => {
     expect(explain(text).causes[0]).toMatchObject({ id, category });
+  });
+
+  it("reads the Graph SDK's retries running out as throttling or a failing service, the status deciding between them", () => {
+    const text = 'Too many retries performed. More than 3 retries encountered while sending the request. (HTTP request failed with status code: GatewayTimeout.)';
+    expect(explain(text, RULES_ONLY).causes.slice(0, 2).map((c) => c.id)).toEqual(['sdk-retries-exhausted-outage', 'sdk-retries-exhausted']);
+    expect(new Set(explain(text).causes.slice(0, 2).map((c) => c.category))).toEqual(new Set(['service_outage', 'throttling']));
   });
 
   it('lets AADSTS70002, a wrapper, yield to the code that says why', () => {
