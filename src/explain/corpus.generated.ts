@@ -1111,7 +1111,7 @@ export const TRAIN_CORPUS: readonly CorpusItem[] = [
  {
   "file": "622-o365-healthreport-underlying-connection-closed-tls12.txt",
   "source": "https://github.com/junecastillote/Get-O365HealthReport/issues/4",
-  "category": "network_blocked",
+  "category": "other",
   "cause": "Windows PowerShell was not offering TLS 1.2 to the Office 365 endpoints; enabling TLS 1.2 via [Net.ServicePointManager]::SecurityProtocol before the first Invoke-RestMethod fixed it (confirmed by a second user).",
   "text": "The underlying connection was closed: An unexpected error occurred on a send"
  },
@@ -1377,7 +1377,7 @@ export const TRAIN_CORPUS: readonly CorpusItem[] = [
  {
   "file": "667-psgallery-unable-to-resolve-source-tls12.txt",
   "source": "https://github.com/MicrosoftDocs/PowerShell-Docs/issues/5978",
-  "category": "network_blocked",
+  "category": "other",
   "cause": "Windows PowerShell 5.1 / .NET was not using TLS 1.2, which the PowerShell Gallery requires, so the package source could not be reached. Forcing TLS 1.2 with ServicePointManager fixed it.",
   "text": "WARNING: Unable to resolve package source 'https://www.powershellgallery.com/api/v2/'.\nPackageManagement\\Install-Package : No match was found for the specified search criteria and module name\n'PowerShellGet'. Try Get-PSRepository to see all available registered module repositories.\nAt C:\\Program Files\\WindowsPowerShell\\Modules\\PowerShellGet\\1.0.0.1\\PSModule.psm1:1772 char:21\n+ ...          $null = PackageManagement\\Install-Package @PSBoundParameters\n+                      ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~\n    + CategoryInfo          : ObjectNotFound: (Microsoft.Power....InstallPackage:InstallPackage) [Install-Package], Ex\n   ception\n    + FullyQualifiedErrorId : NoMatchFoundForCriteria,Microsoft.PowerShell.PackageManagement.Cmdlets.InstallPackage"
  },
@@ -1538,14 +1538,14 @@ export const TRAIN_CORPUS: readonly CorpusItem[] = [
  {
   "file": "726-spo-tool-tls12-connection-forcibly-closed.txt",
   "source": "https://github.com/bandrben/SPTaxonomyToolsOnline/issues/6",
-  "category": "network_blocked",
+  "category": "other",
   "cause": "The tool, built on an older .NET Framework, offered only old TLS protocols; SharePoint Online accepts only TLS 1.2, so the connection was closed. Enabling strong crypto (DontEnableSchUseStrongCrypto=false) in the app config fixed it.",
   "text": "ERROR: System.Net.WebException: The underlying connection was closed: An unexpected error occurred on a send. ---> System.IO.IOException: Unable to read data from the transport connection: An existing connection was forcibly closed by the remote host. ---> System.Net.Sockets.SocketException: An existing connection was forcibly closed by the remote host\n   at System.Net.Sockets.NetworkStream.Read(Byte[] buffer, Int32 offset, Int32 size)"
  },
  {
   "file": "727-dotnet-daemon-graph-token-tls12-send-error.txt",
   "source": "https://github.com/Azure-Samples/active-directory-dotnet-daemon/issues/41",
-  "category": "network_blocked",
+  "category": "other",
   "cause": "The .NET daemon sample's HTTP calls (token/Graph) failed because the process was not negotiating TLS 1.2; the reporter fixed it by forcing ServicePointManager.SecurityProtocol to Tls12 (maintainers pointed to targeting .NET 4.7+ so the OS default TLS is used).",
   "text": "The underlying connection was closed: An unexpected error occurred on a send."
  },
@@ -2210,14 +2210,14 @@ export const TRAIN_CORPUS: readonly CorpusItem[] = [
  {
   "file": "963-dotnet-not-using-tls12-connection-forcibly-closed.txt",
   "source": "https://learn.microsoft.com/en-us/troubleshoot/sharepoint/administration/authentication-errors-tls12-support",
-  "category": "network_blocked",
+  "category": "other",
   "cause": "Microsoft 365 services accept only TLS 1.2+, and the client's .NET Framework is not configured for TLS 1.2 (strong cryptography), so the connection is reset during the handshake.",
   "text": "System.Net.WebException: The underlying connection was closed: An unexpected error occurred on a send.\n\nSystem.IO.IOException: Unable to read data from the transport connection: An existing connection was forcibly closed by the remote host.\n\nSystem.Net.Sockets.SocketException: An existing connection was forcibly closed by the remote host."
  },
  {
   "file": "964-tls12-not-enabled-remote-party-closed-transport-stream.txt",
   "source": "https://learn.microsoft.com/en-us/troubleshoot/microsoft-365/compliance/information-protection-scanner/resolve-deployment-issues",
-  "category": "network_blocked",
+  "category": "other",
   "cause": "TLS 1.2 is not enabled on the client (scanner) machine, so the service closes the TLS connection.",
   "text": "System.Net.WebException: The underlying connection was closed: An unexpected error occurred on a send. ---> System.IO.IOException: Authentication failed because the remote party has closed the transport stream."
  },

@@ -309,8 +309,8 @@ describe('network failures', () => {
     const result = explain('The operation has timed out');
     expect(result.causes.map((c) => c.category)).toEqual(['network_blocked', 'proxy', 'tls_interception']);
     expect(result.causes[1]).toMatchObject({ id: 'network-proxy', confidence: 'low', matched: [] });
-    // Never in place of a cause something named.
-    const forcibly = explain('Connect-ExchangeOnline : An existing connection was forcibly closed by the remote host.');
-    expect(forcibly.causes.map((c) => c.id)).not.toContain('network-tls_interception');
+    // Never in place of a cause something named: here rules name three.
+    const forcibly = explain('Connect-ExchangeOnline : An existing connection was forcibly closed by the remote host. The SSL connection could not be established');
+    expect(forcibly.causes.map((c) => c.id)).toEqual(['tls-untrusted', 'connection-reset', 'connection-closed-proxy']);
   });
 });
