@@ -473,6 +473,24 @@ const ENTRIES: readonly RawEntry[] = [
     link: LINK.conditionalAccess,
   },
   {
+    code: 53005,
+    name: 'ApplicationNeedsToEnforceIntuneProtectionPolicies',
+    meaning: 'A Conditional Access policy requires an app protection (Intune MAM) policy, and the client is not an app that enforces one.',
+    cause: 'A policy with the grant "require app protection policy" covers the resource; PowerShell and command-line tools cannot meet it.',
+    category: 'conditional_access',
+    fix: CA_FIX,
+    link: LINK.conditionalAccess,
+  },
+  {
+    code: 530084,
+    name: 'BlockedByTokenProtection',
+    meaning: 'A Conditional Access policy requires token protection (sign-in session tokens bound to the device), and this client or platform cannot bind them.',
+    cause: 'Token protection applies to the resource or the client app; tools outside the supported Windows clients are blocked.',
+    category: 'conditional_access',
+    fix: CA_FIX,
+    link: 'https://learn.microsoft.com/entra/identity/conditional-access/concept-token-protection',
+  },
+  {
     code: 530032,
     name: 'BlockedByConditionalAccessOnSecurityPolicy',
     meaning: 'A tenant-level security policy configured by the admin blocks this request.',
@@ -890,12 +908,13 @@ const ENTRIES: readonly RawEntry[] = [
     meaning:
       'The application was not found in the tenant: it was never installed or consented there, its identifier is wrong, or the request went to the wrong tenant.',
     cause:
-      'App-only sign-in with a wrong -AppId, a single-tenant app used with another tenant\'s -Organization, a deleted app, or (less often) the wrong cloud.',
-    category: 'app_only_misconfigured',
-    // A module's own first-party app deleted from the tenant (or absent from a sovereign cloud) reads the same.
-    also: 'app_disabled_or_not_consented',
+      'The app is not in the tenant: a tool\'s or module\'s own app deleted or retired there (Intune PowerShell, PnP Management Shell), absent from a sovereign cloud, or never consented; with app-only sign-in, a wrong -AppId or another tenant\'s app.',
+    // App missing from the tenant first: each of the four train transcripts carrying the code was a
+    // tool's app deleted, retired or never consented; a wrong -AppId is the runner-up.
+    category: 'app_disabled_or_not_consented',
+    also: 'app_only_misconfigured',
     fix: {
-      summary: 'Check that -AppId is the Application (client) ID of a registration in the tenant named by -Organization, and that you use that tenant\'s cloud.',
+      summary: 'Look the app up in the tenant: if it is missing, have an admin consent to it (or use the tool\'s current app); with -AppId, check it is the Application (client) ID of a registration in the tenant named by -Organization, in that tenant\'s cloud.',
       runBy: 'admin',
       commands: [`Get-MgServicePrincipal -Filter "appId eq '<app-id>'" | Format-List DisplayName, AppId, AccountEnabled, AppOwnerOrganizationId`, CONNECT_CBA],
     },

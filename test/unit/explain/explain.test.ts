@@ -241,9 +241,9 @@ describe('classes learned from the fresh train sample', () => {
     expect(result.causes.find((c) => c.id === 'aadsts-50012')?.score).toBe(0.5);
   });
 
-  it('offers both readings of AADSTS700016: a wrong app id, or an app missing from the tenant', () => {
+  it('offers both readings of AADSTS700016: an app missing from the tenant, or a wrong app id', () => {
     const result = explain("AADSTS700016: Application with identifier '31359c7f-bd7e-475c-86db-fdb8c937548e' was not found in the directory 'Fabrikam'.");
-    expect(result.causes.map((c) => c.category).slice(0, 2)).toEqual(['app_only_misconfigured', 'app_disabled_or_not_consented']);
+    expect(result.causes.map((c) => c.category).slice(0, 2)).toEqual(['app_disabled_or_not_consented', 'app_only_misconfigured']);
   });
 });
 

@@ -74,9 +74,10 @@ describe('AADSTS table', () => {
     [50126, 'wrong_password'],
     [50034, 'user_not_found'],
     [50057, 'account_disabled_or_locked'],
-    // The module's own client (fb78d390-…) exists in every tenant, so 700016 in practice means a custom -AppId
-    // (app-only) that is wrong or belongs to another tenant; wrong clouds surface first as 90038 or 500011.
-    [700016, 'app_only_misconfigured'],
+    // The Exchange module's own client (fb78d390-…) exists in every tenant, but the tools that sign in the
+    // same way meet 700016 when their own app was deleted, retired or never consented (every train
+    // transcript with the code); a wrong custom -AppId is its `also`.
+    [700016, 'app_disabled_or_not_consented'],
     [7000215, 'app_only_misconfigured'],
     [500021, 'proxy'],
     [70016, 'other'],
