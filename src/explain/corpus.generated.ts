@@ -2187,6 +2187,125 @@ export const TRAIN_CORPUS: readonly CorpusItem[] = [
   "text": "Object does not match target type.\nAdditional information:\n\nat System.Reflection.RuntimeMethodInfo.CheckConsistency(Object target)\nat System.Reflection.RuntimeMethodInfo.Invoke(Object obj, BindingFlags invokeAttr, Binder binder, Object[] parameters, CultureInfo culture, Boolean skipVisibilityChecks)\nat System.Reflection.RuntimeMethodInfo.Invoke(Object obj, BindingFlags invokeAttr, Binder binder, Object[] parameters, CultureInfo culture)\nat System.Reflection.RuntimePropertyInfo.GetValue(Object obj, Object[] index)\nat Microsoft.Exchange.Management.SystemManager.WinForms.DataObjectStore.GetValue(String name, String propertyName)\nat Microsoft.Exchange.Management.SystemManager.WinForms.AutomatedDataHandlerBase.UpdateTable(DataRow row, String targetConfigObject, Boolean isOnReading)\nat Microsoft.Exchange.Management.SystemManager.WinForms.AutomatedDataHandler.OnReadData(CommandInteractionHandler interactionHandler, String pageName)\nat Microsoft.Exchange.Management.SystemManager.WinForms.DataHandler.Read(CommandInteractionHandler interactionHandler, String pageName)\nat Microsoft.Exchange.Management.SystemManager.WinForms.DataContext.ReadData(CommandInteractionHandler interactionHandler, String pageName)\nat Microsoft.Exchange.Management.SystemManager.WinForms.ExchangePage.<OnSetActive>b__0(Object sender, DoWorkEventArgs e)\nat System.ComponentModel.BackgroundWorker.WorkerThreadStart(Object argument)"
  },
  {
+  "file": "930-automation-ps72-exo351-unable-to-find-type-exchangeenvironment.txt",
+  "source": "https://learn.microsoft.com/en-us/answers/questions/1840897/connect-exchangeonline-in-azure-automation-account",
+  "category": "module_or_dll_problem",
+  "cause": "ExchangeOnlineManagement 3.5.1 fails to load its types in the PowerShell 7.2 sandbox (Azure Automation / Azure Functions); reverting to 3.5.0 or running the runbook on PowerShell 5.1 makes Connect-ExchangeOnline work again.",
+  "text": "System.Management.Automation.RuntimeException: Unable to find type [Microsoft.Exchange.Management.RestApiClient.ExchangeEnvironment].\n   at System.Management.Automation.TypeOps.ResolveTypeName(ITypeName typeName, IScriptExtent errorPos)\n   at System.Management.Automation.Language.Compiler.GetAttribute(TypeConstraintAst typeConstraintAst)\n   at System.Management.Automation.Language.TypeConstraintAst.GetAttribute()\n   at System.Management.Automation.Language.Compiler.GetRuntimeDefinedParameter(ParameterAst parameterAst, Boolean& customParameterSet, Boolean& usesCmdletBinding)\n   at System.Management.Automation.Language.Compiler.GetParameterMetaData(ReadOnlyCollection`1 parameters, Boolean automaticPositions, Boolean& usesCmdletBinding)"
+ },
+ {
+  "file": "931-automation-runtime72-invalidoperation-exchangeenvironment-type.txt",
+  "source": "https://learn.microsoft.com/en-us/answers/questions/2041276/unable-to-connect-to-exchange-online-with-powershe",
+  "category": "module_or_dll_problem",
+  "cause": "ExchangeOnlineManagement 3.5.1 moved from .NET 6 to .NET 8, so it cannot load under PowerShell 7.2; installing version 3.5.0 solves the error.",
+  "text": "InvalidOperation: Unable to find type [Microsoft.Exchange.Management.RestApiClient.ExchangeEnvironment]."
+ },
+ {
+  "file": "932-partner-accesstoken-deprecated-mfa-appid-json-unexpected-character.txt",
+  "source": "https://learn.microsoft.com/en-us/answers/questions/1694872/connect-exchangeonline-started-giving-a-strange-er",
+  "category": "app_disabled_or_not_consented",
+  "cause": "The access token passed to Connect-ExchangeOnline -AccessToken was obtained with the Exchange Online MFA client app ID (a0c73c16-...), which Microsoft deprecated, so the token is no longer accepted; the asker found the MFA app ID deprecation to be the issue.",
+  "text": "VERBOSE: Returning precomputed version info: 3.4.0\nVERBOSE: ModuleVersion: 3.4.0\nVERBOSE: [ThreadID: #] Returning the provided AccessToken\nVERBOSE: ConnectionContext Removed\nUnexpected character encountered while parsing value: F. Path '', line 1, position 1.\nAt C:\\Program Files\\WindowsPowerShell\\Modules\\ExchangeOnlineManagement\\3.4.0\\netFramework\\ExchangeOnlineManagement.psm1:766 char:21\n+                     throw $_.Exception;\n+                     ~~~~~~~~~~~~~~~~~~\n    + CategoryInfo          : OperationStopped: (:) [], JsonReaderException\n    + FullyQualifiedErrorId : Unexpected character encountered while parsing value: F. Path '', line 1, position 1."
+ },
+ {
+  "file": "933-v3-get-mailbox-expired-invalid-pagination-request.txt",
+  "source": "https://learn.microsoft.com/en-us/answers/questions/1023619/connect-exchangeonline-write-errormessage-expired",
+  "category": "module_or_dll_problem",
+  "cause": "The script moved to a server with ExchangeOnlineManagement V3, where the REST-backed Get-Mailbox/Get-MailboxStatistics paging behaves differently; switching the script to Get-EXOMailbox/Get-EXOMailboxStatistics resolved it.",
+  "text": "PS>TerminatingError(Invoke-WebRequest): \"{\"error\":{\"code\":\"BadRequest\",\"message\":\"Invalid Operation\",\"innererror\":{\"message\":\"Invalid Operation\",\"type\":\"Microsoft.Exchange.Admin.OData.Core.ODataServiceException\",\"stacktrace\":\"   at Microsoft.Exchange.AdminApi.CommandInvocation.CommandInvocation.InvokeCommand(QueryContext queryContext, CmdletInvokeInputType cmdletInvokeInputType)\\r\\n   at Microsoft.Exchange.Admin.OData.Core.PathSegmentToExpressionTranslator.Translate(OperationImportSegment segment)\\r\\n   at Microsoft.Exchange.Admin.OData.Core.QueryContext.ResolveQuery(ODataContext context, Int32 level)\\r\\n   at Microsoft.Exchange.Admin.OData.Core.Handlers.OperationHandler.Process(IODataRequestMessage requestMessage, IODataResponseMessage responseMessage)\\r\\n   at Microsoft.Exchange.Admin.OData.Core.Handlers.RequestHandler.Process(Stream requestStream)\",\"internalexception\":{\"message\":\"Expired or Invalid pagination request. Default Expiry time is 00:30:00\",\"type\":\"System.Exception\",\"stacktrace\":\"\"}}}}\"\n    Write-ErrorMessage : Expired or Invalid pagination request. Default Expiry time is 00:30:00\n    At C:\\Users\\Me\\AppData\\Local\\Temp\\tmpEXO_3gsqzody.faf\\tmpEXO_3gsqzody.faf.psm1:1107 char:13\n    +             Write-ErrorMessage $ErrorObject $IsFromBatchingRequest\n    +             ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~\n        + CategoryInfo          : NotSpecified: (:) [Get-Mailbox], Exception\n        + FullyQualifiedErrorId : [Server=DM6PR14MB4156,RequestId=ebb50db0-607b-668c-4603-4639ca0ba4c1,TimeStamp=Wed, 21\n    Sep 2022 18:52:31 GMT],Write-ErrorMessage"
+ },
+ {
+  "file": "934-pwsh7-signin-connection-not-secure-browser-cache.txt",
+  "source": "https://learn.microsoft.com/en-us/answers/questions/1372751/error-connecting-to-exchange-online-powershell-the",
+  "category": "other",
+  "cause": "The sign-in page opened by Connect-ExchangeOnline in PowerShell 7 showed the browser's 'not secure' page because of stale browser cache; clearing the browser cache fixed it.",
+  "text": "The connection for this site is not secure"
+ },
+ {
+  "file": "935-credential-aadsts50126-invalid-username-or-password.txt",
+  "source": "https://learn.microsoft.com/en-us/answers/questions/2079277/how-to-get-rid-of-the-response-from-exchange-when",
+  "category": "wrong_password",
+  "cause": "The message is printed when Connect-ExchangeOnline -Credential is given an invalid password (a credential error), as the asker describes.",
+  "text": "Error Acquiring Token:\n\nAADSTS50126: Error validating credentials due to invalid username or password. Trace ID:"
+ },
+ {
+  "file": "936-dotnet-app-connect-error-sending-request-tls12.txt",
+  "source": "https://learn.microsoft.com/en-us/answers/questions/1432055/connect-exchange-online-error-while-sending-the-re",
+  "category": "other",
+  "cause": "The Windows PowerShell 5.1 host called from a .NET application was not using TLS 1.2; another user got past the error by forcing TLS 1.2 in ServicePointManager (a later reply says it came back, so this is not confirmed by the asker).",
+  "text": "An error occurred while sending the request.\nAt C:\\Program \nFiles\\WindowsPowerShell\\Modules\\ExchangeOnlineManagement\\3.4.0\\netFramework\\ExchangeOnlineManagement.psm1:762 char:21\n+                     throw $_.Exception.InnerException;\n+                     ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~\n    + CategoryInfo          : OperationStopped: (:) [], HttpRequestException\n    + FullyQualifiedErrorId : An error occurred while sending the request."
+ },
+ {
+  "file": "937-ise-v3-null-valued-expression-multiple-module-versions.txt",
+  "source": "https://learn.microsoft.com/en-us/answers/questions/1064052/exchangeonlinemanagement-v3-fails-to-connect-in-is",
+  "category": "module_or_dll_problem",
+  "cause": "Several ExchangeOnlineManagement versions (2.0.4, 2.0.5 and 3.0.0) were installed side by side, and the ISE session picked up a mix of them; the asker confirmed that was the cause.",
+  "text": "PS C:\\> Connect-ExchangeOnline\nYou cannot call a method on a null-valued expression.\nAt C:\\Program Files\\WindowsPowerShell\\Modules\\ExchangeOnlineManagement\\3.0.0\\netFramework\\ExchangeOnlineMa\nnagement.psm1:691 char:17\n+ ...             $cmdletLogger.LogGenericError($connectionContextID, $glob ...\n+                 ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~\n    + CategoryInfo          : InvalidOperation: (:) [], RuntimeException\n    + FullyQualifiedErrorId : InvokeMethodOnNull"
+ },
+ {
+  "file": "938-runbook-az-storage-odata-core-assembly-get-exorecipient.txt",
+  "source": "https://learn.microsoft.com/en-us/answers/questions/1179786/exchangeonlinemanagement-authentication-broken-in",
+  "category": "module_or_dll_problem",
+  "cause": "Importing Az.Storage in the same runbook as EXO V3 loads a conflicting Microsoft.OData.Core assembly, so the REST-based Get-EXORecipient fails; without Az.Storage (or using Get-Recipient) it works.",
+  "text": "Get-EXORecipient: \nLine |\n  28 |  $ValidAddresses = Get-EXORecipient -ResultSize Unlimited\n     |                    ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~\n     | Could not load file or assembly 'Microsoft.OData.Core, Version=7.15.0.0, Culture=neutral, PublicKeyToken=31bf3856ad364e35'. Could not find or load a specific file. (0x80131621)"
+ },
+ {
+  "file": "939-exchangepowershell-module-exchangeinstallpath-missing.txt",
+  "source": "https://learn.microsoft.com/en-us/answers/questions/1295126/import-module-exchangepowershell-throws-exchangein",
+  "category": "module_or_dll_problem",
+  "cause": "The asker installed and imported the on-premises 'ExchangePowerShell' module, which needs an Exchange Server install; for Exchange Online the ExchangeOnlineManagement module must be imported and Connect-ExchangeOnline used.",
+  "text": "import-module : Exchange Server system variable ExchangeInstallPath missing.\nAt line:1 char:1\n+ import-module exchangepowershell\n+ ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~\n    + CategoryInfo          : OperationStopped: (Exchange Server...llPath missing.:String) [Import-Module], RuntimeException\n    + FullyQualifiedErrorId : Exchange Server system variable ExchangeInstallPath missing.,Microsoft.PowerShell.Commands.ImportModuleCommand"
+ },
+ {
+  "file": "940-exo-cmdlet-invalid-datetime-value-de-de-culture.txt",
+  "source": "https://learn.microsoft.com/en-us/answers/questions/217649/connect-exchangeonline-secure-application-model-se",
+  "category": "other",
+  "cause": "The machine runs with culture de-DE while Exchange Online returns en-US date strings, so EXO cmdlets such as Get-EXOMailboxFolderStatistics cannot parse the datetime values; setting the culture to en-US solved it.",
+  "text": "WARNING: Invalid datetime value for property CreationTime. Value= 11/25/2019 9:29:51 AM.  \n\nWARNING: Invalid datetime value for property LastModifiedTime. Value= 12/23/2020 7:12:59 AM."
+ },
+ {
+  "file": "941-v2-205-new-exopssession-winrm-http-500-rps-deprecated.txt",
+  "source": "https://learn.microsoft.com/en-us/answers/questions/1669426/powershell-exchangeonlinemanagement-connect-exchan",
+  "category": "module_or_dll_problem",
+  "cause": "The old ExchangeOnlineManagement 2.0.5 module connects through Remote PowerShell (RPS), which is deprecated and turned off in the tenant; the module must be updated to V3.",
+  "text": "New-ExoPSSession : Connecting to remote server outlook.office365.com failed with the following error message : The\n\nWinRM client received an HTTP server error status (500), but the remote service did not include any other information\n\nabout the cause of the failure. For more information, see the about_Remote_Troubleshooting Help topic.\n\nAt C:\\Program\n\nFiles\\WindowsPowerShell\\Modules\\ExchangeOnlineManagement\\2.0.5\\netFramework\\ExchangeOnlineManagement.psm1:475 char:30\n\n-  ... PSSession = New-ExoPSSession -ExchangeEnvironmentName $ExchangeEnviro ...\n\n~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~\n\n-  CategoryInfo          : ResourceUnavailable: (:) [New-ExoPSSession], PSRemotingTransportException\n\n-  FullyQualifiedErrorId : System.Management.Automation.Remoting.PSRemotingDataStructureException,Microsoft.Exchang\n\n   e.Management.ExoPowershellSnapin.NewExoPSSession"
+ },
+ {
+  "file": "942-get-mailboxfolderpermission-cannot-convert-exchangeversion-service-fix.txt",
+  "source": "https://learn.microsoft.com/en-us/answers/questions/1500923/exchange-online-cannot-get-folder-permission-on-ca",
+  "category": "service_outage",
+  "cause": "A service-side problem in Exchange Online broke Get-MailboxFolderPermission on calendar folders for many tenants; after a support ticket Microsoft engineers changed something on their side and it worked again (Get-EXOMailboxFolderPermission worked meanwhile).",
+  "text": "Write-ErrorMessage : Cannot convert  to ExchangeVersion.\nAt C:\\Users\\profile\\AppData\\Local\\Temp\\tmpEXO_35i1xkyl.zpc\\tmpEXO_35i1xkyl.zpc.psm1:1192 char:13\n+             Write-ErrorMessage $ErrorObject\n+             ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~\n    + CategoryInfo          : NotSpecified: (:) [Get-MailboxFolderPermission], Exception\n    + FullyQualifiedErrorId : [Server=AS2PR05MB9773,RequestId=5c2b2397-bf77-ffeb-9477-5f4f00851a4f,TimeStamp=Thu, 18 Jan 2024 09:25:27 GMT],Write-ErrorMessage"
+ },
+ {
+  "file": "943-ippssession-v300-cba-thumbprint-ieframe-dll-automation.txt",
+  "source": "https://learn.microsoft.com/en-us/answers/questions/1072584/exchange-online-management-v3-0-0-connect-ippssess",
+  "category": "module_or_dll_problem",
+  "cause": "A bug in Connect-IPPSSession in ExchangeOnlineManagement 3.0.0 with certificate thumbprints; Microsoft confirmed the issue and recommended passing the certificate instead of the thumbprint.",
+  "text": "Unable to load DLL 'IEFRAME.dll': The specified module could not be found. (Exception from HRESULT: 0x8007007E) (There was an error connecting to an Azure Resource. Error: Unable to load DLL 'IEFRAME.dll': The specified module could not be found. (Exception from HRESULT: 0x8007007E))"
+ },
+ {
+  "file": "944-exo370-ise-wam-window-handle-must-be-configured.txt",
+  "source": "https://learn.microsoft.com/en-us/answers/questions/2127369/when-i-run-the-connect-exchangeonline-to-connect-i",
+  "category": "module_or_dll_problem",
+  "cause": "ExchangeOnlineManagement 3.7.0 signs in through the WAM broker, which needs a parent console window; hosts without one (PowerShell ISE, other applications) fail. Running in a current PowerShell 7 console or using -DisableWAM works.",
+  "text": "A window handle must be configured. See https://aka.ms/msal-net-wam#parent-window-handles\n\nAt C:\\Program Files\\WindowsPowerShell\\Modules\\ExchangeOnlineManagement\\3.7.0\\netFramework\\ExchangeOnlineManag\n\nement.psm1:751 char:21\n\nthrow $_.Exception.InnerException;\n\n~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~\n\n-  CategoryInfo          : OperationStopped: (:) [], MsalClientException\n\n-  FullyQualifiedErrorId : A window handle must be configured. See https://aka.ms/msal-net-wam#parent-win \n\n   dow-handles"
+ },
+ {
+  "file": "945-azure-function-not-enabled-for-remote-powershell-service-incident.txt",
+  "source": "https://learn.microsoft.com/en-us/answers/questions/1101385/issue-with-conneting-to-exchangeonline-using-power",
+  "category": "service_outage",
+  "cause": "A transient Exchange Online service incident (EX469330) made connections fail for about 20 minutes with a misleading RemotePowerShellEnabled message; it recovered without any change by the asker.",
+  "text": "ERROR: Your attempt to connect to this Exchange server was denied because your account isn't enabled for Remote PowerShell. Your Exchange administrator can use the Set-User -RemotePowerShellEnabled command to enable your account."
+ },
+ {
+  "file": "946-import-exchangepowershell-exchangeinstallpath-missing-distro-to-shared.txt",
+  "source": "https://learn.microsoft.com/en-us/answers/questions/1296266/exchangeonline-import-module-exchangepowershell-er",
+  "category": "module_or_dll_problem",
+  "cause": "The asker imported the on-premises 'ExchangePowerShell' module instead of connecting with ExchangeOnlineManagement; the Exchange Online cmdlets come from Import-Module ExchangeOnlineManagement plus Connect-ExchangeOnline.",
+  "text": "PS C:\\Windows\\system32> Import-Module ExchangePowerShell\nImport-Module : Exchange Server system variable ExchangeInstallPath missing.\nAt line:1 char:1\n+ Import-Module ExchangePowerShell\n+ ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~\n    + CategoryInfo          : OperationStopped: (Exchange Server...llPath missing.:String) [Import-Module], RuntimeException\n    + FullyQualifiedErrorId : Exchange Server system variable ExchangeInstallPath missing.,Microsoft.PowerShell.Comman\n   ds.ImportModuleCommand"
+ },
+ {
   "file": "960-sfbo-rps-user-not-tenant-admin.txt",
   "source": "https://learn.microsoft.com/en-us/skypeforbusiness/set-up-your-computer-for-windows-powershell/diagnose-problems-with-the-skype-for-business-online-connector",
   "category": "missing_admin_role",
