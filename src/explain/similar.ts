@@ -25,6 +25,8 @@ export interface CorpusItem {
 export interface Neighbour {
   readonly category: Category;
   readonly similarity: number;
+  /** How many of the shared terms are rare among the known cases (in at most 5 % of them). */
+  readonly distinctive: number;
   readonly item: CorpusItem;
 }
 
@@ -34,6 +36,9 @@ const STOP = new Set(
     ' ',
   ),
 );
+
+/** A term found in at most this share of the known cases is rare: it says something about the case. */
+const RARE = 0.05;
 
 /** Reads at most this much of a paste: the error is in it (explain has already focused a long log). */
 const MAX_QUERY = 20_000;
@@ -73,6 +78,8 @@ interface Vector {
 
 export class SimilarityIndex {
   private readonly idf = new Map<string, number>();
+  /** The idf from which a term is rare (found in at most RARE of the known cases). */
+  private readonly rare: number;
   private readonly vectors: { readonly item: CorpusItem; readonly vector: Vector }[];
 
   constructor(readonly items: readonly CorpusItem[]) {
@@ -80,6 +87,7 @@ export class SimilarityIndex {
     const df = new Map<string, number>();
     for (const tf of counted) for (const term of tf.keys()) df.set(term, (df.get(term) ?? 0) + 1);
     for (const [term, n] of df) this.idf.set(term, Math.log((items.length + 1) / (n + 1)) + 1);
+    this.rare = Math.log((items.length + 1) / (RARE * items.length + 1)) + 1;
     this.vectors = items.map((item, i) => ({ item, vector: this.vector(counted[i] as Map<string, number>) }));
   }
 
@@ -95,17 +103,19 @@ export class SimilarityIndex {
       if (exclude?.(item)) continue;
       let dot = 0;
       let shared = 0;
+      let distinctive = 0;
       for (const [term, weight] of query.weights) {
         const other = vector.weights.get(term);
         if (other !== undefined) {
           dot += weight * other;
           shared += 1;
+          if ((this.idf.get(term) ?? 0) >= this.rare) distinctive += 1;
         }
       }
       if (shared < 3) continue;
       const similarity = dot / (query.norm * vector.norm);
       const current = best.get(item.category);
-      if (!current || similarity > current.similarity) best.set(item.category, { category: item.category, similarity, item });
+      if (!current || similarity > current.similarity) best.set(item.category, { category: item.category, similarity, distinctive, item });
     }
     return [...best.values()].sort((a, b) => b.similarity - a.similarity);
   }

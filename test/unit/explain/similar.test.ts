@@ -94,4 +94,26 @@ describe('explain with both signals', () => {
     expect(result.recognised).toBe(false);
     expect(result.causes[0]?.category).toBe('other');
   });
+
+  it.each([
+    'An error occurred.',
+    'Unexpected error',
+    'Please try again',
+    'An unknown error has occurred',
+    'Connect-ExchangeOnline : Error',
+    'Error: the operation failed',
+    'The operation could not be completed',
+    'Exception has been thrown by the target of an invocation.',
+  ])('does not recognise generic text by its common words: %s', (text) => {
+    expect(explain(text).recognised).toBe(false);
+  });
+
+  it('recognises by resemblance alone only when the case shares rare words with the text', () => {
+    const index = new SimilarityIndex(TRAIN_CORPUS);
+    const [lockout] = index.nearest('Something went wrong. Please try again later.');
+    expect(lockout?.distinctive).toBeLessThan(3);
+    const module = TRAIN_CORPUS.find((i) => i.file.startsWith('930-')) as (typeof TRAIN_CORPUS)[number];
+    const found = index.nearest(module.text, (known) => known.source === module.source);
+    expect(found[0]?.distinctive).toBeGreaterThanOrEqual(3);
+  });
 });
