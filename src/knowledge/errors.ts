@@ -925,10 +925,12 @@ const ENTRIES: readonly (Omit<KnownError, 'fix'> & { readonly fix: FixSpec })[] 
       'An attempt was made to load a program with an incorrect format',
       'BadImageFormatException',
       /Cannot load (?:file or )?assembly/i,
+      // A native library (DllNotFoundException): a Windows component missing on Server Core or in a sandbox.
+      /Unable to load DLL '[^']+'/i,
     ],
     boost: ['netstandard', 'incorrect format', 'FileLoadException', 'FileNotFoundException'],
     likelihood: 0.7,
-    why: "The .NET loader refused one of the module's assemblies: another module loaded a different version first, the file is missing from the installed version, the .NET Framework is older than the assembly needs (netstandard 2.0 needs 4.7.2), or a 64-bit module runs in 32-bit PowerShell (\"incorrect format\").",
+    why: "The .NET loader refused one of the module's assemblies: another module loaded a different version first, the file is missing from the installed version, the .NET Framework is older than the assembly needs (netstandard 2.0 needs 4.7.2), a 64-bit module runs in 32-bit PowerShell (\"incorrect format\"), or a Windows library it calls is absent (IEFRAME.dll on Server Core or in an automation sandbox).",
     fix: {
       summary: 'Try in a new 64-bit session with no other module loaded; if it still fails, update or reinstall the module and the .NET Framework it needs.',
       runBy: 'admin',
