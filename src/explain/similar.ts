@@ -25,7 +25,7 @@ export interface CorpusItem {
 export interface Neighbour {
   readonly category: Category;
   readonly similarity: number;
-  /** How many of the shared terms are rare among the known cases (in at most 5 % of them). */
+  /** How many of the shared terms are rare among the known cases (in at most 2 % of them). */
   readonly distinctive: number;
   readonly item: CorpusItem;
 }
@@ -38,7 +38,7 @@ const STOP = new Set(
 );
 
 /** A term found in at most this share of the known cases is rare: it says something about the case. */
-const RARE = 0.05;
+const RARE = 0.02;
 
 /** Reads at most this much of a paste: the error is in it (explain has already focused a long log). */
 const MAX_QUERY = 20_000;
