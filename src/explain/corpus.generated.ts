@@ -2033,6 +2033,111 @@ export const TRAIN_CORPUS: readonly CorpusItem[] = [
   "text": "Due to a configuration change made by your administrator, or because you moved to a new location,\nyou must enroll in multi-factor authentication. Interactive authentication is needed."
  },
  {
+  "file": "850-netwrix-aadsts700027-shared-entra-app-thumbprint.txt",
+  "source": "https://docs.netwrix.com/docs/kb/auditor/troubleshooting-and-errors/data-collection-errors/error-certificate-with-identifier-is-not-registered-on-application",
+  "category": "app_only_misconfigured",
+  "cause": "Several Microsoft 365-based monitored items (Exchange Online, Entra ID, SharePoint, Teams) in Netwrix Auditor share one Entra ID application for certificate (app-only) sign-in, so each item overwrites the app's certificate and the thumbprint presented by the client is no longer registered; a dedicated app per item is required.",
+  "text": "AADSTS700027: The certificate with identifier used to sign the client assertion is not registered on application. \nReason - The key was not found. Thumbprint of key used by client: '%thumbprint%'"
+ },
+ {
+  "file": "851-netwrix-m365-tenant-name-not-valid-dns-name.txt",
+  "source": "https://docs.netwrix.com/docs/kb/auditor/configuration-and-setup/microsoft-365-integration/connection-to-microsoft-365-tenant-in-netwrix-auditor-completes-with-error-validating-your-account-s",
+  "category": "app_only_misconfigured",
+  "cause": "The modern-authentication (app-only) tenant settings entered in Netwrix Auditor were wrong: the tenant name must match the Directory (tenant) ID and the application ID must match the Application (client) ID of the registered Entra app.",
+  "text": "Error validating your account’s rights and permissions: Tenant name 'Tenant_name' specified is not a valid DNS name."
+ },
+ {
+  "file": "852-syskit-enable-organizationcustomization-required.txt",
+  "source": "https://github.com/SysKitTeam/docs-point/blob/97a7100fbf995e52087cbdb17a18b6f9a442f451/docs/troubleshooting/audit-logs-subscription-issue.md",
+  "category": "other",
+  "cause": "In new, trial or developer tenants the organization/unified audit configuration has not been enabled or has not yet finished provisioning on the Microsoft 365 side, so Exchange Online PowerShell audit-configuration commands are refused until customization/auditing is enabled and propagated (can take hours); waiting and retrying resolves it.",
+  "text": "The command you tried to run isn't currently allowed in your organization.\nTo run this command, you first need to run the command:\nEnable-OrganizationCustomization"
+ },
+ {
+  "file": "853-rejectdirectsend-unable-to-find-type-short-ps51.txt",
+  "source": "https://thecloudtechnologist.com/category/exchange",
+  "category": "module_or_dll_problem",
+  "cause": "Running Set-OrganizationConfig -RejectDirectSend in Windows PowerShell 5.1 fails because the Exchange Online Management module uses the [short]/[uint] type names, which Windows PowerShell 5.1 lacks; running the module in PowerShell 7 fixes it.",
+  "text": "Unable to find type [short]"
+ },
+ {
+  "file": "854-install-exo-powershellgetformatversion-unsupported.txt",
+  "source": "https://learn.microsoft.com/en-us/powershell/exchange/exchange-online-powershell-v2?view=exchange-ps#troubleshoot-installing-the-exchange-online-powershell-module",
+  "category": "module_or_dll_problem",
+  "cause": "Installing ExchangeOnlineManagement fails because the installed PowerShellGet module is too old to handle the module's package format; updating PowerShellGet and reopening the PowerShell window resolves it.",
+  "text": "The specified module 'ExchangeOnlineManagement' with PowerShellGetFormatVersion '<version>' isn't supported by the current version of PowerShellGet. Get the latest version of the PowerShellGet module to install this module, 'ExchangeOnlineManagement'."
+ },
+ {
+  "file": "855-install-exo-no-match-psrepository-not-psgallery.txt",
+  "source": "https://learn.microsoft.com/en-us/powershell/exchange/exchange-online-powershell-v2?view=exchange-ps#troubleshoot-installing-the-exchange-online-powershell-module",
+  "category": "module_or_dll_problem",
+  "cause": "Install-Module cannot find ExchangeOnlineManagement because the default PowerShell module repository isn't registered as PSGallery; Register-PSRepository -Default fixes it.",
+  "text": "No match was found for the specified search criteria and module name 'ExchangeOnlineManagement'. Try running Get-PSRepository to see all available registered module repositories."
+ },
+ {
+  "file": "856-exov2-preview-piped-cmdlets-runspace-closed.txt",
+  "source": "https://learn.microsoft.com/en-us/powershell/exchange/exchange-online-powershell-v2?view=exchange-ps#version-035551",
+  "category": "module_or_dll_problem",
+  "cause": "In early preview builds of the EXO V2 module, piped cmdlets failed because of an authentication bug in the module itself; it was fixed in module version 0.3555.1.",
+  "text": "Cannot invoke the pipeline because the runspace isn't in the Opened state. Current state of the runspace is 'Closed'."
+ },
+ {
+  "file": "857-new-protectionalert-requires-e5-license.txt",
+  "source": "https://learn.microsoft.com/en-us/powershell/module/exchangepowershell/new-protectionalert?view=exchange-ps",
+  "category": "other",
+  "cause": "New-ProtectionAlert in Security & Compliance PowerShell refuses to create advanced (aggregated) alert policies because the organization lacks the required enterprise (E5 or E3 with add-on) license; only single-event alerts are allowed.",
+  "text": "Creating advanced alert policies requires an Office 365 E5 subscription or Office 365 E3 subscription with an Office 365 Threat Intelligence or\nOffice 365 EquivioAnalytics add-on subscription for your organization. With your current subscription, only single event alerts can be created."
+ },
+ {
+  "file": "858-add-recipientpermission-not-accepted-domain.txt",
+  "source": "https://learn.microsoft.com/en-us/troubleshoot/exchange/move-or-migrate-mailboxes/issue-with-add-recipientpermission-cmdlet",
+  "category": "other",
+  "cause": "The recipient has a proxy address in a domain that isn't an accepted domain of the Exchange Online organization, so Add-RecipientPermission (and New-MoveRequest/migration) fails.",
+  "text": "You can't use the domain because it's not an accepted domain for your organization.\nCategoryInfo : NotSpecified: (:) [Add-RecipientPermission], NotAcceptedDomainException"
+ },
+ {
+  "file": "859-recover-inactive-mailbox-additional-shards.txt",
+  "source": "https://learn.microsoft.com/en-us/troubleshoot/exchange/administration/recover-inactive-mailboxes-error",
+  "category": "other",
+  "cause": "The inactive mailbox has AuxPrimary shards in addition to its Primary shard, so it cannot be recovered; it must be restored instead.",
+  "text": "The inactive mailbox '<identity of the inactive mailbox>' cannot be recovered because the mailbox has additional shards that need recovery."
+ },
+ {
+  "file": "860-new-migrationendpoint-mapi-provider-not-supported.txt",
+  "source": "https://learn.microsoft.com/en-us/troubleshoot/exchange/move-or-migrate-mailboxes/new-migrationendpoint-returns-error",
+  "category": "other",
+  "cause": "Creating a PublicFolder/PublicFolderToGroups migration endpoint fails because the primary hierarchy public folder mailbox and the organization (arbitration) mailbox are not hosted on the same server.",
+  "text": "MAPI provider is not supported for mailbox with version <VersionNumber> on server <ServerName>.\n\nWrite-ErrorMessage : |Microsoft.Exchange.Data.Storage.Management.MigrationTransientException|"
+ },
+ {
+  "file": "861-search-mailbox-other-region-exchangeprincipal-outdated.txt",
+  "source": "https://learn.microsoft.com/en-us/troubleshoot/exchange/user-and-shared-mailboxes/cannot-connect-to-the-mailbox-error-when-running-search-mailbox",
+  "category": "other",
+  "cause": "Search-Mailbox doesn't work against a mailbox hosted in a different Exchange Online region from the administrator's own region; connecting the session to the target region (ConnectionUri with ?email=) works around it.",
+  "text": "Can't connect to the mailbox of user Mailbox database guid <GUID> because the ExchangePrincipal object contains outdated information. The mailbox may have been moved recently."
+ },
+ {
+  "file": "862-remove-mailboxpermission-itar-ace-does-not-exist.txt",
+  "source": "https://learn.microsoft.com/en-us/troubleshoot/exchange/user-and-shared-mailboxes/cannot-remove-mailbox-permission-office-365",
+  "category": "other",
+  "cause": "In the legacy Office 365 dedicated/ITAR (resource-forest) environment Remove-MailboxPermission/Remove-ADPermission cannot remove the ACE by design; the BypassMasterAccountSid parameter is required.",
+  "text": "WARNING\n\nCan't remove the access control entry on the object \"User\" for the user account because the ACE doesn't exist on the object."
+ },
+ {
+  "file": "863-add-publicfolderclientpermission-item-not-found-in-store.txt",
+  "source": "https://learn.microsoft.com/en-us/troubleshoot/exchange/public-folders/add-reviewer-permission-public-folder-calendar-powershell",
+  "category": "service_outage",
+  "cause": "Adding the Reviewer right to a public folder calendar with Add-PublicFolderClientPermission fails because of a known Exchange Online service-side problem that Microsoft is still researching; Outlook, the EAC, or granting ReadItems,FolderVisible work around it.",
+  "text": "Add-PublicFolderClientPermission -Identity \"\\publiccalendartest\" -User \"User\" -AccessRights Reviewer\n\nAn item with the specified id 'LgAAAAAaRHOQqmYRzZvIAKoAL8RaAwBUKPrqV1IcSb2sevrqOMn6AAAAAAAkAAAB' wasn't found in the store.\n    + CategoryInfo          : NotSpecified: (:) [Add-PublicFolderClientPermission], ObjectNotFoundException\n    + FullyQualifiedErrorId : [Server=<ServerName>,RequestId=<RequestId>,TimeStamp=3/12/2020\n    6:09:26 AM] [FailureCategory=Cmdlet-ObjectNotFoundException] 3B5600ED,Microsoft.Exchange.Management.StoreTasks.AddPublicFolderClientPermission\n    + PSComputerName        : outlook.office365.com"
+ },
+ {
+  "file": "864-new-migrationendpoint-cannot-find-recipient-mailbox-guid.txt",
+  "source": "https://learn.microsoft.com/en-us/troubleshoot/exchange/public-folders/error-create-migration-endpoint",
+  "category": "other",
+  "cause": "New-MigrationEndpoint was run immediately after the target public folder mailboxes were created in Exchange Online, before directory replication completed; the error is transient and clears after about an hour.",
+  "text": "cmdlet New-MigrationEndpoint at command pipeline position 1\nSupply values for the following parameters:\nName: PublicFolderEndpoint\nCannot find a recipient that has mailbox GUID '<GUID>'."
+ },
+ {
   "file": "880-winrm-client-behind-http-proxy-no-proxy-session-option.txt",
   "source": "https://learn.microsoft.com/en-us/powershell/module/microsoft.powershell.core/about/about_remote_troubleshooting?view=powershell-5.1",
   "category": "proxy",
