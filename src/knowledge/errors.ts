@@ -941,6 +941,19 @@ const ENTRIES: readonly (Omit<KnownError, 'fix'> & { readonly fix: FixSpec })[] 
     legacy: false,
   },
   {
+    id: 'type-not-found',
+    title: 'A .NET type the module or script uses is not loaded in this PowerShell',
+    category: 'module_or_dll_problem',
+    // PowerShell's TypeNotFound: a [type] literal naming a type no loaded assembly defines.
+    signals: [/Unable to find type \[[^\]]+\]/i, 'TypeNotFound'],
+    likelihood: 0.65,
+    why: "PowerShell resolves a [type] when the script or module runs: the assembly that defines it was not loaded (the module failed to import, or loaded partly), or this edition's .NET has no such type (Windows PowerShell 5.1 lacks some that PowerShell 7 has, and the other way round).",
+    fix: { summary: 'Import the module by hand in a new session to see whether it loads, and run it in the PowerShell edition and version it supports.', runBy: 'admin', commands: ['Import-Module <module> -Verbose', '$PSVersionTable', 'Get-Module -ListAvailable <module>'] },
+    checks: ['powershell-client', 'module-versions'],
+    link: 'https://learn.microsoft.com/powershell/module/microsoft.powershell.core/about/about_type_accelerators',
+    legacy: false,
+  },
+  {
     id: 'msal-loopback-redirect',
     title: 'The tool asks for an interactive sign-in in a way PowerShell 7 cannot do (redirect URI)',
     category: 'module_or_dll_problem',

@@ -202,6 +202,7 @@ describe('classes learned from the fresh train sample', () => {
     ['an assembly built for another bitness', "Import-Module : Could not load file or assembly 'file:///C:\\Program Files (x86)\\WindowsPowerShell\\Modules\\X\\X.dll' or one of its dependencies. An attempt was made to load a program with an incorrect format.", 'assembly-load-failed', 'module_or_dll_problem'],
     ['a .NET Framework too old for netstandard', "Could not load file or assembly 'netstandard, Version=2.0.0.0, Culture=neutral, PublicKeyToken=cc7b13ffcd2ddd51' or one of its dependencies.", 'assembly-load-failed', 'module_or_dll_problem'],
     ['a Windows library missing where the module runs', "Unable to load DLL 'IEFRAME.dll': The specified module could not be found. (Exception from HRESULT: 0x8007007E)", 'assembly-load-failed', 'module_or_dll_problem'],
+    ['a type this PowerShell has not loaded', 'Unable to find type [Microsoft.Exchange.Management.RestApiClient.ExchangeEnvironment].', 'type-not-found', 'module_or_dll_problem'],
     ["the Graph SDK's retries running out", 'Get-MgUser : More than 3 retries encountered while sending the request.', 'sdk-retries-exhausted', 'throttling'],
     ['a token from another national cloud', '{"error":{"code":"InvalidAuthenticationToken","message":"InvalidCloudInstance"}}', 'invalid-cloud-instance', 'wrong_cloud_environment'],
     ['a token handed to the module that Exchange refuses', 'VERBOSE: [ThreadID: 1] Returning the provided AccessToken\nOperationStopped: UnAuthorized', 'app-only-refused', 'app_only_misconfigured'],
