@@ -2033,6 +2033,48 @@ export const TRAIN_CORPUS: readonly CorpusItem[] = [
   "text": "Due to a configuration change made by your administrator, or because you moved to a new location,\nyou must enroll in multi-factor authentication. Interactive authentication is needed."
  },
  {
+  "file": "820-365inspect-exchangeenvironmentname-specified-twice.txt",
+  "source": "https://github.com/soteria-security/365Inspect/issues/84",
+  "category": "other",
+  "cause": "After an ExchangeOnlineManagement update, 365Inspect's own Connect-Services wrapper passed -ExchangeEnvironmentName twice to the Exchange Online connection, so PowerShell refused the parameter binding; the maintainers fixed the tool's connection code in PR #85, which closes the issue.",
+  "text": "Connecting to Exchange Online\nConnecting to Exchange Online Failed.\nConnect-Services : Cannot bind parameter because parameter 'ExchangeEnvironmentName' is specified more than once. To provide multiple values to parameters that can accept\nmultiple values, use the array syntax. For example, \"-parameter value1,value2,value3\".\nAt C:\\Users\\dina\\Documents\\365Inspect-main\\365Inspect.ps1:489 char:9\n+         Connect-Services\n+         ~~~~~~~~~~~~~~~~\n    + CategoryInfo          : NotSpecified: (:) [Write-Error], WriteErrorException\n    + FullyQualifiedErrorId : Microsoft.PowerShell.Commands.WriteErrorException,Connect-Services"
+ },
+ {
+  "file": "821-o365-admin-center-session-null-mfa-account.txt",
+  "source": "https://github.com/bwya77/O365-Admin-Center/issues/11",
+  "category": "mfa_required",
+  "cause": "The admin account was MFA-protected, so the tool's basic-credential remote PowerShell session to Exchange Online was never created and Import-PSSession received a null Session; switching the tool to its 2FA mode with the Exchange Online MFA (EXOPSSession) module fixed it.",
+  "text": "Cannot validate arguemnt on parameter 'Session'.  The argument is null.  Please provide a valid value for the argument, and then try running the command again."
+ },
+ {
+  "file": "822-hawk-import-exo-351-azure-core-dll-missing.txt",
+  "source": "https://github.com/T0pCyber/hawk/issues/124",
+  "category": "module_or_dll_problem",
+  "cause": "Hawk could not load because ExchangeOnlineManagement 3.5.1 failed to load Azure.Core.dll from its netFramework folder; installing ExchangeOnlineManagement 3.4.0 and removing 3.5.1 fixed it (a known issue with newer EXO module versions).",
+  "text": "Start-HawkTenantInvestigation : The 'Start-HawkTenantInvestigation' command was found in the module 'HAWK', but the\nmodule could not be loaded. For more information, run 'Import-Module HAWK'.\nAt line:1 char:1\n+ Start-HawkTenantInvestigation\n+ ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~\n    + CategoryInfo          : ObjectNotFound: (Start-HawkTenantInvestigation:String) [], CommandNotFoundException\n    + FullyQualifiedErrorId : CouldNotAutoloadMatchingModule\n\nPS C:\\Windows\\system32> Import-Module HAWK\nImport-Module : Could not load file or assembly 'file:///C:\\Program Files\\WindowsPowerShell\\Modules\\ExchangeOnlineManagement\\3.5.1\\netFramework\\Azure.Core.dll' or one of its depende"
+ },
+ {
+  "file": "823-dlconversion-no-exo-permission-method-specified.txt",
+  "source": "https://github.com/timmcmic/DLConversionV2/issues/179",
+  "category": "other",
+  "cause": "The migration command supplied only on-premises and Microsoft Graph parameters and no Exchange Online credential or certificate/app parameters, so the tool refused to open an Exchange Online session.",
+  "text": "ERROR: One permissions method to connect to Exchange Online must be specified."
+ },
+ {
+  "file": "824-scubagear-wam-0x80070520-error-acquiring-token.txt",
+  "source": "https://github.com/cisagov/ScubaGear/issues/2040",
+  "category": "module_or_dll_problem",
+  "cause": "The ExchangeOnlineManagement module's default Web Account Manager (WAM) broker sign-in fails on some machines (for example ones signed into WAM with a work or school account, or elevated prompts); the maintainers advised running on a machine not signed into WAM or non-elevated, and are replacing the EXO module.",
+  "text": "Error Acquiring Token:\nUnknown Status: Unexpected\nError: 0xffffffff80070520"
+ },
+ {
+  "file": "825-o365-admin-center-connect-exopssession-not-recognized.txt",
+  "source": "https://github.com/bwya77/O365-Admin-Center/issues/17",
+  "category": "module_or_dll_problem",
+  "cause": "The tool's MFA path calls Connect-EXOPSSession, which only exists once the Exchange Online Remote PowerShell (MFA) module is installed; it was not installed on the machine.",
+  "text": "The term \"Connect-EXOPSSession\" is not recognized."
+ },
+ {
   "file": "850-netwrix-aadsts700027-shared-entra-app-thumbprint.txt",
   "source": "https://docs.netwrix.com/docs/kb/auditor/troubleshooting-and-errors/data-collection-errors/error-certificate-with-identifier-is-not-registered-on-application",
   "category": "app_only_misconfigured",
@@ -2472,6 +2514,90 @@ export const TRAIN_CORPUS: readonly CorpusItem[] = [
   "category": "account_disabled_or_locked",
   "cause": "The account is temporarily locked out after repeated sign-in attempts with a wrong password (10 failures lock it for one minute, with increasing durations after that).",
   "text": "You've tried to sign in too many times with an incorrect user ID or password."
+ },
+ {
+  "file": "980-azure-functions-connect-exopssession-not-recognized.txt",
+  "source": "https://github.com/Azure/azure-functions-powershell-worker/issues/503",
+  "category": "module_or_dll_problem",
+  "cause": "The Azure Functions PowerShell host only ships the modules that come with PowerShell itself; the Exchange Online module providing Connect-EXOPSSession was not installed in the function app (it must be added through managed dependencies and be PowerShell Core compatible). The error text is from the same report filed first as Azure/azure-functions-host#6426.",
+  "text": "2020-07-29T20:15:03Z   [Error]   ERROR: The term 'Connect-EXOPSSession' is not recognized as the name of a cmdlet, function, script file, or operable program.\nCheck the spelling of the name, or if a path was included, verify that the path is correct and try again.\n\nException             : \n    Type        : System.Management.Automation.CommandNotFoundException\n    ErrorRecord : \n        Exception             : \n            Type    : System.Management.Automation.ParentContainsErrorRecordException\n            Message : The term 'Connect-EXOPSSession' is not recognized as the name of a cmdlet, function, script file, or operable program.\n                      Check the spelling of the name, or if a path was included, verify that the path is correct and try again.\n            HResult : -2146233087"
+ },
+ {
+  "file": "981-connect-exchangeonline-not-recognized-module-not-imported.txt",
+  "source": "https://github.com/MicrosoftDocs/office-docs-powershell/issues/6793",
+  "category": "module_or_dll_problem",
+  "cause": "The ExchangeOnlineManagement module had not been installed/imported in the session, so Connect-ExchangeOnline did not exist; the docs writer points to step 1 (Import-Module ExchangeOnlineManagement).",
+  "text": "The term 'Connect-ExchangeOnline' is not recognized as the name of a cmdlet,"
+ },
+ {
+  "file": "982-scc-new-activityalert-not-recognized-role.txt",
+  "source": "https://github.com/MicrosoftDocs/OfficeDocs-o365seccomp/issues/92",
+  "category": "missing_admin_role",
+  "cause": "New-ActivityAlert is only exposed in Security & Compliance Center PowerShell to users holding the Organization Configuration role there; the admin's usual Office 365 remote PowerShell session did not give him the cmdlet.",
+  "text": "The term 'New-ActivityAlert' is not recognized as the name of a cmdlet, function, script file, or operable program"
+ },
+ {
+  "file": "983-pwsh7-exo-v2-sha256cng-could-not-load-type.txt",
+  "source": "https://github.com/MicrosoftDocs/office-docs-powershell/issues/6059",
+  "category": "module_or_dll_problem",
+  "cause": "The EXO V2 module of the time (ADAL, .NET Framework only) could not run natively in PowerShell 7; SHA256Cng does not exist in .NET Core. Importing the module through Windows PowerShell compatibility (-UseWindowsPowerShell) works.",
+  "text": "v2,,,,Connect-ExchangeOnline,EnableErrorReporting;LogDirectoryPath;LogLevel,0,0,0,FullyQualifiedErrorId=System.ExceptionMicrosoft.Exchange.Management.ExoPowershellSnapin.NewExoPSSession;CategoryInfo=NotSpecified: (:) [New-ExoPSSession] Exception;ExceptionType=System.Exception;;ExceptionMessage=System.Exception: Could not load type 'System.Security.Cryptography.SHA256Cng' from assembly 'System.Core Version=4.0.0.0 Culture=neutral PublicKeyToken=b77a5c561934e089'.. \\r\\n ---> System.AggregateException: One or more errors occurred. (Could not load type 'System.Security.Cryptography.SHA256Cng' from assembly 'System.Core Version=4.0.0.0 Culture=neutral PublicKeyToken=b77a5c561934e089'.)\\r\\n ---> System.TypeLoadException: Could not load type 'System.Security.Cryptography.SHA256Cng' from assembly 'System.Core Version=4.0.0.0 Culture=neutral PublicKeyToken=b77a5c561934e089'.\\r\\n   at Microsoft.IdentityModel.Clients.ActiveDirectory.Internal.Platform.CryptographyHelper.CreateSha256"
+ },
+ {
+  "file": "984-set-msolserviceprincipal-access-denied-not-global-admin.txt",
+  "source": "https://github.com/MicrosoftDocs/OfficeDocs-Support/issues/157",
+  "category": "missing_admin_role",
+  "cause": "Re-enabling the Exchange Online service principal with MSOnline (Set-MsolServicePrincipal -AccountEnabled $true), as the support article instructs, requires a Global Administrator; the signed-in account lacked that role.",
+  "text": "Set-MsolServicePrincipal : Access Denied. You do not have permissions to call this cmdlet.\n所在位置 行:1 字符: 81\n+ ... f1-ce00-000000000000 | Set-MsolServicePrincipal -AccountEnabled $true\n+                            ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~\n    + CategoryInfo          : OperationStopped: (:) [Set-MsolServicePrincipal], MicrosoftOnlineException\n    + FullyQualifiedErrorId : Microsoft.Online.Administration.Automation.AccessDeniedException,Microsoft.Online.Admini\n   stration.Automation.SetServicePrincipal"
+ },
+ {
+  "file": "985-new-omeconfiguration-not-recognized-advanced-message-encryption.txt",
+  "source": "https://github.com/MicrosoftDocs/OfficeDocs-o365seccomp/issues/953",
+  "category": "other",
+  "cause": "Creating additional OME branding templates (New-OMEConfiguration) is a feature of Office 365 Advanced Message Encryption; without that licence the cmdlet is not offered to the Global Admin in Exchange Online PowerShell.",
+  "text": "The term 'New-OMEConfiguration' is not recognized as the name of a cmdlet..."
+ },
+ {
+  "file": "986-partner-secure-app-ps-outlook-access-denied-stale-guest-same-upn.txt",
+  "source": "https://github.com/microsoft/Partner-Center-PowerShell/issues/275",
+  "category": "guest_or_wrong_tenant",
+  "cause": "For one customer only, the Exchange Online remote PowerShell connection with the Secure App Model token was denied because the customer's Azure AD still held an old guest account with the same UPN as the partner account used to connect; the sign-in resolved to the wrong identity.",
+  "text": "New-PSSession : [ps.outlook.com] Connecting to remote server ps.outlook.com failed with the following error message : Access is denied. For more information, see the about_Remote_Troubleshooting Help topic."
+ },
+ {
+  "file": "987-graph-get-mguser-insufficient-privileges-default-scopes.txt",
+  "source": "https://github.com/microsoftgraph/msgraph-sdk-powershell/issues/92",
+  "category": "app_disabled_or_not_consented",
+  "cause": "Connect-Graph without -Scopes only consents the Graph PowerShell app to read the signed-in user's own profile; listing users needs the User.Read.All permission to be requested and consented (Connect-Graph -Scopes \"User.Read.All\").",
+  "text": "Insufficient privileges to complete the operation"
+ },
+ {
+  "file": "988-graph-get-mgserviceprincipal-insufficient-privileges-no-scopes.txt",
+  "source": "https://github.com/microsoftgraph/msgraph-sdk-powershell/issues/1289",
+  "category": "app_disabled_or_not_consented",
+  "cause": "The user held the Application Administrator role, but Connect-MgGraph was run without -Scopes, so the token carried no directory permission; reconnecting with -Scopes Directory.AccessAsUser.All fixed it.",
+  "text": "Get-MgServicePrincipal_Get2: Insufficient privileges to complete the operation."
+ },
+ {
+  "file": "989-connect-ippssession-userprincipalname-parameter-not-found.txt",
+  "source": "https://github.com/MicrosoftDocs/office-docs-powershell/issues/11490",
+  "category": "module_or_dll_problem",
+  "cause": "The Connect-IPPSSession in use did not come from a current ExchangeOnlineManagement module (absent or outdated module), so the documented -UserPrincipalName parameter was missing; the docs writer points to installing/updating the module (3.4.0 current).",
+  "text": "a parameter cannot be found that matches userprincipalname"
+ },
+ {
+  "file": "990-pwsh73-connect-msolservice-not-recognized-import-module.txt",
+  "source": "https://github.com/MicrosoftDocs/microsoft-365-docs/issues/11781",
+  "category": "module_or_dll_problem",
+  "cause": "In PowerShell 7.3 the Windows-only MSOnline module was not auto-loaded, so Connect-MsolService was unknown until the module was imported explicitly with Import-Module MSOnline; the docs were changed accordingly.",
+  "text": "The term 'Connect-MsolService' is not recognized."
+ },
+ {
+  "file": "991-winrm-get-client-auth-wsmanfault-winrm-service-not-running.txt",
+  "source": "https://github.com/MicrosoftDocs/office-docs-powershell/issues/5515",
+  "category": "other",
+  "cause": "The winrm get/set commands the EXO docs give for checking WinRM Basic auth fail when the local WinRM service / PowerShell remoting is not enabled (Enable-PSRemoting needed); the docs team (PR #5781) confirmed you cannot run winrm get/set while WinRM is disabled, although it is not needed for the connection itself.",
+  "text": "WSManFault\n    Message = The client cannot connect to the destination specified in the request. Verify that the service on the destination is running and is accepting requests. Consult the logs and documentation for the WS-Management service running on the destination, most commonly IIS or WinRM. If the destination is the WinRM service, run the following command on the destination to analyze and configure the WinRM service: \"winrm quickconfig\".\nError number:  -2144108526 0x80338012\n\nThe client cannot connect to the destination specified in the request. Verify that the service on the destination is running and is accepting requests. Consult the logs and documentation for the WS-Management service running on the destination, most commonly IIS or WinRM. If the destination is the WinRM service, run the following command on the destination to analyze and configure the WinRM service: \"winrm quickconfig\"."
  },
  {
   "file": "platform#1 (documented: WinRM client (via New-PSSession / ExchangeOnlineManagement RPS connection))",
