@@ -102,8 +102,8 @@ const LEGACY_HINTS = ['new-exopssession', 'connect-exopssession', 'createexopsse
  * 260/288 → 261/288 of 321 on `train`), but so low a threshold let generic text ("An error occurred.",
  * "Something went wrong. Please try again later.") be recognised by its common words: a cause only the
  * similarity names now also needs three rare words in common with its case (RECOGNISED_BY_WORDS), which
- * keeps the gains (270/301 → 274/302 of 338 on `train`; nothing lost on the tenth round) and recognises none of 12
- * generic texts that rules do not know.
+ * keeps the gains (270/301 → 274/302 of 338 on `train`; nothing lost on the tenth round) and recognises
+ * none of 12 generic texts that rules do not know.
  */
 interface Tuning {
   readonly agree: number;

@@ -434,7 +434,7 @@ const ENTRIES: readonly (Omit<KnownError, 'fix'> & { readonly fix: FixSpec })[] 
     id: 'cmdlet-not-in-session',
     title: 'The cmdlet is not in this session: it belongs to the other service\'s session, or the subscription lacks the feature',
     category: 'other',
-    signals: [/The term '(?:Get|Set|New|Remove|Add|Enable|Disable|Search|Start|Stop|Test|Export|Clear|Resume|Suspend|Restore|Release|Validate)-(?!Mg|Msol|AzureAD|Az[A-Z]|EXO|ModuleManifest|Manifest|PSResource)[A-Za-z]+' is not recognized/i],
+    signals: [/The term ['"‘’“”](?:Get|Set|New|Remove|Add|Enable|Disable|Search|Start|Stop|Test|Export|Clear|Resume|Suspend|Restore|Release|Validate)-(?!Mg|Msol|AzureAD|Az[A-Z]|EXO|ModuleManifest|Manifest|PSResource)[A-Za-z]+['"‘’“”] is not recognized/i],
     // Second to the role (below): of the train transcripts with an admin cmdlet not recognised, five
     // were the account's or app's roles and three the wrong session or a feature not subscribed.
     likelihood: 0.45,
@@ -448,7 +448,7 @@ const ENTRIES: readonly (Omit<KnownError, 'fix'> & { readonly fix: FixSpec })[] 
     id: 'cmdlet-not-in-role',
     title: 'The account\'s Exchange roles do not include the cmdlet, so the session does not offer it',
     category: 'missing_admin_role',
-    signals: [/The term '(?:Get|Set|New|Remove|Add|Enable|Disable|Search|Start|Stop|Test|Export|Clear|Resume|Suspend|Restore|Release|Validate)-(?!Mg|Msol|AzureAD|Az[A-Z]|EXO|ModuleManifest|Manifest|PSResource)[A-Za-z]+' is not recognized/i],
+    signals: [/The term ['"‘’“”](?:Get|Set|New|Remove|Add|Enable|Disable|Search|Start|Stop|Test|Export|Clear|Resume|Suspend|Restore|Release|Validate)-(?!Mg|Msol|AzureAD|Az[A-Z]|EXO|ModuleManifest|Manifest|PSResource)[A-Za-z]+['"‘’“”] is not recognized/i],
     boost: ['Organization Management', 'role group', 'RBAC'],
     likelihood: 0.5,
     why: 'Exchange builds each session from the account\'s roles: a cmdlet that no role of the account grants is not in the session at all, and PowerShell says it does not know the name.',
@@ -751,7 +751,7 @@ const ENTRIES: readonly (Omit<KnownError, 'fix'> & { readonly fix: FixSpec })[] 
     title: 'The installed module (or this PowerShell edition) does not have that parameter',
     category: 'module_or_dll_problem',
     signals: [
-      /A parameter cannot be found that matches parameter name '?(Device|InlineCredential|DisableWAM|ManagedIdentity\w*|AccessToken|SkipLoadingFormatData|SkipLoadingCmdletHelp|UseRPSSession|EnableErrorReporting|LoadCmdletHelp|SigningCertificate|Certificate\w*|AppId|Organization|DelegatedOrganization|ExchangeEnvironmentName|ConnectionUri|AzureADAuthorizationEndpointUri|ShowBanner|ShowProgress|UserPrincipalName|CommandName|FormatTypeName|BypassMailboxAnchoring|TrackPerformance|UseMultithreading|PageSize|LogDirectoryPath|LogLevel|EnableSearchOnlySession|Prefix|PSSessionOption)\b/i,
+      /A parameter cannot be found that matches (?:parameter name )?'?(Device|InlineCredential|DisableWAM|ManagedIdentity\w*|AccessToken|SkipLoadingFormatData|SkipLoadingCmdletHelp|UseRPSSession|EnableErrorReporting|LoadCmdletHelp|SigningCertificate|Certificate\w*|AppId|Organization|DelegatedOrganization|ExchangeEnvironmentName|ConnectionUri|AzureADAuthorizationEndpointUri|ShowBanner|ShowProgress|UserPrincipalName|CommandName|FormatTypeName|BypassMailboxAnchoring|TrackPerformance|UseMultithreading|PageSize|LogDirectoryPath|LogLevel|EnableSearchOnlySession|Prefix|PSSessionOption)\b/i,
     ],
     likelihood: 0.8,
     why: 'Parameters of Connect-ExchangeOnline differ between module versions and between Windows PowerShell 5.1 and PowerShell 7 (-Device and -InlineCredential, say, exist only in PowerShell 7 with older modules).',
@@ -906,7 +906,7 @@ const ENTRIES: readonly (Omit<KnownError, 'fix'> & { readonly fix: FixSpec })[] 
     title: 'The module that provides the Connect cmdlet is not installed, or does not load in this PowerShell',
     category: 'module_or_dll_problem',
     // Connect-ExchangeOnline and Connect-IPPSSession are module-not-installed's (below).
-    signals: [/The term 'Connect-(?!ExchangeOnline'|EXOPSSession'|IPPSSession')[A-Za-z]+' is not recognized/i],
+    signals: [/The term ['"‘’“”]Connect-(?!(?:ExchangeOnline|EXOPSSession|IPPSSession)['"‘’“”])[A-Za-z]+['"‘’“”] is not recognized/i],
     boost: ['pwsh', 'PowerShell 7', 'Core'],
     likelihood: 0.75,
     why: "PowerShell knows no command of that name in this session: the module that provides it is not installed for this user or edition, or could not be imported (MSOnline and AzureAD, for one, do not load in PowerShell 7; their cmdlets are then unknown).",
@@ -971,7 +971,7 @@ const ENTRIES: readonly (Omit<KnownError, 'fix'> & { readonly fix: FixSpec })[] 
     title: 'The Exchange module is not installed (or not on this edition\'s module path)',
     category: 'module_or_dll_problem',
     signals: [
-      /The term '(Connect-ExchangeOnline|Connect-EXOPSSession|Connect-IPPSSession|Get-EXOMailbox)' is not recognized/i,
+      /The term ['"‘’“”](Connect-ExchangeOnline|Connect-EXOPSSession|Connect-IPPSSession|Get-EXOMailbox)['"‘’“”] is not recognized/i,
       /module 'ExchangeOnlineManagement' (could not be loaded|was not loaded)/i,
       /No match was found for the specified search criteria and module name 'ExchangeOnlineManagement'/i,
       'no valid module file was found in any module directory',
@@ -1594,6 +1594,21 @@ const ENTRIES: readonly (Omit<KnownError, 'fix'> & { readonly fix: FixSpec })[] 
     why: 'Graph checked the token\'s permissions (scopes or app roles) and the caller\'s directory roles, and they do not allow this operation.',
     fix: { summary: 'Find the permission the cmdlet needs, connect again asking for it (an admin consents), or use an account with the needed role.', runBy: 'admin', commands: ['Find-MgGraphCommand -Command <cmdlet> | Select-Object -ExpandProperty Permissions', 'Connect-MgGraph -Scopes <permission>'] },
     checks: ['graph-token', 'exo-roles'],
+    link: 'https://learn.microsoft.com/powershell/microsoftgraph/troubleshooting',
+    legacy: false,
+  },
+  {
+    id: 'graph-scope-not-consented',
+    title: 'Microsoft Graph refused: the sign-in did not ask for the permission (scope) the cmdlet needs',
+    category: 'app_disabled_or_not_consented',
+    // The same refusal read the other way: Connect-MgGraph without -Scopes consents to the signed-in
+    // user's own profile only, whatever the account's roles.
+    signals: ['Insufficient privileges to complete the operation', 'Authorization_RequestDenied'],
+    boost: ['Get-Mg', 'Connect-MgGraph', 'Connect-Graph', 'Scopes'],
+    likelihood: 0.55,
+    why: 'A delegated Graph token carries only the scopes the sign-in asked for and someone consented to; a role the account holds does not help when the scope is missing.',
+    fix: { summary: 'Connect again asking for the scope the cmdlet needs (an admin consents once for the organisation).', runBy: 'admin', commands: ['Find-MgGraphCommand -Command <cmdlet> | Select-Object -ExpandProperty Permissions', 'Connect-MgGraph -Scopes <permission>', 'Get-MgContext | Select-Object -ExpandProperty Scopes'] },
+    checks: ['graph-token'],
     link: 'https://learn.microsoft.com/powershell/microsoftgraph/troubleshooting',
     legacy: false,
   },

@@ -203,6 +203,8 @@ describe('classes learned from the fresh train sample', () => {
     ['a .NET Framework too old for netstandard', "Could not load file or assembly 'netstandard, Version=2.0.0.0, Culture=neutral, PublicKeyToken=cc7b13ffcd2ddd51' or one of its dependencies.", 'assembly-load-failed', 'module_or_dll_problem'],
     ['a Windows library missing where the module runs', "Unable to load DLL 'IEFRAME.dll': The specified module could not be found. (Exception from HRESULT: 0x8007007E)", 'assembly-load-failed', 'module_or_dll_problem'],
     ['a type this PowerShell has not loaded', 'Unable to find type [Microsoft.Exchange.Management.RestApiClient.ExchangeEnvironment].', 'type-not-found', 'module_or_dll_problem'],
+    ['a cmdlet not recognised, quoted in double quotes', 'The term "Connect-EXOPSSession" is not recognized.', 'module-not-installed', 'module_or_dll_problem'],
+    ['a parameter the module loaded lacks, retold without its quotes', 'a parameter cannot be found that matches userprincipalname', 'parameter-not-found', 'module_or_dll_problem'],
     ["the Graph SDK's retries running out", 'Get-MgUser : More than 3 retries encountered while sending the request.', 'sdk-retries-exhausted', 'throttling'],
     ['a token from another national cloud', '{"error":{"code":"InvalidAuthenticationToken","message":"InvalidCloudInstance"}}', 'invalid-cloud-instance', 'wrong_cloud_environment'],
     ['a token handed to the module that Exchange refuses', 'VERBOSE: [ThreadID: 1] Returning the provided AccessToken\nOperationStopped: UnAuthorized', 'app-only-refused', 'app_only_misconfigured'],
@@ -227,6 +229,12 @@ describe('classes learned from the fresh train sample', () => {
     const text = 'Too many retries performed. More than 3 retries encountered while sending the request. (HTTP request failed with status code: GatewayTimeout.)';
     expect(explain(text, RULES_ONLY).causes.slice(0, 2).map((c) => c.id)).toEqual(['sdk-retries-exhausted-outage', 'sdk-retries-exhausted']);
     expect(new Set(explain(text).causes.slice(0, 2).map((c) => c.category))).toEqual(new Set(['service_outage', 'throttling']));
+  });
+
+  it("reads Graph's 'Insufficient privileges' as a scope not asked for, or a role missing, a Graph cmdlet putting the scope first", () => {
+    const text = 'Get-MgUser : Insufficient privileges to complete the operation.';
+    expect(explain(text, RULES_ONLY).causes.slice(0, 2).map((c) => c.id)).toEqual(['graph-scope-not-consented', 'graph-insufficient-privileges']);
+    expect(new Set(explain(text).causes.slice(0, 2).map((c) => c.category))).toEqual(new Set(['app_disabled_or_not_consented', 'missing_admin_role']));
   });
 
   it('lets AADSTS70002, a wrapper, yield to the code that says why', () => {
