@@ -1,6 +1,6 @@
 // The decoder on the held-out `test` split of the corpus (fixtures/transcripts/split.json): read here and
 // by bench/explain-accuracy.mjs only, never to write a rule. Prints the figures; fails when they fall
-// below what the decoder reached when this guard was last set (2026-12-05: top-1 0.61, top-3 0.81). Both
+// below what the decoder reached when this guard was last set (2026-12-05: top-1 0.65, top-3 0.82). Both
 // were lowered once by a train-driven change, recorded rather than undone, since undoing it because of
 // this figure would tune the decoder on test: top-3 was 0.75 until 43 fresh train items joined the
 // similarity signal's known cases; top-1 was 0.61 until AADSTS50079 became mfa_required first (every
@@ -13,7 +13,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { explain } from '../../../src/explain/explain.js';
 
-const FLOOR = { top1: 0.6, top3: 0.8 };
+const FLOOR = { top1: 0.64, top3: 0.82 };
 const DIR = new URL('../../../fixtures/transcripts/', import.meta.url);
 const split = JSON.parse(readFileSync(new URL('split.json', DIR), 'utf8')) as { made: string; test: string[] };
 const items = readdirSync(DIR)
