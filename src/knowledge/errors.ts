@@ -211,8 +211,9 @@ const ENTRIES: readonly (Omit<KnownError, 'fix'> & { readonly fix: FixSpec })[] 
     title: 'Exchange refused the legacy session: no Exchange role, PowerShell access off, or wrong credentials',
     category: 'missing_admin_role',
     signals: ['failed with the following error message : Access is denied', 'Connecting to remote server outlook.office365.com failed with the following error message : Access is denied'],
-    boost: ['Access is denied'],
-    likelihood: 0.45,
+    // Second to Basic authentication (below) since Exchange Online stopped accepting it for Remote
+    // PowerShell: four of the five train transcripts with this refusal were Basic, one the role.
+    likelihood: 0.4,
     why: 'Access is denied from the remote server means Exchange did not accept the account for PowerShell: it holds no Exchange admin role, its PowerShell access is off, or the credentials were not accepted.',
     fix: {
       summary: 'Check the account\'s Exchange role and PowerShell access from a working admin account, then connect with the current module.',
@@ -242,7 +243,7 @@ const ENTRIES: readonly (Omit<KnownError, 'fix'> & { readonly fix: FixSpec })[] 
     category: 'basic_auth_disabled',
     signals: ['failed with the following error message : Access is denied', /Connecting to remote server .{0,60}failed with the following error message ?: ?Access is denied/i],
     boost: ['New-PSSession', '-Authentication Basic', 'powershell-liveid', 'security defaults'],
-    likelihood: 0.3,
+    likelihood: 0.45,
     why: 'A script that opens its own New-PSSession to outlook.office365.com sends the user name and password with Basic authentication; Exchange Online turned Basic authentication off for Remote PowerShell (and security defaults block it), so the session ends as Access is denied whatever the account.',
     fix: { summary: 'Connect with the current module (modern authentication) instead of New-PSSession -Authentication Basic.', runBy: 'admin', commands: [UPDATE_MODULE, CONNECT] },
     checks: ['module-versions', 'powershell-client'],

@@ -237,6 +237,13 @@ describe('classes learned from the fresh train sample', () => {
     expect(new Set(explain(text).causes.slice(0, 2).map((c) => c.category))).toEqual(new Set(['app_disabled_or_not_consented', 'missing_admin_role']));
   });
 
+  it("reads the legacy endpoint's 'Access is denied' as Basic authentication first, the Exchange role among the others", () => {
+    const text = 'New-PSSession : [outlook.office365.com] Connecting to remote server outlook.office365.com failed with the following error message : Access is denied.';
+    const ids = explain(text, RULES_ONLY).causes.map((c) => c.id);
+    expect(ids[0]).toBe('rps-access-denied-basic');
+    expect(ids).toContain('rps-access-denied');
+  });
+
   it('lets AADSTS70002, a wrapper, yield to the code that says why', () => {
     const result = explain('Add-AzureAccount : AADSTS70002: Error validating credentials. AADSTS50126: Invalid username or password.', RULES_ONLY);
     expect(result.causes[0]?.id).toBe('aadsts-50126');
