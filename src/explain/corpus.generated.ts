@@ -2180,6 +2180,48 @@ export const TRAIN_CORPUS: readonly CorpusItem[] = [
   "text": "cmdlet New-MigrationEndpoint at command pipeline position 1\nSupply values for the following parameters:\nName: PublicFolderEndpoint\nCannot find a recipient that has mailbox GUID '<GUID>'."
  },
  {
+  "file": "870-m365dsc-scrolegroup-get-rolegroup-not-recognized-app-missing-compliance-admin.txt",
+  "source": "https://github.com/Microsoft365DSC/Microsoft365DSC/issues/6495",
+  "category": "missing_admin_role",
+  "cause": "The app registration used for the certificate-based export had no Compliance Administrator role, so the Security & Compliance session did not expose the SC cmdlets (Get-RoleGroup). Assigning Compliance Administrator to the app fixed it, and the maintainer noted that this role is the documented requirement.",
+  "text": "[2025/09/09 10:14:57]\n{ObjectNotFound}\nSystem.Management.Automation.CommandNotFoundException: The term 'Get-RoleGroup' is not recognized as the name of a cmdlet, function, script file, or operable program. Check the spelling of the name, or if a path was included, verify that the path is correct and try again.\n   at System.Management.Automation.ExceptionHandlingOps.CheckActionPreference(FunctionContext funcContext, Exception exception)"
+ },
+ {
+  "file": "871-m365dsc-o365adminauditlogconfig-cert-unauthorized-graph-only-app.txt",
+  "source": "https://github.com/Microsoft365DSC/Microsoft365DSC/issues/2517",
+  "category": "app_only_misconfigured",
+  "cause": "O365AdminAuditLogConfig runs Exchange Online PowerShell cmdlets, not Graph. The certificate app had been given Graph permissions only, without the Exchange Online app-only setup, so its EXO connection was UnAuthorized.",
+  "text": "Extracting [O365AdminAuditLogConfig] using {CertificateThumbprint}...UnAuthorized"
+ },
+ {
+  "file": "872-m365dsc-gcchigh-sc-export-runspace-limit-mscloudloginassistant.txt",
+  "source": "https://github.com/Microsoft365DSC/Microsoft365DSC/issues/1339",
+  "category": "module_or_dll_problem",
+  "cause": "In GCC High, the Security & Compliance export kept failing on the 3-runspace limit. The fault was in Microsoft365DSC's connection helper module MSCloudLoginAssistant, not in the tenant: after the maintainers' MSCloudLoginAssistant fix, the reporter confirmed that the SC export worked.",
+  "text": "Export-M365DSCConfiguration -Quiet -Workloads @('SC') -GlobalAdminAccount $NewCredential\n[1/24] Extracting [SCAuditConfigurationPolicy]...\n[2/24] Extracting [SCCaseHoldPolicy]...\n[3/24] Extracting [SCCaseHoldRule]...\n[4/24] Extracting [SCComplianceCase]...Processing data from remote server ps.compliance.protection.office365.us failed with the following error message: Fail to create a runspace because you have exceeded the maximum number of connections allowed : 3. Please close existing runspace and try again. For more information, see the about_Remote_Troubleshooting Help topic."
+ },
+ {
+  "file": "873-cipp-exchange-admin-api-401-cipp-sam-no-admin-consent.txt",
+  "source": "https://github.com/CyberDrain/CIPP/issues/650",
+  "category": "app_disabled_or_not_consented",
+  "cause": "None of the CIPP-SAM enterprise application's API permissions had admin consent in the tenant, so calls to the Exchange admin API returned 401 even though the service account was a Global Admin. Granting consent and refreshing the tokens fixed it.",
+  "text": "Response status code does not indicate success: 401"
+ },
+ {
+  "file": "874-cipp-access-check-exchange-unknownerror-missing-rolemanagement-read-exchange.txt",
+  "source": "https://github.com/CyberDrain/CIPP/pull/85",
+  "category": "app_disabled_or_not_consented",
+  "cause": "The tenant access check reads Exchange RBAC role definitions through Graph, which needs RoleManagement.Read.Exchange. The CIPP-SAM permission set lacked that delegated scope, so the token could never carry it and the Exchange section reported UnknownError, although the Exchange requests themselves had succeeded. The merged PR adds the scope to the SAM manifest.",
+  "text": "Failed to connect to Exchange: UnknownError"
+ },
+ {
+  "file": "875-m365dsc-gcchigh-sc-credential-user-not-recognized-managed-federated.txt",
+  "source": "https://github.com/Microsoft365DSC/Microsoft365DSC/issues/2507",
+  "category": "wrong_cloud_environment",
+  "cause": "Microsoft365DSC's authentication module is meant to handle the Government cloud endpoints itself, but its credential sign-in to Security & Compliance failed for a GCC High tenant while AAD and Intune worked. The maintainer treated it as a tool bug (labelled Bug) and fixed it in a PR for the next release.",
+  "text": "Connecting to {SecurityComplianceCenter}...Error Acquiring Token:\nSystem.ArgumentException: The user is not recognized as a managed user, or a federated user.Azure AD was not able to identify the IdP that needs to process the user U/P: Wrong username ---> Microsoft.Identity.Client.MsalClientException: Unsupported User Type 'Unknown'. Please see https://aka.ms/msal-net-up.\n   at Microsoft.Identity.Client.Internal.Requests.UsernamePasswordRequest.<FetchAssertionFromWsTrustAsync>d__4.MoveNext()"
+ },
+ {
   "file": "880-winrm-client-behind-http-proxy-no-proxy-session-option.txt",
   "source": "https://learn.microsoft.com/en-us/powershell/module/microsoft.powershell.core/about/about_remote_troubleshooting?view=powershell-5.1",
   "category": "proxy",
