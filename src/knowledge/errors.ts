@@ -500,7 +500,8 @@ const ENTRIES: readonly (Omit<KnownError, 'fix'> & { readonly fix: FixSpec })[] 
     title: 'The app-only connection is refused: the application lacks its Exchange role or permission, or uses a parameter app-only does not support',
     category: 'app_only_misconfigured',
     signals: [/is not allowed to call\b/i, 'Access is denied', /\bUnAuthorized\b/, '401'],
-    context: ['-CertificateThumbprint', '-CertificateFilePath', '-AppId', '-ManagedIdentity', 'ServicePrincipal', 'client_credentials', '-AccessToken', 'the provided AccessToken'],
+    // Without the dash too: tools print the method they connect with ("using {CertificateThumbprint}").
+    context: ['CertificateThumbprint', 'CertificateFilePath', '-AppId', 'ManagedIdentity', 'ServicePrincipal', 'client_credentials', '-AccessToken', 'the provided AccessToken'],
     likelihood: 0.88,
     why: 'With certificate or managed-identity sign-in, Exchange judges the application: it needs Exchange.ManageAsApp and a supported Entra role (or an Exchange service principal with a role), and app-only does not do -DelegatedOrganization.',
     fix: {

@@ -205,6 +205,7 @@ describe('classes learned from the fresh train sample', () => {
     ['a type this PowerShell has not loaded', 'Unable to find type [Microsoft.Exchange.Management.RestApiClient.ExchangeEnvironment].', 'type-not-found', 'module_or_dll_problem'],
     ['a cmdlet not recognised, quoted in double quotes', 'The term "Connect-EXOPSSession" is not recognized.', 'module-not-installed', 'module_or_dll_problem'],
     ['a parameter the module loaded lacks, retold without its quotes', 'a parameter cannot be found that matches userprincipalname', 'parameter-not-found', 'module_or_dll_problem'],
+    ['a tool connecting with a certificate, refused', 'Extracting [O365AdminAuditLogConfig] using {CertificateThumbprint}...UnAuthorized', 'app-only-refused', 'app_only_misconfigured'],
     ["the Graph SDK's retries running out", 'Get-MgUser : More than 3 retries encountered while sending the request.', 'sdk-retries-exhausted', 'throttling'],
     ['a token from another national cloud', '{"error":{"code":"InvalidAuthenticationToken","message":"InvalidCloudInstance"}}', 'invalid-cloud-instance', 'wrong_cloud_environment'],
     ['a token handed to the module that Exchange refuses', 'VERBOSE: [ThreadID: 1] Returning the provided AccessToken\nOperationStopped: UnAuthorized', 'app-only-refused', 'app_only_misconfigured'],
